@@ -1,0 +1,17 @@
+# Third-party packages, all from Debian bookworm.
+
+# Debian's PocoDataPostgreSQL target links `PostgreSQL::client`, which nothing defines
+# (see shared/notes/poco-1.11.md): define it before asking for Poco.
+find_package(PostgreSQL REQUIRED)
+if(NOT TARGET PostgreSQL::client)
+  add_library(PostgreSQL::client INTERFACE IMPORTED)
+  target_link_libraries(PostgreSQL::client INTERFACE PostgreSQL::PostgreSQL)
+endif()
+
+find_package(Poco 1.11 REQUIRED COMPONENTS Foundation Util Net JSON Data DataPostgreSQL)
+find_package(Threads REQUIRED)
+
+if(COURIERD_BUILD_TESTS)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(CPPUNIT REQUIRED IMPORTED_TARGET cppunit)
+endif()

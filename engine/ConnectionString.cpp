@@ -1,0 +1,106 @@
+#include "ConnectionString.h"
+
+#include "Exceptions.h"
+
+#include <libpq-fe.h>
+#include <map>
+#include <memory>
+
+namespace courierd
+{
+
+namespace
+{
+
+using Options = std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)>;
+
+std::map<std::string, std::string> valuesOf(const PQconninfoOption* options)
+{
+    std::map<std::string, std::string> values;
+    for (auto* option = options; option && option->keyword; ++option)
+        if (option->val && *option->val)
+            values[option->keyword] = option->val;
+    return values;
+}
+
+} // namespace
+
+ConnectionString ConnectionString::parse(const std::string& url, Duration connectTimeout)
+{
+    std::map<std::string, std::string> given;
+    if (!url.empty())
+    {
+        char* error = nullptr;
+        Options options(PQconninfoParse(url.c_str(), &error), &PQconninfoFree);
+        if (!options)
+        {
+            std::string why = error ? error : "out of memory";
+            PQfreemem(error);
+            while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+                why.pop_back();
+            // libpq quotes the offending token, which may be part of the password.
+            for (auto open = why.find('"'); open != std::string::npos;
+                 open = why.find('"', open + 3))
+            {
+                const auto close = why.find('"', open + 1);
+                if (close == std::string::npos)
+                    break;
+                why.replace(open, close - open + 1, "\"...\"");
+            }
+            throw ConfigException("store.url is not a libpq URI or key=value string: " + why);
+        }
+        given = valuesOf(options.get());
+    }
+
+    ConnectionString result;
+    if (auto it = given.find("password"); it != given.end())
+        result._password = it->second;
+    if (!given.count("connect_timeout"))
+    {
+        const auto seconds = (connectTimeout.count() + 999) / 1000;
+        given["connect_timeout"] = std::to_string(seconds < 2 ? 2 : seconds);
+    }
+
+    for (const auto& [keyword, value] : given)
+    {
+        if (value.find_first_of(" \t\n'\"\\") != std::string::npos)
+            throw ConfigException("store.url: the value of '" + keyword +
+                                  "' contains a space, quote or backslash, which POCO's "
+                                  "PostgreSQL driver cannot pass; use the PG" +
+                                  (keyword == "password" ? std::string("PASSWORD variable or a "
+                                                                       ".pgpass file")
+                                                         : std::string("* variables")) +
+                                  " instead");
+        result._driver += (result._driver.empty() ? "" : " ") + keyword + "=" + value;
+    }
+
+    // Fill in what libpq will use for the rest (PG* variables, then its built-in defaults).
+    Options defaults(PQconndefaults(), &PQconninfoFree);
+    auto effective = valuesOf(defaults.get());
+    for (const auto& [keyword, value] : given)
+        effective[keyword] = value;
+    if (result._password.empty() && effective.count("password"))
+        result._password = effective["password"];
+
+    const auto field = [&](const char* keyword, const char* fallback)
+    {
+        auto it = effective.find(keyword);
+        return std::string(keyword) + "=" + (it != effective.end() ? it->second : fallback);
+    };
+    result._description = field("host", "(local socket)") + " " + field("port", "5432") + " " +
+                          field("dbname", "(user name)") + " " + field("user", "(login name)");
+    return result;
+}
+
+std::string ConnectionString::redact(const std::string& text) const
+{
+    if (_password.empty())
+        return text;
+    std::string out = text;
+    for (auto pos = out.find(_password); pos != std::string::npos;
+         pos = out.find(_password, pos + 5))
+        out.replace(pos, _password.size(), "*****");
+    return out;
+}
+
+} // namespace courierd

@@ -1,0 +1,298 @@
+#include "CourierDaemon.h"
+
+#include "CourierAssigner.h"
+#include "Database.h"
+#include "DeliveryMonitor.h"
+#include "EngineConfig.h"
+#include "Exceptions.h"
+#include "Migrator.h"
+#include "Settings.h"
+#include "Version.h"
+
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/LoggingConfigurator.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include <csignal>
+#include <iostream>
+#include <libpq-fe.h>
+#include <pthread.h>
+
+namespace courierd
+{
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+const std::string CourierDaemon::DEFAULT_CONFIG = "/etc/courierd/courierd.ini";
+
+namespace
+{
+
+sigset_t waitedSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGHUP})
+        sigaddset(&set, sig);
+    return set;
+}
+
+const char* typeName(ConfigType type)
+{
+    switch (type)
+    {
+    case ConfigType::String:
+        return "string";
+    case ConfigType::Integer:
+        return "integer";
+    case ConfigType::Duration:
+        return "duration";
+    }
+    return "";
+}
+
+} // namespace
+
+void CourierDaemon::blockSignals()
+{
+    const sigset_t set = waitedSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void CourierDaemon::initialize(Poco::Util::Application& self)
+{
+    // Configuration is read in main(), where its errors can set the exit code.
+    ServerApplication::initialize(self);
+}
+
+void CourierDaemon::defineOptions(Poco::Util::OptionSet& options)
+{
+    ServerApplication::defineOptions(options);
+    options.addOption(
+        Option("help", "h", "print this help and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("version", "", "print the version and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("config", "c", "read the configuration from FILE (.ini or .properties)")
+            .argument("FILE")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("check-config", "",
+               "validate the configuration, print what is wrong, "
+               "exit non-zero on error; touches nothing")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("migrate", "", "apply database migrations and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("set", "s", "override one configuration key: --set store.pool_size=4")
+            .argument("KEY=VALUE")
+            .repeatable(true)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleSet)));
+}
+
+void CourierDaemon::handleHelp(const std::string& name, const std::string& value)
+{
+    if (name == "help")
+    {
+        _helpRequested = true;
+        stopOptionsProcessing();
+    }
+    else if (name == "version")
+    {
+        _versionRequested = true;
+        stopOptionsProcessing();
+    }
+    else if (name == "config")
+        _configPath = value;
+    else if (name == "check-config")
+        _checkConfig = true;
+    else if (name == "migrate")
+        _migrateOnly = true;
+}
+
+void CourierDaemon::handleSet(const std::string&, const std::string& value)
+{
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+    {
+        std::cerr << "courierd: --set needs KEY=VALUE, got '" << value << "'" << std::endl;
+        _usageError = true;
+        stopOptionsProcessing();
+        return;
+    }
+    _overrides.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+}
+
+void CourierDaemon::printHelp() const
+{
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[OPTIONS]");
+    help.setHeader("courierd assigns couriers to the orders its source plugins fetch.");
+    help.format(std::cout);
+
+    std::cout << "\nConfiguration keys (file < COURIERD_* environment < --set):\n";
+    for (const auto& key : EngineConfig::schema())
+    {
+        std::cout << "  " << key.name << " (" << typeName(key.type) << ", default '"
+                  << key.defaultValue << "', env " << environmentName(key.name) << ")\n      "
+                  << key.help << "\n";
+    }
+    std::cout << "\nWithout --config, " << DEFAULT_CONFIG
+              << " is read if it exists.\nExit codes: 0 ok, 64 usage, 65 migration failed, "
+                 "69 database unavailable, 70 internal error, 78 bad configuration.\n";
+}
+
+int CourierDaemon::main(const std::vector<std::string>& args)
+{
+    if (_usageError)
+        return EXIT_USAGE;
+    if (_helpRequested)
+    {
+        printHelp();
+        return EXIT_OK;
+    }
+    if (_versionRequested)
+    {
+        std::cout << "courierd " << COURIERD_VERSION << " (POCO " << COURIERD_POCO_VERSION
+                  << ", libpq " << PQlibVersion() / 10000 << "." << PQlibVersion() % 10000 << ")"
+                  << std::endl;
+        return EXIT_OK;
+    }
+    if (!args.empty())
+    {
+        std::cerr << "courierd: unexpected argument '" << args.front() << "' (see --help)"
+                  << std::endl;
+        return EXIT_USAGE;
+    }
+
+    try
+    {
+        return serve();
+    }
+    catch (const ConfigException& e)
+    {
+        std::cerr << "courierd: configuration error:\n" << e.message() << std::endl;
+        return EXIT_CONFIG;
+    }
+    catch (const MigrationException& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.message());
+        return EXIT_MIGRATION;
+    }
+    catch (const StoreException& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.message());
+        return EXIT_UNAVAILABLE;
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.displayText());
+        return EXIT_SOFTWARE;
+    }
+    catch (const std::exception& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", std::string(e.what()));
+        return EXIT_SOFTWARE;
+    }
+}
+
+int CourierDaemon::serve()
+{
+    std::string path = _configPath;
+    if (path.empty() && Poco::File(DEFAULT_CONFIG).exists())
+        path = DEFAULT_CONFIG;
+    if (!path.empty() && Poco::Path(path).isRelative() &&
+        config().getBool("application.runAsDaemon", false))
+        throw ConfigException("--config " + path +
+                              ": give an absolute path with --daemon (it changes to / first)");
+
+    Settings settings =
+        Settings::load(path, EngineConfig::schema(), Settings::currentEnvironment(), _overrides);
+    for (const auto& warning : settings.warnings())
+        std::cerr << "courierd: warning: " << warning << std::endl;
+    const EngineConfig engine = EngineConfig::from(settings);
+    Database database(engine.store);
+
+    if (_checkConfig)
+    {
+        std::cout << "configuration OK: " << (path.empty() ? "(defaults and environment)" : path)
+                  << "; store " << database.description() << std::endl;
+        return EXIT_OK;
+    }
+
+    if (auto file = settings.file(); file && file->hasProperty("logging.loggers.root.channel"))
+        Poco::Util::LoggingConfigurator().configure(file);
+    else
+        configureLogging();
+    Poco::Logger& log = Poco::Logger::get("courierd");
+    log.information("courierd %s starting; config %s; store %s", std::string(COURIERD_VERSION),
+                    path.empty() ? std::string("(defaults and environment)") : path,
+                    database.description());
+
+    database.verify();
+    {
+        auto session = database.connect();
+        const auto applied = Migrator(Migrator::builtIn()).apply(session, log);
+        log.information("schema up to date (%z migration(s) applied now)", applied.size());
+    }
+    if (_migrateOnly)
+        return EXIT_OK;
+
+    DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
+                            Poco::Logger::get("courierd.monitor"));
+    monitor.start();
+    log.information("courierd ready (pid %d)", static_cast<int>(getpid()));
+
+    waitForSignal();
+
+    log.information("stopping");
+    monitor.stop();
+    log.information("stopped");
+    return EXIT_OK;
+}
+
+void CourierDaemon::configureLogging()
+{
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(
+        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t"));
+    Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    Poco::Logger::setChannel("", channel);
+    Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
+}
+
+void CourierDaemon::waitForSignal()
+{
+    const sigset_t set = waitedSignals();
+    for (;;)
+    {
+        int sig = 0;
+        if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP)
+        {
+            Poco::Logger::get("courierd")
+                .warning("SIGHUP ignored: courierd does not reload its configuration; restart it "
+                         "instead");
+            continue;
+        }
+        Poco::Logger::get("courierd").information("received %s", std::string(strsignal(sig)));
+        return;
+    }
+}
+
+} // namespace courierd

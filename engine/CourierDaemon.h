@@ -1,0 +1,51 @@
+#pragma once
+
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace courierd
+{
+
+/// The `courierd` process: reads the configuration, connects to the store, applies migrations,
+/// runs the delivery monitor, and stops cleanly on SIGTERM/SIGINT.
+class CourierDaemon : public Poco::Util::ServerApplication
+{
+public:
+    /// Exit codes beyond POCO's (EXIT_OK 0, EXIT_USAGE 64, EXIT_UNAVAILABLE 69,
+    /// EXIT_SOFTWARE 70, EXIT_CONFIG 78).
+    static constexpr int EXIT_MIGRATION = 65;
+
+    /// Where the configuration is read from when `--config` is not given.
+    static const std::string DEFAULT_CONFIG;
+
+    /// Blocks the signals courierd waits for in the calling thread and every thread it
+    /// starts later. Call first thing in main(), before any thread exists.
+    static void blockSignals();
+
+protected:
+    void initialize(Poco::Util::Application& self) override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    void handleHelp(const std::string& name, const std::string& value);
+    void handleSet(const std::string& name, const std::string& value);
+    void printHelp() const;
+    int serve();
+    void configureLogging();
+    void waitForSignal();
+
+    bool _helpRequested = false;
+    bool _versionRequested = false;
+    bool _checkConfig = false;
+    bool _migrateOnly = false;
+    bool _usageError = false;
+    std::string _configPath;
+    std::vector<std::pair<std::string, std::string>> _overrides;
+};
+
+} // namespace courierd

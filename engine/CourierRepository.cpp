@@ -1,0 +1,178 @@
+#include "CourierRepository.h"
+
+#include "Exceptions.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Transaction.h>
+#include <Poco/String.h>
+
+namespace courierd
+{
+
+using namespace Poco::Data::Keywords;
+
+namespace
+{
+
+constexpr std::size_t MAX_NAME = 200;
+constexpr std::size_t MAX_PHONE = 32;
+
+const std::string COLUMNS =
+    "id, name, phone, status, transport_type, delivery_count, active_order_id, "
+    "(extract(epoch FROM busy_until) * 1000000)::bigint";
+
+std::vector<Courier> readCouriers(Poco::Data::Statement& statement)
+{
+    Poco::Data::RecordSet rows(statement);
+    std::vector<Courier> couriers;
+    for (std::size_t row = 0; row < rows.rowCount(); ++row)
+    {
+        Courier courier;
+        courier.id = rows.value(0, row).convert<Poco::Int64>();
+        courier.name = rows.value(1, row).convert<std::string>();
+        courier.phone = rows.value(2, row).convert<std::string>();
+        courier.status = parseCourierStatus(rows.value(3, row).convert<std::string>()).value();
+        courier.transport = parseTransport(rows.value(4, row).convert<std::string>()).value();
+        courier.deliveryCount = rows.value(5, row).convert<Poco::Int64>();
+        if (!rows.isNull(6, row))
+            courier.activeOrderId = rows.value(6, row).convert<std::string>();
+        if (!rows.isNull(7, row))
+            courier.busyUntil = Poco::Timestamp(rows.value(7, row).convert<Poco::Int64>());
+        couriers.push_back(std::move(courier));
+    }
+    return couriers;
+}
+
+std::string checkedName(const std::string& raw)
+{
+    const std::string name = Poco::trim(raw);
+    if (name.empty())
+        throw ValidationException("name: must not be empty");
+    if (name.size() > MAX_NAME)
+        throw ValidationException("name: longer than " + std::to_string(MAX_NAME) + " bytes");
+    return name;
+}
+
+std::string checkedPhone(const std::string& raw)
+{
+    const std::string phone = Poco::trim(raw);
+    if (phone.size() > MAX_PHONE)
+        throw ValidationException("phone: longer than " + std::to_string(MAX_PHONE) + " bytes");
+    if (phone.find_first_not_of("+0123456789 -()") != std::string::npos)
+        throw ValidationException("phone '" + phone +
+                                  "': only digits, spaces, '+', '-', '(' and ')' are allowed");
+    return phone;
+}
+
+Transport checkedTransport(const std::string& raw)
+{
+    const auto transport = parseTransport(raw);
+    if (!transport)
+        throw ValidationException("transport_type '" + raw +
+                                  "': must be one of on_foot, scooter, car");
+    return *transport;
+}
+
+CourierStatus checkedStatus(const std::string& raw)
+{
+    const auto status = parseCourierStatus(raw);
+    if (!status)
+        throw ValidationException("status '" + raw + "': must be one of available, paused");
+    if (*status == CourierStatus::Busy)
+        throw ValidationException("status 'busy': set only by assignment; a courier can be made "
+                                  "'available' or 'paused'");
+    return *status;
+}
+
+} // namespace
+
+CourierRepository::CourierRepository(Database& database)
+    : _database(database)
+{
+}
+
+Courier CourierRepository::create(const NewCourier& input)
+{
+    std::string name = checkedName(input.name);
+    std::string phone = checkedPhone(input.phone);
+    std::string status(toString(checkedStatus(input.status)));
+    std::string transport(toString(checkedTransport(input.transport)));
+
+    auto session = _database.session();
+    Poco::Data::Statement insert(session);
+    insert << "INSERT INTO couriers (name, phone, status, transport_type) VALUES ($1, $2, $3, $4) "
+              "RETURNING " +
+                  COLUMNS,
+        use(name), use(phone), use(status), use(transport);
+    insert.execute();
+    return readCouriers(insert).at(0);
+}
+
+Courier CourierRepository::update(Poco::Int64 id, const CourierChanges& changes)
+{
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+
+    Poco::Data::Statement select(session);
+    select << "SELECT " + COLUMNS + " FROM couriers WHERE id = $1 FOR UPDATE", use(id);
+    select.execute();
+    auto found = readCouriers(select);
+    if (found.empty())
+        throw Poco::NotFoundException("courier " + std::to_string(id));
+    Courier courier = found.front();
+
+    if (changes.name)
+        courier.name = checkedName(*changes.name);
+    if (changes.phone)
+        courier.phone = checkedPhone(*changes.phone);
+    if (changes.transport)
+        courier.transport = checkedTransport(*changes.transport);
+    if (changes.status)
+    {
+        const CourierStatus status = checkedStatus(*changes.status);
+        if (courier.status == CourierStatus::Busy)
+            throw ConflictException("courier " + std::to_string(id) + " is busy with order " +
+                                    courier.activeOrderId.value_or("?") +
+                                    "; its status can change once that delivery ends");
+        courier.status = status;
+    }
+
+    std::string status(toString(courier.status));
+    std::string transport(toString(courier.transport));
+    Poco::Data::Statement write(session);
+    write << "UPDATE couriers SET name = $2, phone = $3, status = $4, transport_type = $5, "
+             "updated_at = now() WHERE id = $1 RETURNING " +
+                 COLUMNS,
+        use(id), use(courier.name), use(courier.phone), use(status), use(transport);
+    write.execute();
+    Courier stored = readCouriers(write).at(0);
+    transaction.commit();
+    return stored;
+}
+
+std::optional<Courier> CourierRepository::get(Poco::Int64 id)
+{
+    auto session = _database.session();
+    Poco::Data::Statement select(session);
+    select << "SELECT " + COLUMNS + " FROM couriers WHERE id = $1", use(id);
+    select.execute();
+    auto found = readCouriers(select);
+    if (found.empty())
+        return std::nullopt;
+    return found.front();
+}
+
+std::vector<Courier> CourierRepository::list(std::optional<CourierStatus> status)
+{
+    auto session = _database.session();
+    Poco::Data::Statement select(session);
+    std::string wanted(status ? toString(*status) : "");
+    if (status)
+        select << "SELECT " + COLUMNS + " FROM couriers WHERE status = $1 ORDER BY id", use(wanted);
+    else
+        select << "SELECT " + COLUMNS + " FROM couriers ORDER BY id";
+    select.execute();
+    return readCouriers(select);
+}
+
+} // namespace courierd

@@ -1,0 +1,97 @@
+#include "Database.h"
+
+#include "Exceptions.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace courierd
+{
+
+namespace
+{
+
+const std::string CONNECTOR = "postgresql";
+constexpr int POOL_IDLE_SECONDS = 60;
+
+void registerConnector()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+}
+
+} // namespace
+
+Database::Database(const StoreConfig& config)
+    : _config(config)
+    , _target(ConnectionString::parse(config.url, config.connectTimeout))
+{
+    registerConnector();
+    _pool = std::make_unique<Poco::Data::SessionPool>(CONNECTOR, _target.forDriver(), 1,
+                                                      config.poolSize, POOL_IDLE_SECONDS);
+}
+
+Database::~Database()
+{
+    if (_pool)
+        _pool->shutdown();
+}
+
+void Database::fail(const std::string& what, const Poco::Exception& cause) const
+{
+    std::string why = redact(cause.message().empty() ? cause.displayText() : cause.message());
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+        why.pop_back();
+    std::replace(why.begin(), why.end(), '\n', ' ');
+    std::replace(why.begin(), why.end(), '\t', ' ');
+    throw StoreException(what + " (" + description() + "): " + why);
+}
+
+void Database::verify()
+{
+    session();
+}
+
+Poco::Data::Session Database::session()
+{
+    const Poco::Timestamp started;
+    long pause = 1;
+    for (;;)
+    {
+        try
+        {
+            return _pool->get();
+        }
+        catch (const Poco::Data::SessionPoolExhaustedException& e)
+        {
+            // POCO's pool refuses at once when every session is out; wait for one to return.
+            if (started.elapsed() > _config.connectTimeout.count() * 1000)
+                fail("no free database session after " + formatDuration(_config.connectTimeout), e);
+            Poco::Thread::sleep(pause);
+            pause = std::min(pause * 2, 20L);
+        }
+        catch (const Poco::Exception& e)
+        {
+            fail("cannot connect to PostgreSQL", e);
+        }
+    }
+}
+
+Poco::Data::Session Database::connect()
+{
+    try
+    {
+        return Poco::Data::Session(CONNECTOR, _target.forDriver());
+    }
+    catch (const Poco::Exception& e)
+    {
+        fail("cannot connect to PostgreSQL", e);
+    }
+}
+
+} // namespace courierd

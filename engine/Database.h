@@ -1,0 +1,52 @@
+#pragma once
+
+#include "ConnectionString.h"
+#include "EngineConfig.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+
+#include <memory>
+#include <string>
+
+namespace courierd
+{
+
+/// The PostgreSQL store: a pool of sessions to one database. Thread-safe.
+class Database
+{
+public:
+    /// Parses the connection settings; connects nothing yet. Throws ConfigException.
+    explicit Database(const StoreConfig& config);
+    ~Database();
+
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// Opens one connection to prove the database is reachable. Throws StoreException naming
+    /// host, port, database and user (never the password).
+    void verify();
+
+    /// A pooled session, returned to the pool when the last copy is destroyed. Waits up to
+    /// the connect timeout while every session is in use. Throws StoreException.
+    Poco::Data::Session session();
+
+    /// A new connection outside the pool (migrations use it for plain-SQL scripts).
+    /// Throws StoreException.
+    Poco::Data::Session connect();
+
+    /// `host=… port=… dbname=… user=…`, for messages.
+    const std::string& description() const { return _target.description(); }
+
+    /// `text` without the password, for messages that quote the driver.
+    std::string redact(const std::string& text) const { return _target.redact(text); }
+
+private:
+    [[noreturn]] void fail(const std::string& what, const Poco::Exception& cause) const;
+
+    StoreConfig _config;
+    ConnectionString _target;
+    std::unique_ptr<Poco::Data::SessionPool> _pool;
+};
+
+} // namespace courierd

@@ -1,0 +1,98 @@
+#include "Duration.h"
+
+#include <cstdint>
+#include <limits>
+
+namespace courierd
+{
+
+namespace
+{
+
+constexpr std::int64_t MS_PER_SECOND = 1000;
+constexpr std::int64_t MS_PER_MINUTE = 60 * MS_PER_SECOND;
+constexpr std::int64_t MS_PER_HOUR = 60 * MS_PER_MINUTE;
+
+} // namespace
+
+std::optional<Duration> parseDuration(std::string_view text)
+{
+    if (text.empty())
+        return std::nullopt;
+
+    std::int64_t total = 0;
+    std::size_t pos = 0;
+    while (pos < text.size())
+    {
+        std::int64_t number = 0;
+        std::size_t digits = 0;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9')
+        {
+            if (number > (std::numeric_limits<std::int64_t>::max() - 9) / 10)
+                return std::nullopt;
+            number = number * 10 + (text[pos] - '0');
+            ++pos;
+            ++digits;
+        }
+        if (digits == 0)
+            return std::nullopt;
+
+        std::int64_t unit = 0;
+        if (text.substr(pos, 2) == "ms")
+        {
+            unit = 1;
+            pos += 2;
+        }
+        else if (pos < text.size() && text[pos] == 's')
+        {
+            unit = MS_PER_SECOND;
+            ++pos;
+        }
+        else if (pos < text.size() && text[pos] == 'm')
+        {
+            unit = MS_PER_MINUTE;
+            ++pos;
+        }
+        else if (pos < text.size() && text[pos] == 'h')
+        {
+            unit = MS_PER_HOUR;
+            ++pos;
+        }
+        else
+            return std::nullopt;
+
+        if (number > (std::numeric_limits<std::int64_t>::max() - total) / unit)
+            return std::nullopt;
+        total += number * unit;
+    }
+    return Duration(total);
+}
+
+std::string formatDuration(Duration duration)
+{
+    std::int64_t ms = duration.count();
+    if (ms == 0)
+        return "0s";
+    std::string out;
+    if (ms < 0)
+    {
+        out = "-";
+        ms = -ms;
+    }
+    const struct
+    {
+        std::int64_t size;
+        const char* name;
+    } units[] = {{MS_PER_HOUR, "h"}, {MS_PER_MINUTE, "m"}, {MS_PER_SECOND, "s"}, {1, "ms"}};
+    for (const auto& unit : units)
+    {
+        if (ms >= unit.size)
+        {
+            out += std::to_string(ms / unit.size) + unit.name;
+            ms %= unit.size;
+        }
+    }
+    return out;
+}
+
+} // namespace courierd

@@ -1,0 +1,66 @@
+#include "EngineConfig.h"
+
+namespace courierd
+{
+
+namespace
+{
+
+constexpr std::int64_t SECOND = 1000;
+constexpr std::int64_t HOUR = 3600 * SECOND;
+constexpr std::int64_t DAY = 24 * HOUR;
+
+} // namespace
+
+const std::vector<ConfigKey>& EngineConfig::schema()
+{
+    static const std::vector<ConfigKey> keys = {
+        {"store.url", ConfigType::String, "",
+         "PostgreSQL to use: a libpq URI (postgresql://user:pass@host:port/db?...), a key=value "
+         "string, or empty for libpq's PG* environment variables"},
+        {"store.pool_size", ConfigType::Integer, "8", "most database connections open at once", 1,
+         256},
+        {"store.connect_timeout", ConfigType::Duration, "5s",
+         "how long one connection attempt may take", SECOND, HOUR},
+        {"assignment.deadline.on_foot", ConfigType::Duration, "30m",
+         "time a courier on foot has for one delivery", 1, 7 * DAY},
+        {"assignment.deadline.scooter", ConfigType::Duration, "15m",
+         "time a courier on a scooter has for one delivery", 1, 7 * DAY},
+        {"assignment.deadline.car", ConfigType::Duration, "5m",
+         "time a courier in a car has for one delivery", 1, 7 * DAY},
+        {"assignment.release_interval", ConfigType::Duration, "10s",
+         "how often couriers whose delivery deadline has passed are made available again", 10,
+         HOUR},
+    };
+    return keys;
+}
+
+EngineConfig EngineConfig::from(const Settings& settings)
+{
+    settings.throwIfInvalid();
+    EngineConfig config;
+    config.store.url = settings.getString("store.url");
+    config.store.poolSize = static_cast<int>(settings.getInt("store.pool_size"));
+    config.store.connectTimeout = settings.getDuration("store.connect_timeout");
+    config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");
+    config.assignment.deadlineScooter = settings.getDuration("assignment.deadline.scooter");
+    config.assignment.deadlineCar = settings.getDuration("assignment.deadline.car");
+    config.assignment.releaseInterval = settings.getDuration("assignment.release_interval");
+    return config;
+}
+
+Duration AssignmentConfig::deadlineFor(Transport transport) const
+{
+    switch (transport)
+    {
+    case Transport::OnFoot:
+        return deadlineOnFoot;
+    case Transport::Scooter:
+        return deadlineScooter;
+    case Transport::Car:
+        return deadlineCar;
+    }
+    return deadlineOnFoot;
+}
+
+} // namespace courierd

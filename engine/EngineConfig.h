@@ -1,0 +1,47 @@
+#pragma once
+
+#include "Courier.h"
+#include "Duration.h"
+#include "Settings.h"
+
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// Where and how the store connects.
+struct StoreConfig
+{
+    std::string url;         ///< libpq URI, key=value string, or empty (libpq's PG* variables).
+    int poolSize = 8;        ///< Most connections open at once.
+    Duration connectTimeout; ///< How long one connection attempt may take.
+};
+
+/// The rules of the assignment use case.
+struct AssignmentConfig
+{
+    Duration deadlineOnFoot;
+    Duration deadlineScooter;
+    Duration deadlineCar;
+    Duration releaseInterval; ///< How often the delivery monitor frees couriers.
+
+    /// The time a courier with `transport` has for one delivery.
+    Duration deadlineFor(Transport transport) const;
+};
+
+/// The engine's own configuration, typed. The keys, defaults and limits are declared once in
+/// schema(); from() reads values that Settings::load has already validated.
+struct EngineConfig
+{
+    StoreConfig store;
+    AssignmentConfig assignment;
+
+    /// Every key the engine owns, with its default and limits.
+    static const std::vector<ConfigKey>& schema();
+
+    /// Reads the typed configuration. Throws ConfigException when settings has problems.
+    static EngineConfig from(const Settings& settings);
+};
+
+} // namespace courierd

@@ -1,0 +1,14 @@
+#include "Exceptions.h"
+
+#include <typeinfo>
+
+namespace courierd
+{
+
+POCO_IMPLEMENT_EXCEPTION(ConfigException, Poco::InvalidArgumentException, "Configuration error")
+POCO_IMPLEMENT_EXCEPTION(StoreException, Poco::IOException, "Store error")
+POCO_IMPLEMENT_EXCEPTION(MigrationException, StoreException, "Migration failed")
+POCO_IMPLEMENT_EXCEPTION(ValidationException, Poco::InvalidArgumentException, "Invalid input")
+POCO_IMPLEMENT_EXCEPTION(ConflictException, Poco::IllegalStateException, "Conflict")
+
+} // namespace courierd

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "Duration.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace courierd
+{
+
+enum class ConfigType
+{
+    String,
+    Integer,
+    Duration,
+};
+
+/// One key a component owns: declared once, so that typos are reported, values are parsed in
+/// one place and the reference documentation has a single source.
+struct ConfigKey
+{
+    std::string name;         ///< Full key, `section.key`: `store.pool_size`.
+    ConfigType type;          ///< How the value is parsed and checked.
+    std::string defaultValue; ///< Used when no layer sets the key.
+    std::string help;         ///< One line for `--help` and the README.
+    std::int64_t minimum = 0; ///< Integer: the value; Duration: milliseconds.
+    std::int64_t maximum = std::numeric_limits<std::int64_t>::max();
+};
+
+/// The environment variable that overrides `key`: `COURIERD_` followed by the key upper-cased,
+/// every character other than a letter or digit turned into `_`
+/// (`source.service-order.base_url` → `COURIERD_SOURCE_SERVICE_ORDER_BASE_URL`).
+std::string environmentName(const std::string& key);
+
+/// The configuration of one run, in layers: declared defaults < file < `COURIERD_*`
+/// environment < `--set key=value`. Loading validates every value against the declared keys and
+/// collects every problem (not just the first), each naming where the value came from, the key
+/// and the value. Immutable after load; safe to read from any thread.
+class Settings
+{
+public:
+    using Environment = std::map<std::string, std::string>;
+    using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+    /// Sections whose keys belong to POCO (`logging.*`, read by Poco::Util::LoggingConfigurator)
+    /// and are passed through unchecked.
+    static const std::vector<std::string> PASSTHROUGH_SECTIONS;
+
+    /// Reads `path` (`.properties` as a properties file, anything else as INI; an empty path
+    /// means no file) and applies `environment` and `overrides` on top. Never throws for bad
+    /// values: see problems(). Throws ConfigException if the file cannot be read.
+    static Settings load(const std::string& path, std::vector<ConfigKey> schema,
+                         const Environment& environment, const Overrides& overrides);
+
+    /// The process's `COURIERD_*` variables.
+    static Environment currentEnvironment();
+
+    /// Every error found while loading; empty when the configuration is usable.
+    const std::vector<std::string>& problems() const { return _problems; }
+
+    /// Things an operator should know that do not stop start-up.
+    const std::vector<std::string>& warnings() const { return _warnings; }
+
+    /// Throws ConfigException with every problem, one per line, when there are any.
+    void throwIfInvalid() const;
+
+    const std::string& path() const { return _path; }
+
+    /// Typed accessors for declared keys; the value has been validated by load().
+    /// Throws Poco::NotFoundException for an undeclared key (a programming error).
+    std::string getString(const std::string& key) const;
+    std::int64_t getInt(const std::string& key) const;
+    Duration getDuration(const std::string& key) const;
+
+    /// Where the value of `key` came from: `default`, the file's path, `environment NAME`,
+    /// or `--set`.
+    std::string origin(const std::string& key) const;
+
+    /// The raw file, for the pass-through sections (logging). Null when there is no file.
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> file() const { return _file; }
+
+private:
+    struct Value
+    {
+        std::string text;
+        std::string origin;
+    };
+
+    const ConfigKey& declared(const std::string& key) const;
+    void set(const std::string& key, const std::string& text, const std::string& origin);
+    void validate(const ConfigKey& key);
+
+    std::string _path;
+    std::vector<ConfigKey> _schema;
+    std::map<std::string, Value> _values;
+    std::vector<std::string> _problems;
+    std::vector<std::string> _warnings;
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> _file;
+};
+
+} // namespace courierd
