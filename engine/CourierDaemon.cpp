@@ -150,8 +150,9 @@ void CourierDaemon::printHelp() const
                   << key.help << "\n";
     }
     std::cout << "\nWithout --config, " << DEFAULT_CONFIG
-              << " is read if it exists.\nExit codes: 0 ok, 64 usage, 65 migration failed, "
-                 "69 database unavailable, 70 internal error, 78 bad configuration.\n";
+              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set or stray argument, "
+                 "65 migration failed, 69 database unavailable, 70 internal error, "
+                 "78 bad configuration or unknown option.\n";
 }
 
 int CourierDaemon::main(const std::vector<std::string>& args)

@@ -1,0 +1,127 @@
+#include "DeliveryMonitor.h"
+#include "Invariants.h"
+#include "StoreFixture.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+using courierd::test::StoreFixture;
+using Kind = AssignOutcome::Kind;
+
+class AssignmentConcurrencyTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(AssignmentConcurrencyTest);
+    CPPUNIT_TEST(everyOrderGetsExactlyOneCourier);
+    CPPUNIT_TEST_SUITE_END();
+
+    static constexpr int THREADS = 8;
+    static constexpr int ORDERS = 2000;
+    static constexpr int COURIERS = 50;
+
+public:
+    // 8 threads assign 2,000 orders, each submitted twice, to 50 couriers whose deliveries
+    // expire (and are released by a running monitor) while the test goes on.
+    void everyOrderGetsExactlyOneCourier()
+    {
+        StoreFixture store("concurrency", THREADS + 2);
+        AssignmentConfig config = StoreFixture::assignmentConfig();
+        config.deadlineOnFoot = 200ms;
+        config.deadlineScooter = 100ms;
+        config.deadlineCar = 50ms;
+        CourierAssigner assigner(store.database, config);
+        const char* transports[] = {"on_foot", "scooter", "car"};
+        for (int i = 0; i < COURIERS; ++i)
+            store.addCourier("courier-" + std::to_string(i), transports[i % 3]);
+
+        // Each order twice; the copies stay close together so that they often race.
+        std::vector<int> submissions;
+        for (int order = 0; order < ORDERS; ++order)
+            submissions.insert(submissions.end(), {order, order});
+        std::mt19937 random(20261124);
+        for (std::size_t i = 0; i < submissions.size(); ++i)
+        {
+            std::uniform_int_distribution<std::size_t> near(
+                i, std::min(i + 8, submissions.size() - 1));
+            std::swap(submissions[i], submissions[near(random)]);
+        }
+
+        DeliveryMonitor monitor(store.database, 20ms, Poco::Logger::get("test.monitor"));
+        monitor.start();
+
+        std::atomic<std::size_t> next{0};
+        std::atomic<int> assigned{0};
+        std::atomic<int> already{0};
+        std::atomic<int> waits{0};
+        std::atomic<int> errors{0};
+        std::atomic<bool> late{false};
+        const Poco::Timestamp started;
+        std::vector<std::thread> threads;
+        for (int t = 0; t < THREADS; ++t)
+            threads.emplace_back(
+                [&]
+                {
+                    for (std::size_t i = next++; i < submissions.size(); i = next++)
+                    {
+                        const std::string order = "order-" + std::to_string(submissions[i]);
+                        for (;;)
+                        {
+                            if (started.elapsed() > 180'000'000)
+                            {
+                                late = true;
+                                return;
+                            }
+                            try
+                            {
+                                const AssignOutcome outcome = assigner.assign(order, "test");
+                                if (outcome.kind == Kind::Assigned)
+                                    ++assigned;
+                                else if (outcome.kind == Kind::AlreadyAssigned)
+                                    ++already;
+                                else
+                                {
+                                    // Nobody free: wait for the monitor to release someone.
+                                    ++waits;
+                                    Poco::Thread::sleep(5);
+                                    continue;
+                                }
+                            }
+                            catch (const Poco::Exception& e)
+                            {
+                                ++errors;
+                                Poco::Logger::get("test").error(e.displayText());
+                            }
+                            break;
+                        }
+                    }
+                });
+        for (auto& thread : threads)
+            thread.join();
+        monitor.stop();
+
+        CPPUNIT_ASSERT_MESSAGE("did not finish within 180s", !late);
+        CPPUNIT_ASSERT_EQUAL(0, errors.load());
+        CPPUNIT_ASSERT_EQUAL(ORDERS, assigned.load());
+        CPPUNIT_ASSERT_EQUAL(ORDERS, already.load());
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS),
+                             store.db.scalar("SELECT count(*) FROM deliveries"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS),
+                             store.db.scalar("SELECT count(DISTINCT order_id) FROM deliveries"));
+        // Couriers were reused, so deliveries really were released as the test went.
+        CPPUNIT_ASSERT(store.db.scalar("SELECT max(delivery_count) FROM couriers") > 1);
+        const auto violated = test::violatedInvariants(store.database);
+        std::string text;
+        for (const auto& line : violated)
+            text += line + "\n";
+        CPPUNIT_ASSERT_MESSAGE(text, violated.empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AssignmentConcurrencyTest);

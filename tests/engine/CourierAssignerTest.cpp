@@ -1,0 +1,187 @@
+#include "Exceptions.h"
+#include "Invariants.h"
+#include "StoreFixture.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+using courierd::test::StoreFixture;
+using Kind = AssignOutcome::Kind;
+
+namespace
+{
+
+std::string joined(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& line : lines)
+        out += line + "\n";
+    return out;
+}
+
+// Everything assignment may write, as one text, to prove that nothing changed.
+std::string snapshot(const courierd::test::TestDatabase& db)
+{
+    return std::to_string(db.scalar("SELECT count(*) FROM deliveries")) + "/" +
+           std::to_string(db.scalar("SELECT sum(hashtext(c::text)) FROM couriers c")) + "/" +
+           std::to_string(db.scalar("SELECT sum(hashtext(d::text)) FROM deliveries d"));
+}
+
+} // namespace
+
+class CourierAssignerTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(CourierAssignerTest);
+    CPPUNIT_TEST(choosesTheLeastLoadedThenLowestId);
+    CPPUNIT_TEST(deadlineDependsOnTransport);
+    CPPUNIT_TEST(pausedAndBusyCouriersAreNeverChosen);
+    CPPUNIT_TEST(repeatingAnAssignmentReturnsTheSameCourierAndWritesNothing);
+    CPPUNIT_TEST(noCourierWritesNothing);
+    CPPUNIT_TEST(unassignRemovesTheDeliveryAndFreesTheCourier);
+    CPPUNIT_TEST(unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder);
+    CPPUNIT_TEST(invalidOrderIdIsRefused);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void choosesTheLeastLoadedThenLowestId()
+    {
+        StoreFixture store("assigner");
+        const auto a = store.addCourier("a").id;
+        const auto b = store.addCourier("b").id;
+        const auto c = store.addCourier("c").id;
+
+        CPPUNIT_ASSERT_EQUAL(a, store.assigner.assign("o1", "test").courierId);
+        CPPUNIT_ASSERT_EQUAL(b, store.assigner.assign("o2", "test").courierId);
+        CPPUNIT_ASSERT_EQUAL(c, store.assigner.assign("o3", "test").courierId);
+        store.expire("o1");
+        store.expire("o2");
+        // a and b are free with one delivery each: the lower id wins.
+        CPPUNIT_ASSERT_EQUAL(a, store.assigner.assign("o4", "test").courierId);
+        store.expire("o3");
+        store.expire("o4");
+        // Loads are now a=2, b=1, c=1: b, then c, then a.
+        CPPUNIT_ASSERT_EQUAL(b, store.assigner.assign("o5", "test").courierId);
+        CPPUNIT_ASSERT_EQUAL(c, store.assigner.assign("o6", "test").courierId);
+        CPPUNIT_ASSERT_EQUAL(a, store.assigner.assign("o7", "test").courierId);
+        CPPUNIT_ASSERT(store.assigner.assign("o8", "test").kind == Kind::NoCourierAvailable);
+        CPPUNIT_ASSERT_MESSAGE(joined(test::violatedInvariants(store.database)),
+                               test::violatedInvariants(store.database).empty());
+    }
+
+    void deadlineDependsOnTransport()
+    {
+        StoreFixture store("assigner");
+        const struct
+        {
+            const char* transport;
+            Poco::Int64 seconds;
+        } cases[] = {{"on_foot", 30 * 60}, {"scooter", 15 * 60}, {"car", 5 * 60}};
+        for (const auto& c : cases)
+        {
+            const auto courier = store.addCourier(c.transport, c.transport);
+            const std::string order = std::string("order-") + c.transport;
+            const AssignOutcome outcome = store.assigner.assign(order, "test");
+            CPPUNIT_ASSERT(outcome.kind == Kind::Assigned);
+            CPPUNIT_ASSERT_EQUAL(courier.id, outcome.courierId);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                c.transport, c.seconds,
+                store.db.scalar("SELECT extract(epoch FROM deadline - assigned_at)::bigint "
+                                "FROM deliveries WHERE order_id = '" +
+                                order + "'"));
+            CPPUNIT_ASSERT_EQUAL(
+                outcome.deadline.epochMicroseconds(),
+                store.db.scalar("SELECT (extract(epoch FROM deadline) * 1000000)::bigint "
+                                "FROM deliveries WHERE order_id = '" +
+                                order + "'"));
+            const auto stored = store.couriers.get(courier.id);
+            CPPUNIT_ASSERT(stored->status == CourierStatus::Busy);
+            CPPUNIT_ASSERT(stored->busyUntil == outcome.deadline);
+            CPPUNIT_ASSERT_EQUAL(order, stored->activeOrderId.value_or(""));
+        }
+    }
+
+    void pausedAndBusyCouriersAreNeverChosen()
+    {
+        StoreFixture store("assigner");
+        const auto paused = store.addCourier("paused", "car", "paused").id;
+        const auto available = store.addCourier("available").id;
+        CPPUNIT_ASSERT_EQUAL(available, store.assigner.assign("o1", "test").courierId);
+        // `available` is busy now and `paused` is paused: nobody is left.
+        CPPUNIT_ASSERT(store.assigner.assign("o2", "test").kind == Kind::NoCourierAvailable);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM deliveries WHERE courier_id = " +
+                                             std::to_string(paused)));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+
+    void repeatingAnAssignmentReturnsTheSameCourierAndWritesNothing()
+    {
+        StoreFixture store("assigner");
+        store.addCourier("first");
+        const AssignOutcome first = store.assigner.assign("o1", "test");
+        store.addCourier("second");
+        const std::string before = snapshot(store.db);
+
+        const AssignOutcome again = store.assigner.assign("o1", "other-source");
+        CPPUNIT_ASSERT(again.kind == Kind::AlreadyAssigned);
+        CPPUNIT_ASSERT_EQUAL(first.courierId, again.courierId);
+        CPPUNIT_ASSERT(first.deadline == again.deadline);
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(store.db));
+    }
+
+    void noCourierWritesNothing()
+    {
+        StoreFixture store("assigner");
+        CPPUNIT_ASSERT(store.assigner.assign("o1", "test").kind == Kind::NoCourierAvailable);
+        store.addCourier("resting", "car", "paused");
+        const std::string before = snapshot(store.db);
+        CPPUNIT_ASSERT(store.assigner.assign("o1", "test").kind == Kind::NoCourierAvailable);
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(store.db));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+
+    void unassignRemovesTheDeliveryAndFreesTheCourier()
+    {
+        StoreFixture store("assigner");
+        const auto courier = store.addCourier("a").id;
+        store.assigner.assign("o1", "test");
+        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("o1").value_or(0));
+        const auto stored = store.couriers.get(courier);
+        CPPUNIT_ASSERT(stored->status == CourierStatus::Available);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), stored->deliveryCount);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+        CPPUNIT_ASSERT(!store.assigner.unassign("o1").has_value());
+        CPPUNIT_ASSERT(!store.assigner.unassign("never-seen").has_value());
+        // The order can be assigned again.
+        CPPUNIT_ASSERT(store.assigner.assign("o1", "test").kind == Kind::Assigned);
+    }
+
+    void unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder()
+    {
+        StoreFixture store("assigner");
+        const auto courier = store.addCourier("a").id;
+        store.assigner.assign("o1", "test");
+        store.expire("o1");
+        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.assign("o2", "test").courierId);
+        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("o1").value_or(0));
+        const auto stored = store.couriers.get(courier);
+        CPPUNIT_ASSERT(stored->status == CourierStatus::Busy);
+        CPPUNIT_ASSERT_EQUAL(std::string("o2"), stored->activeOrderId.value_or(""));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), stored->deliveryCount);
+        CPPUNIT_ASSERT_MESSAGE(joined(test::violatedInvariants(store.database)),
+                               test::violatedInvariants(store.database).empty());
+    }
+
+    void invalidOrderIdIsRefused()
+    {
+        StoreFixture store("assigner");
+        store.addCourier("a");
+        CPPUNIT_ASSERT_THROW(store.assigner.assign("", "test"), ValidationException);
+        CPPUNIT_ASSERT_THROW(store.assigner.assign("o1", ""), ValidationException);
+        CPPUNIT_ASSERT_THROW(store.assigner.assign(std::string(201, 'x'), "test"),
+                             ValidationException);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CourierAssignerTest);

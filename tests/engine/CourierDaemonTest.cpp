@@ -1,0 +1,175 @@
+#include "DaemonProcess.h"
+#include "TestDatabase.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/TemporaryFile.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+
+using courierd::test::DaemonProcess;
+using courierd::test::TestDatabase;
+
+namespace
+{
+
+class ConfigFile
+{
+public:
+    explicit ConfigFile(const std::string& text)
+        : _path(Poco::TemporaryFile::tempName() + ".ini")
+    {
+        Poco::FileOutputStream out(_path);
+        out << text;
+    }
+    ~ConfigFile() { Poco::File(_path).remove(); }
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+};
+
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+Poco::Int64 tableCount(const TestDatabase& db)
+{
+    return db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+}
+
+} // namespace
+
+class CourierDaemonTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(CourierDaemonTest);
+    CPPUNIT_TEST(versionAndHelp);
+    CPPUNIT_TEST(unknownOptionIsAUsageError);
+    CPPUNIT_TEST(checkConfigAcceptsAGoodFileAndTouchesNothing);
+    CPPUNIT_TEST(checkConfigNamesFileKeyAndValue);
+    CPPUNIT_TEST(environmentOverridesTheFile);
+    CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
+    CPPUNIT_TEST(runsUntilSigtermThenExitsZero);
+    CPPUNIT_TEST(unreachableDatabaseIsNamedWithoutPassword);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void versionAndHelp()
+    {
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"--version"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "courierd 0."));
+        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"--help"}, output));
+        for (const char* part : {"--config", "--check-config", "--migrate", "--set", "store.url",
+                                 "COURIERD_ASSIGNMENT_DEADLINE_CAR"})
+            CPPUNIT_ASSERT_MESSAGE(part, contains(output, part));
+    }
+
+    void unknownOptionIsAUsageError()
+    {
+        std::string output;
+        // POCO rejects unknown options itself, with EXIT_CONFIG.
+        CPPUNIT_ASSERT_EQUAL(78, DaemonProcess::run({"--frobnicate"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "Unknown option specified: frobnicate"));
+        CPPUNIT_ASSERT_EQUAL(64, DaemonProcess::run({"stray"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "unexpected argument 'stray'"));
+        CPPUNIT_ASSERT_EQUAL(64, DaemonProcess::run({"--set", "novalue"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "KEY=VALUE"));
+    }
+
+    void checkConfigAcceptsAGoodFileAndTouchesNothing()
+    {
+        TestDatabase db("daemon");
+        ConfigFile config("[store]\nurl = " + db.url() + "\n");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "configuration OK"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), tableCount(db));
+        // Not even a reachable database is needed.
+        CPPUNIT_ASSERT_EQUAL(0, DaemonProcess::run({"--config", config.path(), "--check-config",
+                                                    "--set", "store.url=host=127.0.0.1 port=1"},
+                                                   output));
+    }
+
+    void checkConfigNamesFileKeyAndValue()
+    {
+        ConfigFile config("[store]\npool_size = many\n[assignment]\ndeadline.scooter = 15\n"
+                          "[pipline]\nworkers = 2\n");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
+        for (const std::string& part : {config.path() + ": store.pool_size = 'many'",
+                                        config.path() + ": assignment.deadline.scooter = '15'",
+                                        std::string("unknown section [pipline]")})
+            CPPUNIT_ASSERT_MESSAGE(output, contains(output, part));
+        CPPUNIT_ASSERT_EQUAL(78, DaemonProcess::run({"--config", "/nonexistent.ini"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "/nonexistent.ini"));
+    }
+
+    void environmentOverridesTheFile()
+    {
+        ConfigFile config("[assignment]\ndeadline.car = 5m\n");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output,
+                                   {{"COURIERD_ASSIGNMENT_DEADLINE_CAR", "soon"}}));
+        CPPUNIT_ASSERT_MESSAGE(output,
+                               contains(output, "environment COURIERD_ASSIGNMENT_DEADLINE_CAR"));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "'soon'"));
+    }
+
+    void migrateAppliesTheSchemaAndExits()
+    {
+        TestDatabase db("daemon");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run({"--migrate", "--set", "store.url=" + db.url()}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "applied migration 0001_init.sql"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), tableCount(db));
+        CPPUNIT_ASSERT_EQUAL(
+            0, DaemonProcess::run({"--migrate", "--set", "store.url=" + db.url()}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "0 migration(s) applied now"));
+    }
+
+    void runsUntilSigtermThenExitsZero()
+    {
+        TestDatabase db("daemon");
+        DaemonProcess daemon(
+            {"--set", "store.url=" + db.url(), "--set", "assignment.release_interval=50ms"});
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(), daemon.waitForOutput("courierd ready"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), tableCount(db));
+
+        // The monitor runs: an expired delivery's courier becomes available.
+        db.execute("INSERT INTO couriers (name, transport_type, status, active_order_id, "
+                   "busy_until, delivery_count) VALUES ('c', 'car', 'busy', 'o1', "
+                   "now() - interval '1 s', 1);"
+                   "INSERT INTO deliveries (courier_id, order_id, source, assigned_at, deadline) "
+                   "SELECT id, 'o1', 'test', now() - interval '1 min', now() - interval '1 s' "
+                   "FROM couriers");
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(),
+                               daemon.waitForOutput("1 courier(s) available again"));
+
+        daemon.signal(SIGHUP);
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(), daemon.waitForOutput("SIGHUP ignored"));
+        daemon.signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon.waitForExit().value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(), contains(daemon.output(), "stopped"));
+    }
+
+    void unreachableDatabaseIsNamedWithoutPassword()
+    {
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(
+            69, DaemonProcess::run(
+                    {"--set", "store.url=postgresql://courier:s3cr3t-pw@127.0.0.1:1/orders_db"},
+                    output));
+        for (const char* part : {"host=127.0.0.1", "port=1", "dbname=orders_db", "user=courier"})
+            CPPUNIT_ASSERT_MESSAGE(output, contains(output, part));
+        CPPUNIT_ASSERT_MESSAGE(output, !contains(output, "s3cr3t-pw"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(CourierDaemonTest);

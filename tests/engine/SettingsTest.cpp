@@ -1,0 +1,256 @@
+#include "Settings.h"
+
+#include "EngineConfig.h"
+#include "Exceptions.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/Path.h>
+#include <Poco/TemporaryFile.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+// A config file that is deleted with the object.
+class ConfigFile
+{
+public:
+    ConfigFile(const std::string& extension, const std::string& text)
+        : _path(Poco::TemporaryFile::tempName() + extension)
+    {
+        Poco::FileOutputStream out(_path);
+        out << text;
+    }
+    ~ConfigFile() { Poco::File(_path).remove(); }
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+};
+
+Settings load(const std::string& path, const Settings::Environment& env = {},
+              const Settings::Overrides& overrides = {})
+{
+    return Settings::load(path, EngineConfig::schema(), env, overrides);
+}
+
+bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts)
+{
+    for (const auto& line : lines)
+    {
+        bool all = true;
+        for (const auto& part : parts)
+            all = all && line.find(part) != std::string::npos;
+        if (all)
+            return true;
+    }
+    return false;
+}
+
+std::string joined(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& line : lines)
+        out += line + "\n";
+    return out;
+}
+
+} // namespace
+
+class SettingsTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(SettingsTest);
+    CPPUNIT_TEST(defaultsApplyWithoutFile);
+    CPPUNIT_TEST(readsIniFile);
+    CPPUNIT_TEST(readsPropertiesFile);
+    CPPUNIT_TEST(environmentNameFollowsTheRule);
+    CPPUNIT_TEST(environmentOverridesFileAndSetOverridesEnvironment);
+    CPPUNIT_TEST(badDurationNamesFileKeyAndValue);
+    CPPUNIT_TEST(badEnvironmentValueNamesTheVariable);
+    CPPUNIT_TEST(outOfRangeIntegerIsRefused);
+    CPPUNIT_TEST(unknownKeyNamesFileSectionAndKnownKeys);
+    CPPUNIT_TEST(unknownSectionIsRefused);
+    CPPUNIT_TEST(everyProblemIsReportedAtOnce);
+    CPPUNIT_TEST(unknownSetKeyIsRefused);
+    CPPUNIT_TEST(unmatchedEnvironmentVariableIsAWarning);
+    CPPUNIT_TEST(loggingSectionPassesThrough);
+    CPPUNIT_TEST(missingFileIsAConfigError);
+    CPPUNIT_TEST(shippedConfigIsValid);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void defaultsApplyWithoutFile()
+    {
+        const auto settings = load("");
+        CPPUNIT_ASSERT(settings.problems().empty());
+        const auto config = EngineConfig::from(settings);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), config.store.url);
+        CPPUNIT_ASSERT_EQUAL(8, config.store.poolSize);
+        CPPUNIT_ASSERT(config.assignment.deadlineOnFoot == 30min);
+        CPPUNIT_ASSERT(config.assignment.deadlineScooter == 15min);
+        CPPUNIT_ASSERT(config.assignment.deadlineCar == 5min);
+        CPPUNIT_ASSERT(config.assignment.releaseInterval == 10s);
+        CPPUNIT_ASSERT_EQUAL(std::string("default"), settings.origin("store.pool_size"));
+    }
+
+    void readsIniFile()
+    {
+        ConfigFile file(".ini", "[store]\nurl = dbname=x\npool_size = 3\n"
+                                "[assignment]\ndeadline.car = 250ms\nrelease_interval = 1h\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+        const auto config = EngineConfig::from(settings);
+        CPPUNIT_ASSERT_EQUAL(std::string("dbname=x"), config.store.url);
+        CPPUNIT_ASSERT_EQUAL(3, config.store.poolSize);
+        CPPUNIT_ASSERT(config.assignment.deadlineCar == 250ms);
+        CPPUNIT_ASSERT(config.assignment.deadlineScooter == 15min);
+        CPPUNIT_ASSERT(config.assignment.releaseInterval == 1h);
+        CPPUNIT_ASSERT_EQUAL(file.path(), settings.origin("store.url"));
+    }
+
+    void readsPropertiesFile()
+    {
+        ConfigFile file(".properties", "store.pool_size = 5\nassignment.deadline.on_foot = 10m\n");
+        const auto config = EngineConfig::from(load(file.path()));
+        CPPUNIT_ASSERT_EQUAL(5, config.store.poolSize);
+        CPPUNIT_ASSERT(config.assignment.deadlineOnFoot == 10min);
+    }
+
+    void environmentNameFollowsTheRule()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("COURIERD_SOURCE_SERVICE_ORDER_BASE_URL"),
+                             environmentName("source.service-order.base_url"));
+        CPPUNIT_ASSERT_EQUAL(std::string("COURIERD_ASSIGNMENT_DEADLINE_ON_FOOT"),
+                             environmentName("assignment.deadline.on_foot"));
+    }
+
+    void environmentOverridesFileAndSetOverridesEnvironment()
+    {
+        ConfigFile file(".ini", "[store]\npool_size = 3\n[assignment]\ndeadline.car = 1m\n");
+        const Settings::Environment env = {{"COURIERD_STORE_POOL_SIZE", "6"},
+                                           {"COURIERD_ASSIGNMENT_DEADLINE_CAR", "2m"}};
+        const auto settings = load(file.path(), env, {{"assignment.deadline.car", "3m"}});
+        const auto config = EngineConfig::from(settings);
+        CPPUNIT_ASSERT_EQUAL(6, config.store.poolSize);
+        CPPUNIT_ASSERT(config.assignment.deadlineCar == 3min);
+        CPPUNIT_ASSERT_EQUAL(std::string("environment COURIERD_STORE_POOL_SIZE"),
+                             settings.origin("store.pool_size"));
+        CPPUNIT_ASSERT_EQUAL(std::string("--set"), settings.origin("assignment.deadline.car"));
+    }
+
+    void badDurationNamesFileKeyAndValue()
+    {
+        ConfigFile file(".ini", "[assignment]\ndeadline.car = fast\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
+        CPPUNIT_ASSERT_MESSAGE(
+            settings.problems()[0],
+            anyContains(settings.problems(),
+                        {file.path(), "assignment.deadline.car", "'fast'", "not a duration"}));
+        CPPUNIT_ASSERT_THROW(EngineConfig::from(settings), ConfigException);
+    }
+
+    void badEnvironmentValueNamesTheVariable()
+    {
+        const auto settings = load("", {{"COURIERD_ASSIGNMENT_RELEASE_INTERVAL", "10"}});
+        CPPUNIT_ASSERT(
+            anyContains(settings.problems(), {"environment COURIERD_ASSIGNMENT_RELEASE_INTERVAL",
+                                              "assignment.release_interval", "'10'"}));
+    }
+
+    void outOfRangeIntegerIsRefused()
+    {
+        ConfigFile file(".ini", "[store]\npool_size = 0\nconnect_timeout = 10ms\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT(anyContains(settings.problems(), {"store.pool_size", "'0'", "between 1"}));
+        CPPUNIT_ASSERT(anyContains(settings.problems(), {"store.connect_timeout", "'10ms'"}));
+        ConfigFile words(".ini", "[store]\npool_size = eight\n");
+        CPPUNIT_ASSERT(anyContains(load(words.path()).problems(),
+                                   {"store.pool_size", "'eight'", "not a whole number"}));
+    }
+
+    void unknownKeyNamesFileSectionAndKnownKeys()
+    {
+        ConfigFile file(".ini", "[store]\nurll = dbname=x\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_MESSAGE(
+            joined(settings.problems()),
+            anyContains(settings.problems(), {file.path(), "unknown key 'urll'", "[store]",
+                                              "connect_timeout, pool_size, url"}));
+    }
+
+    void unknownSectionIsRefused()
+    {
+        ConfigFile file(".ini", "[stor]\nurl = x\npool_size = 2\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
+        CPPUNIT_ASSERT(
+            anyContains(settings.problems(), {file.path(), "unknown section [stor]", "store"}));
+    }
+
+    void everyProblemIsReportedAtOnce()
+    {
+        ConfigFile file(".ini",
+                        "[store]\npool_size = -1\nbogus = 1\n[assignment]\ndeadline.car = 5\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(settings.problems()), std::size_t(3),
+                                     settings.problems().size());
+        try
+        {
+            settings.throwIfInvalid();
+            CPPUNIT_FAIL("no exception");
+        }
+        catch (const ConfigException& e)
+        {
+            CPPUNIT_ASSERT(e.message().find("bogus") != std::string::npos);
+            CPPUNIT_ASSERT(e.message().find("deadline.car") != std::string::npos);
+        }
+    }
+
+    void unknownSetKeyIsRefused()
+    {
+        const auto settings = load("", {}, {{"store.nope", "1"}});
+        CPPUNIT_ASSERT(anyContains(settings.problems(), {"--set", "unknown key 'store.nope'"}));
+    }
+
+    void unmatchedEnvironmentVariableIsAWarning()
+    {
+        const auto settings = load("", {{"COURIERD_STORE_URLL", "x"}});
+        CPPUNIT_ASSERT(settings.problems().empty());
+        CPPUNIT_ASSERT(anyContains(settings.warnings(), {"COURIERD_STORE_URLL"}));
+    }
+
+    void loggingSectionPassesThrough()
+    {
+        ConfigFile file(".ini", "[logging]\nloggers.root.level = debug\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT(settings.problems().empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("debug"),
+                             settings.file()->getString("logging.loggers.root.level"));
+    }
+
+    void missingFileIsAConfigError()
+    {
+        try
+        {
+            load("/nonexistent/courierd.ini");
+            CPPUNIT_FAIL("no exception");
+        }
+        catch (const ConfigException& e)
+        {
+            CPPUNIT_ASSERT(e.message().find("/nonexistent/courierd.ini") != std::string::npos);
+        }
+    }
+
+    void shippedConfigIsValid()
+    {
+        const auto settings = load(COURIERD_SOURCE_DIR "/etc/courierd.ini");
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SettingsTest);

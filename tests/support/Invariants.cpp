@@ -1,0 +1,62 @@
+#include "Invariants.h"
+
+#include "DeliveryMonitor.h"
+
+#include <Poco/Data/Transaction.h>
+
+namespace courierd::test
+{
+
+using namespace Poco::Data::Keywords;
+
+namespace
+{
+
+struct Rule
+{
+    const char* name;
+    const char* countOfViolations;
+};
+
+const Rule RULES[] = {
+    {"2: an order has two deliveries",
+     "SELECT count(*) FROM (SELECT order_id FROM deliveries GROUP BY order_id "
+     "HAVING count(*) > 1) o"},
+    {"3: a busy courier has no unexpired delivery",
+     "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
+     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())"},
+    {"3: a courier with an unexpired delivery is not busy",
+     "SELECT count(*) FROM couriers c WHERE c.status <> 'busy' AND EXISTS "
+     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())"},
+    {"3: a courier has two unexpired deliveries",
+     "SELECT count(*) FROM (SELECT courier_id FROM deliveries WHERE deadline > now() "
+     "GROUP BY courier_id HAVING count(*) > 1) c"},
+    {"3: a busy courier's active order is not its delivery",
+     "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
+     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.order_id = c.active_order_id "
+     "AND d.deadline = c.busy_until)"},
+    {"load: delivery_count differs from the courier's deliveries",
+     "SELECT count(*) FROM couriers c WHERE c.delivery_count <> "
+     "(SELECT count(*) FROM deliveries d WHERE d.courier_id = c.id)"},
+};
+
+} // namespace
+
+std::vector<std::string> violatedInvariants(Database& database)
+{
+    auto session = database.session();
+    Poco::Data::Transaction transaction(session);
+    DeliveryMonitor::releaseExpired(session);
+    std::vector<std::string> violated;
+    for (const auto& rule : RULES)
+    {
+        Poco::Int64 count = 0;
+        session << rule.countOfViolations, into(count), now;
+        if (count != 0)
+            violated.push_back(std::string(rule.name) + " (" + std::to_string(count) + " rows)");
+    }
+    transaction.rollback();
+    return violated;
+}
+
+} // namespace courierd::test
