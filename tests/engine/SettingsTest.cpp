@@ -6,6 +6,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -80,6 +81,8 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(loggingSectionPassesThrough);
     CPPUNIT_TEST(missingFileIsAConfigError);
     CPPUNIT_TEST(shippedConfigIsValid);
+    CPPUNIT_TEST(readmeDocumentsEveryKey);
+    CPPUNIT_TEST(iniCommentsAreWholeLines);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -243,6 +246,29 @@ public:
         catch (const ConfigException& e)
         {
             CPPUNIT_ASSERT(e.message().find("/nonexistent/courierd.ini") != std::string::npos);
+        }
+    }
+
+    void iniCommentsAreWholeLines()
+    {
+        ConfigFile file(".ini", "; a comment\n[store]\n  ; indented\npool_size = 3\n"
+                                "connect_timeout = 5s ; not a comment\n");
+        const auto settings = load(file.path());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
+        CPPUNIT_ASSERT(anyContains(settings.problems(), {"'5s ; not a comment'"}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), settings.getInt("store.pool_size"));
+    }
+
+    void readmeDocumentsEveryKey()
+    {
+        Poco::FileInputStream in(COURIERD_SOURCE_DIR "/README.md");
+        std::string readme;
+        Poco::StreamCopier::copyToString(in, readme);
+        for (const auto& key : EngineConfig::schema())
+        {
+            const std::string row = "| `" + key.name + "` | ";
+            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+                                   readme.find(row) != std::string::npos);
         }
     }
 
