@@ -51,6 +51,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(checkConfigNamesFileKeyAndValue);
     CPPUNIT_TEST(environmentOverridesTheFile);
     CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
+    CPPUNIT_TEST(failingMigrationStopsStartUp);
     CPPUNIT_TEST(runsUntilSigtermThenExitsZero);
     CPPUNIT_TEST(unreachableDatabaseIsNamedWithoutPassword);
     CPPUNIT_TEST_SUITE_END();
@@ -132,6 +133,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             0, DaemonProcess::run({"--migrate", "--set", "store.url=" + db.url()}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, "0 migration(s) applied now"));
+    }
+
+    void failingMigrationStopsStartUp()
+    {
+        TestDatabase db("daemon");
+        db.execute("CREATE TABLE couriers (id int)");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL(65, DaemonProcess::run({"--set", "store.url=" + db.url()}, output));
+        for (const char* part : {"0001_init.sql", "relation \"couriers\" already exists", "42P07"})
+            CPPUNIT_ASSERT_MESSAGE(output, contains(output, part));
+        CPPUNIT_ASSERT_MESSAGE(output, !contains(output, "courierd ready"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), db.scalar("SELECT count(*) FROM schema_migrations"));
     }
 
     void runsUntilSigtermThenExitsZero()

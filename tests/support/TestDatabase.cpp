@@ -23,6 +23,8 @@ Connection connectTo(const std::string& conninfo)
         throw Poco::IOException("the tests need a PostgreSQL reachable through the PG* "
                                 "variables (run them with the README's test command): " +
                                 std::string(PQerrorMessage(conn.get())));
+    PQsetNoticeProcessor(
+        conn.get(), [](void*, const char*) {}, nullptr);
     return conn;
 }
 
