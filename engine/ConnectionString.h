@@ -1,6 +1,6 @@
 #pragma once
 
-#include "Duration.h"
+#include "courierd/Duration.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "Database.h"
-#include "Duration.h"
+#include "courierd/Duration.h"
 
 #include <Poco/Logger.h>
 #include <Poco/ThreadPool.h>

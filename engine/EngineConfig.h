@@ -1,8 +1,8 @@
 #pragma once
 
 #include "Courier.h"
-#include "Duration.h"
 #include "Settings.h"
+#include "courierd/Duration.h"
 
 #include <string>
 #include <vector>

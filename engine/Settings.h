@@ -1,12 +1,12 @@
 #pragma once
 
-#include "Duration.h"
+#include "courierd/ConfigKey.h"
+#include "courierd/Duration.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Util/AbstractConfiguration.h>
 
 #include <cstdint>
-#include <limits>
 #include <map>
 #include <string>
 #include <utility>
@@ -14,25 +14,6 @@
 
 namespace courierd
 {
-
-enum class ConfigType
-{
-    String,
-    Integer,
-    Duration,
-};
-
-/// One key a component owns: declared once, so that typos are reported, values are parsed in
-/// one place and the reference documentation has a single source.
-struct ConfigKey
-{
-    std::string name;         ///< Full key, `section.key`: `store.pool_size`.
-    ConfigType type;          ///< How the value is parsed and checked.
-    std::string defaultValue; ///< Used when no layer sets the key.
-    std::string help;         ///< One line for `--help` and the README.
-    std::int64_t minimum = 0; ///< Integer: the value; Duration: milliseconds.
-    std::int64_t maximum = std::numeric_limits<std::int64_t>::max();
-};
 
 /// The environment variable that overrides `key`: `COURIERD_` followed by the key upper-cased,
 /// every character other than a letter or digit turned into `_`

@@ -1,4 +1,4 @@
-#include "Duration.h"
+#include "courierd/Duration.h"
 
 #include <cstdint>
 #include <limits>

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <Poco/Exception.h>
+
+namespace courierd
+{
+
+/// A configuration value is missing, unknown or malformed. The message names the file (or
+/// environment variable), the key and the value. Plugins throw it from Source::initialize()
+/// for a value that is well-formed but unusable (a base_url that is not a URL).
+POCO_DECLARE_EXCEPTION(, ConfigException, Poco::InvalidArgumentException)
+
+/// A fetch failed as a whole (the source was unreachable, its answer unusable). The engine
+/// keeps the cursor where it was, records the message as the tick's error, and tries again
+/// on the next tick. Malformed single elements are not exceptions: they are Batch::rejects.
+POCO_DECLARE_EXCEPTION(, SourceException, Poco::RuntimeException)
+
+} // namespace courierd
