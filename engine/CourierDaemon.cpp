@@ -7,6 +7,7 @@
 #include "Exceptions.h"
 #include "Migrator.h"
 #include "Settings.h"
+#include "SourceCatalog.h"
 #include "Version.h"
 
 #include <Poco/ConsoleChannel.h>
@@ -219,17 +220,27 @@ int CourierDaemon::serve()
         throw ConfigException("--config " + path +
                               ": give an absolute path with --daemon (it changes to / first)");
 
-    Settings settings =
-        Settings::load(path, EngineConfig::schema(), Settings::currentEnvironment(), _overrides);
+    Settings settings = Settings::read(path, Settings::currentEnvironment(), _overrides);
+    settings.declare(EngineConfig::schema());
+    SourceCatalog sources(settings, PluginsConfig{settings.getString("plugins.dir")}.resolvedDir(),
+                          _stopping);
     for (const auto& warning : settings.warnings())
         std::cerr << "courierd: warning: " << warning << std::endl;
     const EngineConfig engine = EngineConfig::from(settings);
     Database database(engine.store);
+    sources.initialize();
 
     if (_checkConfig)
     {
         std::cout << "configuration OK: " << (path.empty() ? "(defaults and environment)" : path)
-                  << "; store " << database.description() << std::endl;
+                  << "\n  store " << database.description() << "\n  plugins.dir "
+                  << sources.pluginDir() << "\n";
+        for (const auto& entry : sources.entries())
+            std::cout << "  source " << entry.name << ": plugin " << entry.info.name << " "
+                      << entry.info.version << " (" << entry.info.path << "), every "
+                      << formatDuration(entry.interval) << "\n";
+        std::cout << std::flush;
+        sources.shutdown();
         return EXIT_OK;
     }
 
@@ -254,12 +265,17 @@ int CourierDaemon::serve()
     DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
                             Poco::Logger::get("courierd.monitor"));
     monitor.start();
+    for (const auto& entry : sources.entries())
+        log.information("source %s: plugin %s %s, every %s", entry.name, entry.info.name,
+                        entry.info.version, formatDuration(entry.interval));
     log.information("courierd ready (pid %d)", static_cast<int>(getpid()));
 
     waitForSignal();
 
     log.information("stopping");
+    _stopping = true;
     monitor.stop();
+    sources.shutdown();
     log.information("stopped");
     return EXIT_OK;
 }

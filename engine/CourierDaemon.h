@@ -3,6 +3,7 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <atomic>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,7 @@ private:
     bool _checkConfig = false;
     bool _migrateOnly = false;
     bool _usageError = false;
+    std::atomic<bool> _stopping{false};
     std::string _configPath;
     std::vector<std::pair<std::string, std::string>> _overrides;
 };

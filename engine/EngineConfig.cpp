@@ -1,5 +1,10 @@
 #include "EngineConfig.h"
 
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <filesystem>
+
 namespace courierd
 {
 
@@ -22,6 +27,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          256},
         {"store.connect_timeout", ConfigType::Duration, "5s",
          "how long one connection attempt may take", SECOND, HOUR},
+        {"plugins.dir", ConfigType::String, "",
+         "directory of plugin files; empty: ../plugins beside a courierd in a build tree, else "
+         "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},
         {"assignment.deadline.on_foot", ConfigType::Duration, "30m",
          "time a courier on foot has for one delivery", 1, 7 * DAY},
         {"assignment.deadline.scooter", ConfigType::Duration, "15m",
@@ -42,11 +50,28 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.store.url = settings.getString("store.url");
     config.store.poolSize = static_cast<int>(settings.getInt("store.pool_size"));
     config.store.connectTimeout = settings.getDuration("store.connect_timeout");
+    config.plugins.dir = settings.getString("plugins.dir");
     config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");
     config.assignment.deadlineScooter = settings.getDuration("assignment.deadline.scooter");
     config.assignment.deadlineCar = settings.getDuration("assignment.deadline.car");
     config.assignment.releaseInterval = settings.getDuration("assignment.release_interval");
     return config;
+}
+
+std::string PluginsConfig::defaultPluginDir()
+{
+    std::error_code error;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    const auto prefix = error ? std::filesystem::path("/usr/sbin") : exe.parent_path();
+    const auto buildTree = prefix.parent_path() / "plugins";
+    if (std::filesystem::is_directory(buildTree, error))
+        return buildTree.string();
+    return (prefix.parent_path() / COURIERD_PLUGIN_INSTALL_DIR).string();
+}
+
+std::string PluginsConfig::resolvedDir() const
+{
+    return dir.empty() ? defaultPluginDir() : dir;
 }
 
 Duration AssignmentConfig::deadlineFor(Transport transport) const

@@ -18,6 +18,19 @@ struct StoreConfig
     Duration connectTimeout; ///< How long one connection attempt may take.
 };
 
+/// Where plugins are looked up.
+struct PluginsConfig
+{
+    std::string dir; ///< As configured; empty means defaultPluginDir().
+
+    /// `<dir of courierd>/../plugins` when that exists (a build tree), else
+    /// `<dir of courierd>/../lib/courierd/plugins` (an installation: /usr/lib/courierd/plugins).
+    static std::string defaultPluginDir();
+
+    /// `dir`, or the default when it is empty.
+    std::string resolvedDir() const;
+};
+
 /// The rules of the assignment use case.
 struct AssignmentConfig
 {
@@ -35,6 +48,7 @@ struct AssignmentConfig
 struct EngineConfig
 {
     StoreConfig store;
+    PluginsConfig plugins;
     AssignmentConfig assignment;
 
     /// Every key the engine owns, with its default and limits.

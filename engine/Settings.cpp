@@ -25,10 +25,20 @@ namespace
 {
 
 const std::string ENV_PREFIX = "COURIERD_";
+const std::string SOURCE_PREFIX = "source.";
 
+// `store` for `store.url`; `source.NAME` for `source.NAME.key`.
 std::string sectionOf(const std::string& key)
 {
+    if (key.compare(0, SOURCE_PREFIX.size(), SOURCE_PREFIX) == 0)
+        return key.substr(0, key.find('.', SOURCE_PREFIX.size()));
     return key.substr(0, key.find('.'));
+}
+
+bool isPassthrough(const std::string& section)
+{
+    return std::find(Settings::PASSTHROUGH_SECTIONS.begin(), Settings::PASSTHROUGH_SECTIONS.end(),
+                     section) != Settings::PASSTHROUGH_SECTIONS.end();
 }
 
 // Every key of `config` below `root` that holds a value.
@@ -77,110 +87,142 @@ Settings::Environment Settings::currentEnvironment()
     return env;
 }
 
-Settings Settings::load(const std::string& path, std::vector<ConfigKey> schema,
-                        const Environment& environment, const Overrides& overrides)
+Settings Settings::read(const std::string& path, const Environment& environment,
+                        const Overrides& overrides)
 {
     Settings settings;
     settings._path = path;
-    settings._schema = std::move(schema);
+    settings._environment = environment;
+    settings._overrides = overrides;
+    if (path.empty())
+        return settings;
 
-    std::set<std::string> sections;
-    for (const auto& key : settings._schema)
+    if (!Poco::File(path).exists())
+        throw ConfigException(path + ": no such file");
+    try
     {
-        settings._values[key.name] = {key.defaultValue, "default"};
-        sections.insert(sectionOf(key.name));
-    }
-
-    if (!path.empty())
-    {
-        if (!Poco::File(path).exists())
-            throw ConfigException(path + ": no such file");
-        try
-        {
-            if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
-                settings._file = new Poco::Util::PropertyFileConfiguration(path);
-            else
-                settings._file = new Poco::Util::IniFileConfiguration(path);
-        }
-        catch (const Poco::Exception& e)
-        {
-            throw ConfigException(path + ": cannot read: " + e.displayText());
-        }
-
-        std::vector<std::string> leaves;
-        collectLeaves(*settings._file, "", leaves);
-        std::set<std::string> reported;
-        for (const auto& leaf : leaves)
-        {
-            const std::string key = Poco::toLower(leaf);
-            const std::string section = sectionOf(key);
-            const bool passthrough =
-                std::find(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end(), section) !=
-                PASSTHROUGH_SECTIONS.end();
-            if (passthrough)
-                continue;
-            if (!sections.count(section))
-            {
-                if (reported.insert(section).second)
-                {
-                    std::set<std::string> known = sections;
-                    known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
-                    settings._problems.push_back(path + ": unknown section [" + section +
-                                                 "] (known sections: " + joined(known) + ")");
-                }
-                continue;
-            }
-            if (!settings._values.count(key))
-            {
-                std::set<std::string> known;
-                for (const auto& declared : settings._schema)
-                    if (sectionOf(declared.name) == section)
-                        known.insert(declared.name.substr(section.size() + 1));
-                settings._problems.push_back(path + ": unknown key '" +
-                                             key.substr(section.size() + 1) + "' in section [" +
-                                             section + "] (known keys: " + joined(known) + ")");
-                continue;
-            }
-            settings.set(key, Poco::trim(settings._file->getRawString(leaf)), path);
-        }
-    }
-
-    std::set<std::string> envNames;
-    for (const auto& key : settings._schema)
-    {
-        const std::string name = environmentName(key.name);
-        envNames.insert(name);
-        if (auto it = environment.find(name); it != environment.end())
-            settings.set(key.name, it->second, "environment " + name);
-    }
-    for (const auto& [name, value] : environment)
-        if (name.compare(0, ENV_PREFIX.size(), ENV_PREFIX) == 0 && !envNames.count(name))
-            settings._warnings.push_back("environment " + name +
-                                         " matches no configuration key; ignored");
-
-    for (const auto& [key, value] : overrides)
-    {
-        if (!settings._values.count(key))
-            settings._problems.push_back("--set: unknown key '" + key + "'");
+        if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
+            settings._file = new Poco::Util::PropertyFileConfiguration(path);
         else
-            settings.set(key, value, "--set");
+            settings._file = new Poco::Util::IniFileConfiguration(path);
     }
-
-    for (const auto& key : settings._schema)
-        settings.validate(key);
+    catch (const Poco::Exception& e)
+    {
+        throw ConfigException(path + ": cannot read: " + e.displayText());
+    }
+    std::vector<std::string> leaves;
+    collectLeaves(*settings._file, "", leaves);
+    for (const auto& leaf : leaves)
+    {
+        const std::string key = Poco::toLower(leaf);
+        if (!isPassthrough(sectionOf(key)))
+            settings._fileValues.emplace_back(key, Poco::trim(settings._file->getRawString(leaf)));
+    }
     return settings;
 }
 
-void Settings::set(const std::string& key, const std::string& text, const std::string& origin)
+Settings Settings::load(const std::string& path, const std::vector<ConfigKey>& schema,
+                        const Environment& environment, const Overrides& overrides)
 {
-    _values[key] = {text, origin};
+    Settings settings = read(path, environment, overrides);
+    settings.declare(schema);
+    settings.check();
+    return settings;
+}
+
+void Settings::declare(const std::vector<ConfigKey>& keys)
+{
+    for (const auto& key : keys)
+    {
+        _schema.push_back(key);
+        Value value{key.defaultValue, "default"};
+        for (const auto& [name, text] : _fileValues)
+            if (name == key.name)
+                value = {text, _path};
+        const std::string env = environmentName(key.name);
+        if (auto it = _environment.find(env); it != _environment.end())
+            value = {it->second, "environment " + env};
+        for (const auto& [name, text] : _overrides)
+            if (name == key.name)
+                value = {text, "--set"};
+        _values[key.name] = value;
+    }
+}
+
+std::vector<std::string> Settings::sourceNames() const
+{
+    std::set<std::string> names;
+    const auto collect = [&](const std::string& key)
+    {
+        const std::string section = sectionOf(key);
+        if (section.size() > SOURCE_PREFIX.size() &&
+            section.compare(0, SOURCE_PREFIX.size(), SOURCE_PREFIX) == 0)
+            names.insert(section.substr(SOURCE_PREFIX.size()));
+    };
+    for (const auto& [key, text] : _fileValues)
+        collect(key);
+    for (const auto& [key, text] : _overrides)
+        collect(key);
+    return {names.begin(), names.end()};
+}
+
+void Settings::check()
+{
+    _problems.clear();
+    _warnings.clear();
+
+    std::set<std::string> sections;
+    for (const auto& key : _schema)
+        sections.insert(sectionOf(key.name));
+    const auto knownKeys = [&](const std::string& section)
+    {
+        std::set<std::string> known;
+        for (const auto& key : _schema)
+            if (sectionOf(key.name) == section)
+                known.insert(key.name.substr(section.size() + 1));
+        return known;
+    };
+
+    std::set<std::string> reported;
+    for (const auto& [key, text] : _fileValues)
+    {
+        const std::string section = sectionOf(key);
+        if (!sections.count(section))
+        {
+            if (reported.insert(section).second)
+            {
+                std::set<std::string> known = sections;
+                known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
+                _problems.push_back(_path + ": unknown section [" + section +
+                                    "] (known sections: " + joined(known) + ")");
+            }
+        }
+        else if (!_values.count(key))
+            _problems.push_back(_path + ": unknown key '" + key.substr(section.size() + 1) +
+                                "' in section [" + section +
+                                "] (known keys: " + joined(knownKeys(section)) + ")");
+    }
+
+    for (const auto& [key, text] : _overrides)
+        if (!_values.count(key))
+            _problems.push_back("--set: unknown key '" + key + "'");
+
+    std::set<std::string> envNames;
+    for (const auto& key : _schema)
+        envNames.insert(environmentName(key.name));
+    for (const auto& [name, value] : _environment)
+        if (name.compare(0, ENV_PREFIX.size(), ENV_PREFIX) == 0 && !envNames.count(name))
+            _warnings.push_back("environment " + name + " matches no configuration key; ignored");
+
+    for (const auto& key : _schema)
+        validate(key);
 }
 
 void Settings::validate(const ConfigKey& key)
 {
-    const Value& value = _values.at(key.name);
     const auto fail = [&](const std::string& why)
-    { _problems.push_back(value.origin + ": " + key.name + " = '" + value.text + "': " + why); };
+    { _problems.push_back(describe(key.name) + ": " + why); };
+    const std::string& text = _values.at(key.name).text;
 
     switch (key.type)
     {
@@ -189,7 +231,7 @@ void Settings::validate(const ConfigKey& key)
     case ConfigType::Integer:
     {
         Poco::Int64 number = 0;
-        if (!Poco::NumberParser::tryParse64(value.text, number))
+        if (!Poco::NumberParser::tryParse64(text, number))
             fail("not a whole number");
         else if (number < key.minimum || number > key.maximum)
             fail("must be between " + std::to_string(key.minimum) + " and " +
@@ -198,7 +240,7 @@ void Settings::validate(const ConfigKey& key)
     }
     case ConfigType::Duration:
     {
-        const auto duration = parseDuration(value.text);
+        const auto duration = parseDuration(text);
         if (!duration)
             fail("not a duration; write it as 250ms, 5s, 10m or 1h");
         else if (duration->count() < key.minimum || duration->count() > key.maximum)
@@ -246,7 +288,7 @@ Duration Settings::getDuration(const std::string& key) const
         throw Poco::BadCastException("configuration key is not a duration", key);
     const auto duration = parseDuration(_values.at(key).text);
     if (!duration)
-        throw ConfigException(origin(key) + ": " + key + " is not a duration");
+        throw ConfigException(describe(key) + ": not a duration");
     return *duration;
 }
 
@@ -254,6 +296,13 @@ std::string Settings::origin(const std::string& key) const
 {
     declared(key);
     return _values.at(key).origin;
+}
+
+std::string Settings::describe(const std::string& key) const
+{
+    declared(key);
+    const Value& value = _values.at(key);
+    return value.origin + ": " + key + " = '" + value.text + "'";
 }
 
 } // namespace courierd

@@ -21,9 +21,10 @@ namespace courierd
 std::string environmentName(const std::string& key);
 
 /// The configuration of one run, in layers: declared defaults < file < `COURIERD_*`
-/// environment < `--set key=value`. Loading validates every value against the declared keys and
-/// collects every problem (not just the first), each naming where the value came from, the key
-/// and the value. Immutable after load; safe to read from any thread.
+/// environment < `--set key=value`. Keys are declared by their owners (the engine, each source
+/// and its plugin) before check() validates every value against them and collects every
+/// problem (not just the first), each naming where the value came from, the key and the value.
+/// Built on the main thread; read-only afterwards and then safe to read from any thread.
 class Settings
 {
 public:
@@ -35,15 +36,33 @@ public:
     static const std::vector<std::string> PASSTHROUGH_SECTIONS;
 
     /// Reads `path` (`.properties` as a properties file, anything else as INI; an empty path
-    /// means no file) and applies `environment` and `overrides` on top. Never throws for bad
-    /// values: see problems(). Throws ConfigException if the file cannot be read.
-    static Settings load(const std::string& path, std::vector<ConfigKey> schema,
+    /// means no file) and keeps `environment` and `overrides` to apply on top. Declares
+    /// nothing. Throws ConfigException if the file cannot be read.
+    static Settings read(const std::string& path, const Environment& environment,
+                         const Overrides& overrides);
+
+    /// read(), declare(schema), check(): the whole configuration of a component.
+    static Settings load(const std::string& path, const std::vector<ConfigKey>& schema,
                          const Environment& environment, const Overrides& overrides);
 
     /// The process's `COURIERD_*` variables.
     static Environment currentEnvironment();
 
-    /// Every error found while loading; empty when the configuration is usable.
+    /// Declares keys (full names), giving each its value from the layers.
+    void declare(const std::vector<ConfigKey>& keys);
+
+    /// Validates: unknown sections and keys, and every declared value. Replaces problems()
+    /// and warnings(); call again after declaring more.
+    void check();
+
+    /// NAME of every `[source.NAME]` section in the file or `--set source.NAME.key=…`.
+    std::vector<std::string> sourceNames() const;
+
+    /// Adds a problem found by a key's owner (e.g. a plugin that does not load). Cleared by
+    /// check().
+    void addProblem(const std::string& problem) { _problems.push_back(problem); }
+
+    /// Every error found; empty when the configuration is usable.
     const std::vector<std::string>& problems() const { return _problems; }
 
     /// Things an operator should know that do not stop start-up.
@@ -54,7 +73,7 @@ public:
 
     const std::string& path() const { return _path; }
 
-    /// Typed accessors for declared keys; the value has been validated by load().
+    /// Typed accessors for declared keys; check() has validated the value.
     /// Throws Poco::NotFoundException for an undeclared key (a programming error).
     std::string getString(const std::string& key) const;
     std::int64_t getInt(const std::string& key) const;
@@ -63,6 +82,9 @@ public:
     /// Where the value of `key` came from: `default`, the file's path, `environment NAME`,
     /// or `--set`.
     std::string origin(const std::string& key) const;
+
+    /// `<origin>: key = 'value'`, the start of a message about a declared key's value.
+    std::string describe(const std::string& key) const;
 
     /// The raw file, for the pass-through sections (logging). Null when there is no file.
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> file() const { return _file; }
@@ -75,10 +97,12 @@ private:
     };
 
     const ConfigKey& declared(const std::string& key) const;
-    void set(const std::string& key, const std::string& text, const std::string& origin);
     void validate(const ConfigKey& key);
 
     std::string _path;
+    Environment _environment;
+    Overrides _overrides;
+    std::vector<std::pair<std::string, std::string>> _fileValues; // lower-cased key, text
     std::vector<ConfigKey> _schema;
     std::map<std::string, Value> _values;
     std::vector<std::string> _problems;

@@ -1,0 +1,161 @@
+#include "SourceCatalog.h"
+
+#include "Exceptions.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/TemporaryFile.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+const std::string DIR = COURIERD_FIXTURE_PLUGIN_DIR;
+
+class ConfigFile
+{
+public:
+    explicit ConfigFile(const std::string& text)
+        : _path(Poco::TemporaryFile::tempName() + ".ini")
+    {
+        Poco::FileOutputStream out(_path);
+        out << text;
+    }
+    ~ConfigFile() { Poco::File(_path).remove(); }
+    const std::string& path() const { return _path; }
+
+private:
+    std::string _path;
+};
+
+std::string joined(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& line : lines)
+        out += line + "\n";
+    return out;
+}
+
+bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts)
+{
+    for (const auto& line : lines)
+    {
+        bool all = true;
+        for (const auto& part : parts)
+            all = all && line.find(part) != std::string::npos;
+        if (all)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class SourceCatalogTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(SourceCatalogTest);
+    CPPUNIT_TEST(loadsEverySourceWithItsPluginsKeys);
+    CPPUNIT_TEST(environmentOverridesAPluginKey);
+    CPPUNIT_TEST(unknownKeyInASourceSectionListsThePluginsKeys);
+    CPPUNIT_TEST(sourceWithoutPluginIsReported);
+    CPPUNIT_TEST(pluginThatDoesNotLoadNamesKeyValueAndFile);
+    CPPUNIT_TEST(badIntervalIsReported);
+    CPPUNIT_TEST(twoSourcesShareOnePlugin);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void loadsEverySourceWithItsPluginsKeys()
+    {
+        ConfigFile file("[source.demo]\nplugin = fixture-good\ninterval = 2s\n");
+        Settings settings = Settings::read(file.path(), {}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), catalog.entries().size());
+        auto& entry = catalog.entries()[0];
+        CPPUNIT_ASSERT_EQUAL(std::string("demo"), entry.name);
+        CPPUNIT_ASSERT_EQUAL(std::string("fixture"), entry.info.name);
+        CPPUNIT_ASSERT(entry.interval == 2s);
+        catalog.initialize();
+        // The plugin's declared default applies.
+        CPPUNIT_ASSERT_EQUAL(std::string("hello-1"), entry.source->fetch("").records.at(0).id);
+        catalog.shutdown();
+    }
+
+    void environmentOverridesAPluginKey()
+    {
+        ConfigFile file("[source.demo]\nplugin = fixture-good\ngreeting = file\n");
+        Settings settings =
+            Settings::read(file.path(), {{"COURIERD_SOURCE_DEMO_GREETING", "env"}}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT(settings.problems().empty());
+        CPPUNIT_ASSERT(catalog.entries()[0].interval == 5s);
+        catalog.initialize();
+        CPPUNIT_ASSERT_EQUAL(std::string("env-1"),
+                             catalog.entries()[0].source->fetch("").records.at(0).id);
+    }
+
+    void unknownKeyInASourceSectionListsThePluginsKeys()
+    {
+        ConfigFile file("[source.demo]\nplugin = fixture-good\ngreetng = x\n");
+        Settings settings = Settings::read(file.path(), {}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT_MESSAGE(
+            joined(settings.problems()),
+            anyContains(settings.problems(), {file.path(), "unknown key 'greetng'", "[source.demo]",
+                                              "greeting, interval, plugin"}));
+    }
+
+    void sourceWithoutPluginIsReported()
+    {
+        Settings settings = Settings::read("", {}, {{"source.lonely.interval", "1s"}});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT(anyContains(settings.problems(), {"[source.lonely]", "no plugin"}));
+        CPPUNIT_ASSERT(catalog.entries().empty());
+    }
+
+    void pluginThatDoesNotLoadNamesKeyValueAndFile()
+    {
+        ConfigFile file("[source.demo]\nplugin = fixture-old-abi\n");
+        Settings settings = Settings::read(file.path(), {}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT_MESSAGE(
+            joined(settings.problems()),
+            anyContains(settings.problems(), {file.path(), "source.demo.plugin = 'fixture-old-abi'",
+                                              DIR + "/fixture-old-abi.so", "ABI 0"}));
+    }
+
+    void badIntervalIsReported()
+    {
+        ConfigFile file("[source.demo]\nplugin = fixture-good\ninterval = often\n");
+        Settings settings = Settings::read(file.path(), {}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT(anyContains(settings.problems(),
+                                   {file.path(), "source.demo.interval = 'often'", "duration"}));
+    }
+
+    void twoSourcesShareOnePlugin()
+    {
+        ConfigFile file("[source.a]\nplugin = fixture-good\ngreeting = a\n"
+                        "[source.b]\nplugin = fixture-good\ngreeting = b\n");
+        Settings settings = Settings::read(file.path(), {}, {});
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, DIR, stop);
+        CPPUNIT_ASSERT(settings.problems().empty());
+        catalog.initialize();
+        CPPUNIT_ASSERT_EQUAL(std::string("a-1"),
+                             catalog.entries()[0].source->fetch("").records.at(0).id);
+        CPPUNIT_ASSERT_EQUAL(std::string("b-1"),
+                             catalog.entries()[1].source->fetch("").records.at(0).id);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SourceCatalogTest);
