@@ -37,7 +37,8 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
 
 SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
                              const std::atomic<bool>& stopFlag)
-    : _host(pluginDir)
+    : _settings(settings)
+    , _host(pluginDir)
 {
     std::vector<std::string> problems;
     for (const auto& name : settings.sourceNames())
@@ -93,8 +94,20 @@ void SourceCatalog::initialize()
         }
         catch (const Poco::Exception& e)
         {
-            throw ConfigException("[source." + entry.name + "] (plugin " + entry.info.name +
-                                  "): " + e.message());
+            // Plugins start the message with `key = 'value'`: say where that value came from.
+            const std::string message = e.message();
+            const std::string key =
+                "source." + entry.name + "." + message.substr(0, message.find(" = "));
+            std::string origin;
+            try
+            {
+                origin = _settings.origin(key) + ": ";
+            }
+            catch (const Poco::NotFoundException&)
+            {
+            }
+            throw ConfigException(origin + "[source." + entry.name + "] (plugin " +
+                                  entry.info.name + "): " + message);
         }
     }
     _initialized = true;

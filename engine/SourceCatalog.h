@@ -48,6 +48,7 @@ public:
     const std::string& pluginDir() const { return _host.directory(); }
 
 private:
+    const Settings& _settings;
     PluginHost _host;
     std::vector<Entry> _entries;
     bool _initialized = false;

@@ -32,7 +32,9 @@ public:
 
     /// Reads the configuration through `context`, which outlives this object's use of it.
     /// Called once, on the main thread, before the first fetch. Throws ConfigException for a
-    /// value that is well-formed but unusable; start-up then stops with its message.
+    /// value that is well-formed but unusable; start-up then stops with its message. Start the
+    /// message with `key = 'value'` (the key as declared): the host prefixes where the value
+    /// came from (file, environment variable).
     virtual void initialize(SourceContext& context) = 0;
 
     /// Fetches what the source has after `cursor` (empty on the very first fetch; afterwards

@@ -1,0 +1,212 @@
+#include "courierd/HttpClient.h"
+
+#include "courierd/Exceptions.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
+
+#include <algorithm>
+#include <istream>
+#include <random>
+
+namespace courierd
+{
+
+namespace
+{
+
+constexpr std::size_t BODY_EXCERPT = 200;
+
+bool idempotent(const std::string& method)
+{
+    for (const char* m : {"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+        if (method == m)
+            return true;
+    return false;
+}
+
+bool retryableStatus(int status)
+{
+    return status == 408 || status == 429 || status == 500 || status == 502 || status == 503 ||
+           status == 504;
+}
+
+// Retry-After as seconds or an HTTP date; nothing when absent or unreadable.
+std::optional<Duration> retryAfter(const Poco::Net::HTTPResponse& response)
+{
+    if (!response.has("Retry-After"))
+        return std::nullopt;
+    const std::string value = response.get("Retry-After");
+    unsigned seconds = 0;
+    if (Poco::NumberParser::tryParseUnsigned(value, seconds))
+        return std::chrono::seconds(seconds);
+    Poco::DateTime when;
+    int tzd = 0;
+    if (Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, value, when, tzd))
+    {
+        const auto delta = (when.timestamp() - Poco::Timestamp()) / 1000;
+        return Duration(std::max<Poco::Timestamp::TimeDiff>(delta, 0));
+    }
+    return std::nullopt;
+}
+
+std::string excerpt(const std::string& body)
+{
+    std::string text = body.substr(0, BODY_EXCERPT);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return body.size() > BODY_EXCERPT ? text + "…" : text;
+}
+
+// A failure worth another attempt, and how long the server asked us to wait.
+struct Retryable
+{
+    std::string what;
+    std::optional<Duration> wait;
+};
+
+} // namespace
+
+HttpClient::HttpClient(HttpClientOptions options, std::function<bool()> stopRequested,
+                       Sleeper sleeper)
+    : _options(std::move(options))
+    , _stopRequested(std::move(stopRequested))
+    , _sleeper(std::move(sleeper))
+    , _seed(std::random_device{}())
+{
+    try
+    {
+        _base = Poco::URI(_options.baseUrl);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw ConfigException("base URL '" + _options.baseUrl + "': " + e.message());
+    }
+    if (_base.getScheme() != "http" || _base.getHost().empty())
+        throw ConfigException("base URL '" + _options.baseUrl +
+                              "': expected http://host[:port][/path]");
+    if (!_sleeper)
+        _sleeper = [this](Duration delay)
+        {
+            // Sleep in slices so that a stopping daemon is not held up by a long backoff.
+            const Poco::Timestamp started;
+            while (started.elapsed() < delay.count() * 1000 &&
+                   !(_stopRequested && _stopRequested()))
+                Poco::Thread::sleep(static_cast<long>(std::min<Poco::Timestamp::TimeDiff>(
+                    50, delay.count() - started.elapsed() / 1000 + 1)));
+        };
+}
+
+HttpClient::~HttpClient() = default;
+
+std::string HttpClient::encode(const std::string& value)
+{
+    std::string out;
+    Poco::URI::encode(value, ":/?#[]@!$&'()*+,;=% ", out);
+    return out;
+}
+
+Duration HttpClient::backoff(int retry)
+{
+    const auto ceiling = std::min<std::int64_t>(
+        _options.backoffMax.count(), _options.backoffBase.count() << std::min(retry, 20));
+    std::mt19937 random(_seed++);
+    return Duration(std::uniform_int_distribution<std::int64_t>(0, ceiling)(random));
+}
+
+HttpResponse HttpClient::get(const std::string& pathAndQuery)
+{
+    return request("GET", pathAndQuery, {}, {});
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& pathAndQuery,
+                                 const std::string& body, const std::string& contentType)
+{
+    const std::string path =
+        _base.getPathEtc() == "/" ? pathAndQuery : _base.getPathEtc() + pathAndQuery;
+    const std::string url = _base.getScheme() + "://" + _base.getAuthority() + path;
+    const int attemptsAllowed = idempotent(method) ? _options.retryCount + 1 : 1;
+    _delays.clear();
+    _attempts = 0;
+
+    for (;;)
+    {
+        ++_attempts;
+        Retryable failure;
+        try
+        {
+            if (!_session)
+            {
+                _session = std::make_unique<Poco::Net::HTTPClientSession>(_base.getHost(),
+                                                                          _base.getPort());
+                _session->setKeepAlive(true);
+            }
+            const auto timeout = Poco::Timespan(_options.timeout.count() * 1000);
+            _session->setTimeout(timeout, timeout, timeout);
+
+            Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+            request.set("Accept", "application/json");
+            request.setKeepAlive(true);
+            if (!body.empty())
+            {
+                request.setContentType(contentType);
+                request.setContentLength(static_cast<std::streamsize>(body.size()));
+            }
+            _session->sendRequest(request) << body;
+
+            Poco::Net::HTTPResponse response;
+            std::istream& in = _session->receiveResponse(response);
+            // Read the whole body (keep-alive needs it), within the size limit and the timeout.
+            const Poco::Timestamp started;
+            std::string received;
+            char chunk[16384];
+            while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+            {
+                received.append(chunk, static_cast<std::size_t>(in.gcount()));
+                if (received.size() > _options.maxResponseBytes)
+                {
+                    _session.reset();
+                    throw SourceException(method + " " + url + ": response body larger than " +
+                                          std::to_string(_options.maxResponseBytes) + " bytes");
+                }
+                if (started.elapsed() > _options.timeout.count() * 1000)
+                    throw Poco::TimeoutException("response body not complete within " +
+                                                 formatDuration(_options.timeout));
+            }
+
+            const int status = response.getStatus();
+            if (status >= 200 && status < 300)
+                return {status, response.getContentType(), std::move(received)};
+            const std::string what = method + " " + url + ": " + std::to_string(status) + " " +
+                                     response.getReason() + ": " + excerpt(received);
+            if (!retryableStatus(status))
+                throw SourceException(what);
+            failure = {what, retryAfter(response)};
+        }
+        catch (const SourceException&)
+        {
+            throw;
+        }
+        catch (const Poco::Exception& e)
+        {
+            // A network failure leaves the connection unusable: start a fresh one.
+            _session.reset();
+            failure = {method + " " + url + ": " + e.displayText(), std::nullopt};
+        }
+
+        if (_attempts >= attemptsAllowed || (_stopRequested && _stopRequested()))
+            throw SourceException(failure.what + " (after " + std::to_string(_attempts) +
+                                  (_attempts == 1 ? " attempt)" : " attempts)"));
+        const Duration delay =
+            failure.wait ? std::min(*failure.wait, _options.retryAfterMax) : backoff(_attempts - 1);
+        _delays.push_back(delay);
+        _sleeper(delay);
+    }
+}
+
+} // namespace courierd

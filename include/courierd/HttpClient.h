@@ -1,0 +1,87 @@
+#pragma once
+
+#include "courierd/Duration.h"
+
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/URI.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// How an HttpClient talks to one service.
+struct HttpClientOptions
+{
+    std::string baseUrl;                                   ///< `http://host:port[/prefix]`
+    Duration timeout = std::chrono::seconds(3);            ///< Per attempt: connect, send, read.
+    int retryCount = 3;                                    ///< Retries after the first attempt.
+    Duration backoffBase = std::chrono::milliseconds(100); ///< First retry's backoff ceiling.
+    Duration backoffMax = std::chrono::seconds(5);         ///< Largest backoff ceiling.
+    Duration retryAfterMax = std::chrono::seconds(30);     ///< Cap on a server's Retry-After.
+    std::size_t maxResponseBytes = 64 * 1024 * 1024;       ///< Larger bodies fail the request.
+};
+
+/// A response with a 2xx status.
+struct HttpResponse
+{
+    int status = 0;
+    std::string contentType;
+    std::string body;
+};
+
+/// A JSON-over-HTTP client with keep-alive and retries, for plugins. Idempotent requests (GET,
+/// HEAD, PUT, DELETE, OPTIONS) are retried on connection errors, timeouts, a stale keep-alive
+/// connection, and statuses 408, 429, 500, 502, 503 and 504, up to `retryCount` times, with
+/// exponential backoff and full jitter (a random delay up to min(backoffMax,
+/// backoffBase * 2^retry)); a Retry-After header (seconds or an HTTP date) replaces the backoff,
+/// capped at retryAfterMax. Other statuses, and every failure of a non-idempotent request, fail
+/// at once. Not thread-safe: one client per source instance, used inside fetch().
+class HttpClient
+{
+public:
+    /// Waits `delay` between attempts; tests replace it to record delays instead.
+    using Sleeper = std::function<void(Duration delay)>;
+
+    /// Throws ConfigException for a base URL that is not `http://host[:port][/path]`.
+    /// `stopRequested`, when given, cuts backoff waits short (the daemon is stopping).
+    explicit HttpClient(HttpClientOptions options, std::function<bool()> stopRequested = {},
+                        Sleeper sleeper = {});
+    ~HttpClient();
+
+    /// GET `pathAndQuery` (appended to the base URL) with `Accept: application/json`.
+    /// Throws SourceException naming the method, the URL and what failed (the status and the
+    /// start of the body, or the network error), after the retries the policy allows.
+    HttpResponse get(const std::string& pathAndQuery);
+
+    /// Any method, with an optional body; retried only when the method is idempotent.
+    HttpResponse request(const std::string& method, const std::string& pathAndQuery,
+                         const std::string& body = {},
+                         const std::string& contentType = "application/json");
+
+    /// The delays waited before each retry of the last request (empty when it needed none).
+    const std::vector<Duration>& lastDelays() const { return _delays; }
+
+    /// How many attempts the last request made.
+    int lastAttempts() const { return _attempts; }
+
+    /// Percent-encodes a query value (`:` → `%3A`, `+` → `%2B`, …).
+    static std::string encode(const std::string& value);
+
+private:
+    Duration backoff(int retry);
+
+    HttpClientOptions _options;
+    Poco::URI _base;
+    std::function<bool()> _stopRequested;
+    Sleeper _sleeper;
+    std::unique_ptr<Poco::Net::HTTPClientSession> _session;
+    std::vector<Duration> _delays;
+    int _attempts = 0;
+    unsigned _seed;
+};
+
+} // namespace courierd

@@ -1,0 +1,121 @@
+#include "ServiceOrderSettings.h"
+
+#include "courierd/Exceptions.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
+
+#include <regex>
+
+using courierd::ConfigKey;
+using courierd::ConfigType;
+
+namespace service_order
+{
+
+namespace
+{
+
+constexpr std::int64_t SECOND = 1000;
+
+} // namespace
+
+const std::set<std::string>& knownStatuses()
+{
+    static const std::set<std::string> statuses = {
+        "created",   "pending",  "confirmed", "cooking", "delivering",
+        "delivered", "canceled", "deleted",   "updated", "completed"};
+    return statuses;
+}
+
+std::vector<ConfigKey> ServiceOrderSettings::keys()
+{
+    return {
+        {"base_url", ConfigType::String, "http://localhost:8080", "service-order's address"},
+        {"timeout", ConfigType::Duration, "3s", "time one HTTP attempt may take", 100,
+         300 * SECOND},
+        {"retry_count", ConfigType::Integer, "3", "retries of a failed request", 0, 10},
+        {"lookback", ConfigType::Duration, "10s",
+         "how far behind the newest created_at to keep re-reading, for orders that become "
+         "visible late",
+         0, 24 * 3600 * SECOND},
+        {"start_from", ConfigType::String, "1970-01-01T00:00:00Z",
+         "RFC3339 time the first poll starts from"},
+        {"statuses", ConfigType::String, "created,pending,confirmed,cooking",
+         "comma-separated statuses that need a courier; orders in others are recorded skipped"},
+        {"cursor_field", ConfigType::String, "created_at",
+         "created_at (a watermark) or id (for sources whose ids grow monotonically)"},
+        {"page_size", ConfigType::Integer, "0",
+         "orders per request (sent as limit); 0 for one request per poll", 0, 100000},
+        {"max_response_bytes", ConfigType::Integer, "67108864",
+         "largest answer accepted; a larger one fails the poll", 1024, 1LL << 30},
+    };
+}
+
+ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& context)
+{
+    ServiceOrderSettings settings;
+    settings.baseUrl = context.getString("base_url");
+    settings.timeout = context.getDuration("timeout");
+    settings.retryCount = static_cast<int>(context.getInt("retry_count"));
+    settings.lookback = context.getDuration("lookback");
+    settings.pageSize = static_cast<int>(context.getInt("page_size"));
+    settings.maxResponseBytes = static_cast<std::size_t>(context.getInt("max_response_bytes"));
+
+    const std::string startFrom = context.getString("start_from");
+    const auto start = parseRfc3339(startFrom);
+    if (!start)
+        throw courierd::ConfigException("start_from = '" + startFrom +
+                                        "': not an RFC3339 time like 2026-11-24T10:15:30Z");
+    settings.startFrom = *start;
+
+    const std::string cursorField = context.getString("cursor_field");
+    if (cursorField == "created_at")
+        settings.cursorField = CursorField::CreatedAt;
+    else if (cursorField == "id")
+        settings.cursorField = CursorField::Id;
+    else
+        throw courierd::ConfigException("cursor_field = '" + cursorField +
+                                        "': must be created_at or id");
+
+    const std::string statuses = context.getString("statuses");
+    Poco::StringTokenizer tokens(
+        statuses, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    for (const auto& status : tokens)
+    {
+        if (!knownStatuses().count(status))
+        {
+            std::string known;
+            for (const auto& name : knownStatuses())
+                known += (known.empty() ? "" : ", ") + name;
+            throw courierd::ConfigException("statuses = '" + statuses + "': unknown status '" +
+                                            status + "' (known: " + known + ")");
+        }
+        settings.statuses.insert(status);
+    }
+    return settings;
+}
+
+std::optional<Poco::Timestamp> parseRfc3339(const std::string& text)
+{
+    static const std::regex RFC3339(
+        R"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))");
+    if (!std::regex_match(text, RFC3339))
+        return std::nullopt;
+    Poco::DateTime time;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, time, tzd))
+        return std::nullopt;
+    time.makeUTC(tzd);
+    return time.timestamp();
+}
+
+std::string formatRfc3339(Poco::Timestamp time)
+{
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+} // namespace service_order

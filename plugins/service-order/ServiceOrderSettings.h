@@ -1,0 +1,54 @@
+#pragma once
+
+#include "courierd/ConfigKey.h"
+#include "courierd/Duration.h"
+#include "courierd/SourceContext.h"
+
+#include <Poco/Timestamp.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace service_order
+{
+
+/// What the cursor follows.
+enum class CursorField
+{
+    CreatedAt, ///< The contract's `created_at` (whole seconds, not unique): a watermark.
+    Id,        ///< A monotonically growing id, for sources that have one.
+};
+
+/// The plugin's configuration, read once in initialize(). The keys are declared in keys().
+struct ServiceOrderSettings
+{
+    std::string baseUrl;
+    courierd::Duration timeout;
+    int retryCount = 3;
+    courierd::Duration lookback;
+    Poco::Timestamp startFrom;
+    std::set<std::string> statuses; ///< Statuses that need a courier; others are skipped.
+    CursorField cursorField = CursorField::CreatedAt;
+    int pageSize = 0; ///< 0: one request per fetch (service-order has no pagination).
+    std::size_t maxResponseBytes = 0;
+
+    /// The keys of `[source.NAME]` this plugin reads.
+    static std::vector<courierd::ConfigKey> keys();
+
+    /// Reads and checks the values. Throws courierd::ConfigException naming the key and value.
+    static ServiceOrderSettings read(const courierd::SourceContext& context);
+};
+
+/// Every status service-order knows.
+const std::set<std::string>& knownStatuses();
+
+/// Parses an RFC3339 date-time (`2026-11-24T10:15:30Z`, fraction and offset allowed); nothing
+/// for a date alone, a missing zone, a space instead of `T`.
+std::optional<Poco::Timestamp> parseRfc3339(const std::string& text);
+
+/// `2026-11-24T10:15:30Z`, whole seconds (fractions dropped).
+std::string formatRfc3339(Poco::Timestamp time);
+
+} // namespace service_order
