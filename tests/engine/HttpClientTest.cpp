@@ -1,0 +1,243 @@
+#include "courierd/HttpClient.h"
+
+#include "FakeServiceOrder.h"
+#include "courierd/Exceptions.h"
+
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Net/ServerSocket.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+using courierd::test::FakeServiceOrder;
+using Fault = FakeServiceOrder::Fault;
+
+namespace
+{
+
+const std::string ORDERS = "/public/api/v1/orders";
+
+// A client whose waits are recorded, not slept.
+struct Client
+{
+    explicit Client(const std::string& baseUrl, int retryCount = 3, Duration timeout = 2s)
+    {
+        HttpClientOptions options;
+        options.baseUrl = baseUrl;
+        options.retryCount = retryCount;
+        options.timeout = timeout;
+        options.maxResponseBytes = 64 * 1024;
+        http = std::make_unique<HttpClient>(options, nullptr,
+                                            [this](Duration delay) { slept.push_back(delay); });
+    }
+    std::unique_ptr<HttpClient> http;
+    std::vector<Duration> slept;
+};
+
+std::string failure(HttpClient& http, const std::string& method = "GET")
+{
+    try
+    {
+        http.request(method, ORDERS);
+    }
+    catch (const SourceException& e)
+    {
+        return e.message();
+    }
+    CPPUNIT_FAIL("the request succeeded");
+    return {};
+}
+
+Fault status(int code)
+{
+    Fault fault;
+    fault.status = code;
+    fault.body = R"({"code":"x","message":"injected )" + std::to_string(code) + "\"}";
+    return fault;
+}
+
+} // namespace
+
+class HttpClientTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(HttpClientTest);
+    CPPUNIT_TEST(retriesExactlyTheRetryableStatuses);
+    CPPUNIT_TEST(clientErrorsFailAtOnceWithStatusAndBody);
+    CPPUNIT_TEST(givesUpAfterRetryCount);
+    CPPUNIT_TEST(backoffIsFullJitterUnderAGrowingCeiling);
+    CPPUNIT_TEST(honoursRetryAfterInSecondsAndAsADateCapped);
+    CPPUNIT_TEST(connectionRefusedIsRetried);
+    CPPUNIT_TEST(readTimeoutIsRetried);
+    CPPUNIT_TEST(droppedConnectionIsRetried);
+    CPPUNIT_TEST(oversizedBodyFails);
+    CPPUNIT_TEST(nonIdempotentRequestsAreNotRetried);
+    CPPUNIT_TEST(keepsTheConnectionAlive);
+    CPPUNIT_TEST(refusesABadBaseUrl);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void retriesExactlyTheRetryableStatuses()
+    {
+        FakeServiceOrder fake;
+        for (int code : {408, 429, 500, 502, 503, 504})
+        {
+            Client client(fake.baseUrl());
+            fake.fail(status(code));
+            CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(code), 2, client.http->lastAttempts());
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), client.slept.size());
+        }
+    }
+
+    void clientErrorsFailAtOnceWithStatusAndBody()
+    {
+        FakeServiceOrder fake;
+        for (int code : {400, 401, 403, 404, 422})
+        {
+            Client client(fake.baseUrl());
+            fake.fail(status(code));
+            const std::string message = failure(*client.http);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(std::to_string(code), 1, client.http->lastAttempts());
+            CPPUNIT_ASSERT(client.slept.empty());
+            CPPUNIT_ASSERT_MESSAGE(message,
+                                   message.find(std::to_string(code)) != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(message, message.find("injected") != std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(message,
+                                   message.find(fake.baseUrl() + ORDERS) != std::string::npos);
+        }
+    }
+
+    void givesUpAfterRetryCount()
+    {
+        FakeServiceOrder fake;
+        fake.fail(status(503), 10);
+        Client client(fake.baseUrl(), 2);
+        const std::string message = failure(*client.http);
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("after 3 attempts") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), fake.requestCount());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), client.slept.size());
+    }
+
+    void backoffIsFullJitterUnderAGrowingCeiling()
+    {
+        FakeServiceOrder fake;
+        // Over many requests, every delay stays under its ceiling and they are not all equal.
+        std::vector<Duration> firsts;
+        for (int i = 0; i < 20; ++i)
+        {
+            fake.fail(status(500), 3);
+            Client client(fake.baseUrl(), 3);
+            client.http->get(ORDERS);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(3), client.slept.size());
+            CPPUNIT_ASSERT(client.slept[0] <= 100ms);
+            CPPUNIT_ASSERT(client.slept[1] <= 200ms);
+            CPPUNIT_ASSERT(client.slept[2] <= 400ms);
+            firsts.push_back(client.slept[0]);
+        }
+        CPPUNIT_ASSERT(std::adjacent_find(firsts.begin(), firsts.end(), std::not_equal_to<>()) !=
+                       firsts.end());
+    }
+
+    void honoursRetryAfterInSecondsAndAsADateCapped()
+    {
+        FakeServiceOrder fake;
+        Fault seconds = status(429);
+        seconds.headers["Retry-After"] = "2";
+        Fault date = status(503);
+        date.headers["Retry-After"] = Poco::DateTimeFormatter::format(
+            Poco::Timestamp() + Poco::Timespan(8, 0), Poco::DateTimeFormat::HTTP_FORMAT);
+        Fault huge = status(503);
+        huge.headers["Retry-After"] = "86400";
+        fake.fail(seconds);
+        fake.fail(date);
+        fake.fail(huge);
+        Client client(fake.baseUrl(), 3);
+        client.http->get(ORDERS);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), client.slept.size());
+        CPPUNIT_ASSERT(client.slept[0] == 2s);
+        CPPUNIT_ASSERT(client.slept[1] > 5s && client.slept[1] <= 8s);
+        CPPUNIT_ASSERT(client.slept[2] == 30s);
+    }
+
+    void connectionRefusedIsRetried()
+    {
+        std::string url;
+        {
+            Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+            url = "http://127.0.0.1:" + std::to_string(socket.address().port());
+        }
+        Client client(url, 2);
+        const std::string message = failure(*client.http);
+        CPPUNIT_ASSERT_EQUAL(3, client.http->lastAttempts());
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("refused") != std::string::npos);
+    }
+
+    void readTimeoutIsRetried()
+    {
+        FakeServiceOrder fake;
+        Fault slow = status(200);
+        slow.delayMs = 1500;
+        fake.fail(slow);
+        Client client(fake.baseUrl(), 2, 300ms);
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+        CPPUNIT_ASSERT_EQUAL(2, client.http->lastAttempts());
+    }
+
+    void droppedConnectionIsRetried()
+    {
+        FakeServiceOrder fake;
+        Client client(fake.baseUrl());
+        client.http->get(ORDERS); // a kept-alive connection now exists
+        Fault drop;
+        drop.dropConnection = true;
+        fake.fail(drop);
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+        CPPUNIT_ASSERT_EQUAL(2, client.http->lastAttempts());
+    }
+
+    void oversizedBodyFails()
+    {
+        FakeServiceOrder fake;
+        Fault big = status(200);
+        big.body = "[" + std::string(100 * 1024, ' ') + "]";
+        fake.fail(big);
+        Client client(fake.baseUrl());
+        const std::string message = failure(*client.http);
+        CPPUNIT_ASSERT_MESSAGE(message,
+                               message.find("larger than 65536 bytes") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(1, client.http->lastAttempts());
+        // The client recovers on a fresh connection.
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+    }
+
+    void nonIdempotentRequestsAreNotRetried()
+    {
+        FakeServiceOrder fake;
+        fake.fail(status(503));
+        Client client(fake.baseUrl());
+        failure(*client.http, "POST");
+        CPPUNIT_ASSERT_EQUAL(1, client.http->lastAttempts());
+    }
+
+    void keepsTheConnectionAlive()
+    {
+        FakeServiceOrder fake;
+        fake.addOrder("created");
+        Client client(fake.baseUrl());
+        for (int i = 0; i < 5; ++i)
+            CPPUNIT_ASSERT(client.http->get(ORDERS).body.find("created") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(5, static_cast<int>(fake.requestCount()));
+    }
+
+    void refusesABadBaseUrl()
+    {
+        HttpClientOptions options;
+        options.baseUrl = "localhost:8080";
+        CPPUNIT_ASSERT_THROW(HttpClient{options}, ConfigException);
+        options.baseUrl = "https://example.org";
+        CPPUNIT_ASSERT_THROW(HttpClient{options}, ConfigException);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(HttpClientTest);

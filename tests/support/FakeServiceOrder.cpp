@@ -1,0 +1,297 @@
+#include "FakeServiceOrder.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Thread.h>
+#include <Poco/URI.h>
+#include <Poco/UUIDGenerator.h>
+
+#include <algorithm>
+#include <random>
+#include <regex>
+#include <sstream>
+
+namespace courierd::test
+{
+
+namespace
+{
+
+const std::string ORDERS = "/public/api/v1/orders";
+
+std::string seconds(Poco::Timestamp time)
+{
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+std::optional<Poco::Timestamp> parseFrom(const std::string& text)
+{
+    static const std::regex RFC3339(
+        R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))");
+    if (!std::regex_match(text, RFC3339))
+        return std::nullopt;
+    Poco::DateTime time;
+    int tzd = 0;
+    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, time, tzd))
+        return std::nullopt;
+    time.makeUTC(tzd);
+    return time.timestamp();
+}
+
+void answer(Poco::Net::HTTPServerResponse& response, int status, const std::string& body,
+            const std::string& contentType = "application/json")
+{
+    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+    response.setContentType(contentType);
+    response.setContentLength(static_cast<std::streamsize>(body.size()));
+    response.send() << body;
+}
+
+} // namespace
+
+class FakeServiceOrder::Handler : public Poco::Net::HTTPRequestHandler
+{
+public:
+    explicit Handler(FakeServiceOrder& fake)
+        : _fake(fake)
+    {
+    }
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override
+    {
+        const Poco::URI uri(request.getURI());
+        if (request.getMethod() == "GET" && uri.getPath() == ORDERS)
+            list(uri, request, response);
+        else if (request.getMethod() == "POST" && uri.getPath() == "/public/api/v1/order")
+        {
+            const auto id = _fake.addOrder("created");
+            std::lock_guard lock(_fake._mutex);
+            for (const auto& order : _fake._orders)
+                if (order.id == id)
+                    answer(response, 201, _fake.json(order));
+        }
+        else if (request.getMethod() == "POST" && uri.getPath() == "/public/api/v1/debug/seed")
+        {
+            // Ten orders 6 to 15 minutes in the past, in varied statuses.
+            const char* statuses[] = {"created",  "pending", "confirmed", "cooking",   "delivering",
+                                      "canceled", "created", "pending",   "completed", "confirmed"};
+            for (int i = 0; i < 10; ++i)
+                _fake.addOrder(statuses[i], Poco::Timestamp() - Poco::Timespan(0, 0, 6 + i, 0, 0));
+            answer(response, 200, R"({"message":"seeded"})");
+        }
+        else
+            answer(response, 404, R"({"code":"not_found","message":"no such route"})");
+    }
+
+private:
+    void list(const Poco::URI& uri, Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response)
+    {
+        std::optional<Fault> fault;
+        {
+            std::lock_guard lock(_fake._mutex);
+            _fake._requests.push_back(request.getURI());
+            if (!_fake._faults.empty())
+            {
+                fault = _fake._faults.front();
+                _fake._faults.pop_front();
+            }
+        }
+        if (fault)
+        {
+            if (fault->delayMs > 0)
+                Poco::Thread::sleep(fault->delayMs);
+            if (fault->dropConnection)
+            {
+                response.setKeepAlive(false);
+                // Closing the socket here makes the client see a reset or an empty reply.
+                static_cast<Poco::Net::StreamSocket&>(
+                    dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket())
+                    .close();
+                return;
+            }
+            for (const auto& [name, value] : fault->headers)
+                response.set(name, value);
+            answer(response, fault->status, fault->body, fault->contentType);
+            return;
+        }
+
+        Poco::Timestamp from = Poco::Timestamp::fromEpochTime(0);
+        std::size_t limit = 0;
+        for (const auto& [name, value] : uri.getQueryParameters())
+        {
+            if (name == "from")
+            {
+                const auto parsed = parseFrom(value);
+                if (!parsed)
+                    return answer(response, 400,
+                                  R"({"code":"bad_request","message":"invalid from: )" + value +
+                                      "\"}");
+                from = *parsed;
+            }
+            else if (name == "limit")
+                limit = std::stoul(value);
+        }
+
+        std::vector<Order> matching;
+        bool sorted = false;
+        {
+            std::lock_guard lock(_fake._mutex);
+            for (const auto& order : _fake._orders)
+                if (order.createdAt >= from)
+                    matching.push_back(order);
+            sorted = _fake._limit && limit > 0;
+        }
+        if (sorted)
+        {
+            std::sort(matching.begin(), matching.end(),
+                      [](const Order& a, const Order& b) { return a.createdAt < b.createdAt; });
+            if (matching.size() > limit)
+                matching.resize(limit);
+        }
+        else
+        {
+            static thread_local std::mt19937 random(std::random_device{}());
+            std::shuffle(matching.begin(), matching.end(), random);
+        }
+        std::string body = "[";
+        for (std::size_t i = 0; i < matching.size(); ++i)
+            body += (i ? "," : "") + _fake.json(matching[i]);
+        answer(response, 200, body + "]");
+    }
+
+    FakeServiceOrder& _fake;
+};
+
+class FakeServiceOrder::Factory : public Poco::Net::HTTPRequestHandlerFactory
+{
+public:
+    explicit Factory(FakeServiceOrder& fake)
+        : _fake(fake)
+    {
+    }
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest&) override
+    {
+        return new Handler(_fake);
+    }
+
+private:
+    FakeServiceOrder& _fake;
+};
+
+FakeServiceOrder::FakeServiceOrder()
+    : _threads("fake-service-order", 2, 16)
+{
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setKeepAlive(true);
+    params->setMaxThreads(16);
+    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), _threads, socket, params);
+    _server->start();
+}
+
+FakeServiceOrder::~FakeServiceOrder()
+{
+    _server->stopAll(true);
+    _threads.joinAll();
+}
+
+std::string FakeServiceOrder::baseUrl() const
+{
+    return "http://127.0.0.1:" + std::to_string(_server->port());
+}
+
+std::string FakeServiceOrder::addOrder(const std::string& status, Poco::Timestamp createdAt,
+                                       const std::string& id)
+{
+    Order order{id.empty() ? Poco::UUIDGenerator::defaultGenerator().createRandom().toString() : id,
+                status, createdAt};
+    std::lock_guard lock(_mutex);
+    _orders.push_back(order);
+    return order.id;
+}
+
+std::vector<std::string> FakeServiceOrder::addBurst(int count, Poco::Timestamp second,
+                                                    const std::string& status)
+{
+    const auto base = second.epochMicroseconds() / 1'000'000 * 1'000'000;
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i)
+        ids.push_back(addOrder(status, Poco::Timestamp(base + (i * 997'000 / count) + 1)));
+    return ids;
+}
+
+void FakeServiceOrder::setStatus(const std::string& id, const std::string& status)
+{
+    std::lock_guard lock(_mutex);
+    for (auto& order : _orders)
+        if (order.id == id)
+            order.status = status;
+}
+
+void FakeServiceOrder::fail(const Fault& fault, int times)
+{
+    std::lock_guard lock(_mutex);
+    for (int i = 0; i < times; ++i)
+        _faults.push_back(fault);
+}
+
+void FakeServiceOrder::supportLimit(bool on)
+{
+    std::lock_guard lock(_mutex);
+    _limit = on;
+}
+
+std::vector<std::string> FakeServiceOrder::requests() const
+{
+    std::lock_guard lock(_mutex);
+    return _requests;
+}
+
+std::size_t FakeServiceOrder::requestCount() const
+{
+    std::lock_guard lock(_mutex);
+    return _requests.size();
+}
+
+std::string FakeServiceOrder::json(const Order& order) const
+{
+    Poco::JSON::Object object;
+    object.set("id", order.id);
+    object.set("user_id", "default-user");
+    object.set("fio", "Иван Иванов");
+    object.set("restaurant_id", "rest-1");
+    Poco::JSON::Array items;
+    Poco::JSON::Object item;
+    item.set("food_id", "f-1");
+    item.set("name", "Burger");
+    item.set("quantity", 1);
+    item.set("price", 300);
+    items.add(item);
+    object.set("items", items);
+    object.set("total_price", 420);
+    Poco::JSON::Object address;
+    address.set("street", "Lenina");
+    address.set("house", "10");
+    object.set("address", address);
+    object.set("status", order.status);
+    object.set("created_at", seconds(order.createdAt));
+    object.set("updated_at", seconds(order.createdAt));
+    object.set("estimated_delivery", "0001-01-01T00:00:00Z");
+    std::ostringstream out;
+    object.stringify(out);
+    return out.str();
+}
+
+} // namespace courierd::test
