@@ -1,0 +1,268 @@
+#include "FakeServiceOrder.h"
+#include "MapSourceContext.h"
+#include "PluginHost.h"
+#include "courierd/Exceptions.h"
+
+#include <Poco/JSON/Parser.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+#include <set>
+
+using namespace courierd;
+using courierd::test::FakeServiceOrder;
+using courierd::test::MapSourceContext;
+
+namespace
+{
+
+Poco::Timestamp secondsAgo(int seconds)
+{
+    return Poco::Timestamp() - Poco::Timespan(seconds, 0);
+}
+
+// The real plugin file, loaded by the real host, configured through a context.
+struct Plugin
+{
+    explicit Plugin(const std::string& baseUrl, std::map<std::string, std::string> overrides = {})
+        : host(COURIERD_PLUGIN_BUILD_DIR)
+    {
+        source = &host.create("service-order");
+        std::map<std::string, std::string> values;
+        for (const auto& key : source->settings())
+            values[key.name] = key.defaultValue;
+        values["base_url"] = baseUrl;
+        values["lookback"] = "0s";
+        for (const auto& [key, value] : overrides)
+            values[key] = value;
+        context = std::make_unique<MapSourceContext>("service-order", values);
+        source->initialize(*context);
+    }
+
+    // Fetches, carrying the cursor on as the engine would.
+    Batch fetch()
+    {
+        Batch batch = source->fetch(cursor);
+        cursor = batch.cursor;
+        return batch;
+    }
+
+    PluginHost host;
+    Source* source = nullptr;
+    std::unique_ptr<MapSourceContext> context;
+    std::string cursor;
+};
+
+std::set<std::string> idsOf(const Batch& batch)
+{
+    std::set<std::string> ids;
+    for (const auto& record : batch.records)
+        ids.insert(record.id);
+    return ids;
+}
+
+} // namespace
+
+class ServiceOrderSourceTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(ServiceOrderSourceTest);
+    CPPUNIT_TEST(firstPollAsksFromStartFromEncoded);
+    CPPUNIT_TEST(statusesDecideAssignOrSkip);
+    CPPUNIT_TEST(payloadIsStoredVerbatim);
+    CPPUNIT_TEST(burstInOneSecondLosesNothingAndRepeatsNothing);
+    CPPUNIT_TEST(lateOrdersInsideTheLookbackArePickedUpOnce);
+    CPPUNIT_TEST(malformedElementsAreRejectedWithReasons);
+    CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
+    CPPUNIT_TEST(paginationWalksPagesWithoutLoopingInsideASecond);
+    CPPUNIT_TEST(badSettingsAreRefused);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void firstPollAsksFromStartFromEncoded()
+    {
+        FakeServiceOrder fake;
+        fake.addOrder("created", secondsAgo(5));
+        Plugin plugin(fake.baseUrl(), {{"start_from", "2025-09-01T12:04:05.696Z"}});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), plugin.fetch().records.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("/public/api/v1/orders?from=2025-09-01T12%3A04%3A05Z"),
+                             fake.requests().at(0));
+    }
+
+    void statusesDecideAssignOrSkip()
+    {
+        FakeServiceOrder fake;
+        std::map<std::string, std::string> statusOf;
+        for (const auto& status : {"created", "pending", "confirmed", "cooking", "delivering",
+                                   "delivered", "canceled", "deleted", "updated", "completed"})
+            statusOf[fake.addOrder(status, secondsAgo(3))] = status;
+        Plugin plugin(fake.baseUrl());
+        const Batch batch = plugin.fetch();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10), batch.records.size());
+        for (const auto& record : batch.records)
+        {
+            const std::string status = statusOf.at(record.id);
+            const bool assignable = status == "created" || status == "pending" ||
+                                    status == "confirmed" || status == "cooking";
+            CPPUNIT_ASSERT_MESSAGE(status,
+                                   (record.verdict == Record::Verdict::Assign) == assignable);
+            if (!assignable)
+                CPPUNIT_ASSERT_EQUAL("status " + status, record.reason);
+        }
+    }
+
+    void payloadIsStoredVerbatim()
+    {
+        FakeServiceOrder fake;
+        const auto id = fake.addOrder("created", secondsAgo(2));
+        Plugin plugin(fake.baseUrl());
+        const Record record = plugin.fetch().records.at(0);
+        CPPUNIT_ASSERT_EQUAL(id, record.id);
+        CPPUNIT_ASSERT(record.payload.find("\"fio\":\"Иван Иванов\"") != std::string::npos);
+        auto parsed = Poco::JSON::Parser().parse(record.payload).extract<Poco::JSON::Object::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(id, parsed->getValue<std::string>("id"));
+    }
+
+    void burstInOneSecondLosesNothingAndRepeatsNothing()
+    {
+        FakeServiceOrder fake;
+        const Poco::Timestamp second = secondsAgo(10);
+        const auto first = fake.addBurst(20, second, "created");
+        Plugin plugin(fake.baseUrl());
+        CPPUNIT_ASSERT(idsOf(plugin.fetch()) == std::set<std::string>(first.begin(), first.end()));
+        // More orders become visible in the same second (ids random, unordered answers).
+        const auto later = fake.addBurst(5, second, "created");
+        CPPUNIT_ASSERT(idsOf(plugin.fetch()) == std::set<std::string>(later.begin(), later.end()));
+        CPPUNIT_ASSERT(plugin.fetch().records.empty());
+        // Every poll after the first re-reads the boundary second, on a whole second.
+        const std::string from = fake.requests().back();
+        CPPUNIT_ASSERT_MESSAGE(from, from.find("Z") != std::string::npos &&
+                                         from.find('.') == std::string::npos);
+    }
+
+    void lateOrdersInsideTheLookbackArePickedUpOnce()
+    {
+        FakeServiceOrder fake;
+        fake.addOrder("created", secondsAgo(1));
+        Plugin plugin(fake.baseUrl(), {{"lookback", "20m"}});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), plugin.fetch().records.size());
+        // The debug seed writes ten orders 6 to 15 minutes in the past.
+        for (int i = 0; i < 10; ++i)
+            fake.addOrder("pending", Poco::Timestamp() - Poco::Timespan(0, 0, 6 + i, 0, 0));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10), plugin.fetch().records.size());
+        CPPUNIT_ASSERT(plugin.fetch().records.empty());
+    }
+
+    void malformedElementsAreRejectedWithReasons()
+    {
+        FakeServiceOrder fake;
+        FakeServiceOrder::Fault answer;
+        answer.status = 200;
+        answer.body = R"([
+            {"id":"good","status":"created","created_at":"2026-11-24T10:15:30Z"},
+            {"status":"created","created_at":"2026-11-24T10:15:30Z"},
+            {"id":42,"status":"created","created_at":"2026-11-24T10:15:30Z"},
+            {"id":"bad-time","status":"created","created_at":"yesterday"},
+            {"id":"no-time","status":"created"},
+            {"id": },
+            "a string",
+            {"id":"later","status":"created","created_at":"2026-11-24T10:15:31Z"}
+        ])";
+        fake.fail(answer);
+        Plugin plugin(fake.baseUrl());
+        const Batch batch = plugin.fetch();
+        CPPUNIT_ASSERT(idsOf(batch) == (std::set<std::string>{"good", "later"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(6), batch.rejects.size());
+        std::map<std::string, std::string> reasons;
+        for (const auto& reject : batch.rejects)
+        {
+            CPPUNIT_ASSERT(!reject.payload.empty());
+            reasons[reject.id] += reject.reason + ";";
+        }
+        CPPUNIT_ASSERT(reasons["bad-time"].find("created_at") != std::string::npos);
+        CPPUNIT_ASSERT(reasons["no-time"].find("created_at") != std::string::npos);
+        CPPUNIT_ASSERT(reasons[""].find("'id'") != std::string::npos);
+        CPPUNIT_ASSERT(reasons[""].find("not a JSON object") != std::string::npos);
+        // The cursor follows the good records only.
+        CPPUNIT_ASSERT(batch.cursor.find("\"later\"") != std::string::npos);
+        CPPUNIT_ASSERT(batch.cursor.find("bad-time") == std::string::npos);
+    }
+
+    void brokenAnswerFailsThePollAndKeepsTheCursor()
+    {
+        FakeServiceOrder fake;
+        fake.addOrder("created", secondsAgo(3));
+        Plugin plugin(fake.baseUrl(), {{"retry_count", "0"}});
+        plugin.fetch();
+        const std::string cursor = plugin.cursor;
+        for (const std::string& body :
+             {std::string("<html>502</html>"), std::string(R"({"orders":[]})"),
+              std::string(
+                  R"([{"id":"a","status":"created","created_at":"2026-11-24T10:15:30Z"},{"id")")})
+        {
+            FakeServiceOrder::Fault broken;
+            broken.status = 200;
+            broken.body = body;
+            fake.fail(broken);
+            try
+            {
+                plugin.fetch();
+                CPPUNIT_FAIL("accepted: " + body);
+            }
+            catch (const SourceException& e)
+            {
+                CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                       e.message().find("not a JSON array") != std::string::npos);
+            }
+            CPPUNIT_ASSERT_EQUAL(cursor, plugin.cursor);
+        }
+    }
+
+    void paginationWalksPagesWithoutLoopingInsideASecond()
+    {
+        FakeServiceOrder fake;
+        fake.supportLimit(true);
+        std::set<std::string> expected;
+        for (int i = 0; i < 12; ++i)
+            expected.insert(fake.addOrder("created", secondsAgo(100 - i)));
+        // Eight orders in one second: more than a page.
+        for (const auto& id : fake.addBurst(8, secondsAgo(50), "created"))
+            expected.insert(id);
+        Plugin plugin(fake.baseUrl(), {{"page_size", "5"}});
+        std::set<std::string> seen;
+        int polls = 0;
+        for (Batch batch = plugin.fetch();; batch = plugin.fetch())
+        {
+            for (const auto& record : batch.records)
+                CPPUNIT_ASSERT_MESSAGE("twice: " + record.id, seen.insert(record.id).second);
+            CPPUNIT_ASSERT(++polls < 20);
+            if (!batch.more)
+                break;
+        }
+        CPPUNIT_ASSERT(seen == expected);
+        CPPUNIT_ASSERT(fake.requests().back().find("limit=") != std::string::npos);
+    }
+
+    void badSettingsAreRefused()
+    {
+        FakeServiceOrder fake;
+        for (const auto& [key, value, part] :
+             std::vector<std::tuple<std::string, std::string, std::string>>{
+                 {"statuses", "created,shipped", "unknown status 'shipped'"},
+                 {"start_from", "2026-11-24", "not an RFC3339 time"},
+                 {"cursor_field", "updated_at", "created_at or id"},
+                 {"base_url", "localhost:8080", "http://host"}})
+        {
+            try
+            {
+                Plugin plugin(fake.baseUrl(), {{key, value}});
+                CPPUNIT_FAIL("accepted " + key + " = " + value);
+            }
+            catch (const ConfigException& e)
+            {
+                CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(part) != std::string::npos);
+            }
+        }
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(ServiceOrderSourceTest);
