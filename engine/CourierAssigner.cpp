@@ -87,6 +87,13 @@ CourierAssigner::CourierAssigner(Database& database, AssignmentConfig config)
 
 AssignOutcome CourierAssigner::assign(const std::string& orderId, const std::string& source)
 {
+    auto session = _database.session();
+    return assign(session, orderId, source);
+}
+
+AssignOutcome CourierAssigner::assign(Poco::Data::Session& session, const std::string& orderId,
+                                      const std::string& source)
+{
     checkId("order id", orderId);
     checkId("source", source);
 
@@ -99,7 +106,6 @@ AssignOutcome CourierAssigner::assign(const std::string& orderId, const std::str
     std::vector<Poco::Int64> couriers;
     std::vector<Poco::Int64> deadlines;
 
-    auto session = _database.session();
     session << ASSIGN, use(order), use(from), use(onFoot), use(scooter), use(car), into(fresh),
         into(couriers), into(deadlines), now;
 

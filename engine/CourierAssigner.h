@@ -40,6 +40,11 @@ public:
     /// Poco::Data exceptions for database failures (then nothing was written).
     AssignOutcome assign(const std::string& orderId, const std::string& source);
 
+    /// The same, through `session`, so that it joins the caller's transaction (the pipeline
+    /// claims the inbox row, assigns and marks the row in one).
+    AssignOutcome assign(Poco::Data::Session& session, const std::string& orderId,
+                         const std::string& source);
+
     /// Removes the order's delivery and frees its courier if that delivery is the one it is
     /// busy with. Returns the courier, or nothing when the order has no delivery.
     std::optional<Poco::Int64> unassign(const std::string& orderId);

@@ -1,13 +1,16 @@
 #include "CourierDaemon.h"
 
+#include "AssignmentPipeline.h"
 #include "CourierAssigner.h"
 #include "Database.h"
 #include "DeliveryMonitor.h"
 #include "EngineConfig.h"
 #include "Exceptions.h"
+#include "Ingestor.h"
 #include "Migrator.h"
 #include "Settings.h"
 #include "SourceCatalog.h"
+#include "SourceScheduler.h"
 #include "Version.h"
 
 #include <Poco/ConsoleChannel.h>
@@ -20,10 +23,13 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <libpq-fe.h>
+#include <mutex>
 #include <pthread.h>
+#include <thread>
 
 namespace courierd
 {
@@ -35,6 +41,44 @@ const std::string CourierDaemon::DEFAULT_CONFIG = "/etc/courierd/courierd.ini";
 
 namespace
 {
+
+// Ends the process if a graceful stop takes longer than allowed. Exiting then is safe: every
+// change courierd makes is one transaction, so nothing is left half-done.
+class ShutdownWatchdog
+{
+public:
+    explicit ShutdownWatchdog(Duration limit)
+        : _thread(
+              [this, limit]
+              {
+                  std::unique_lock lock(_mutex);
+                  if (!_done.wait_for(lock, limit, [this] { return _finished; }))
+                  {
+                      Poco::Logger::get("courierd")
+                          .fatal(
+                              "shutdown took longer than daemon.shutdown_timeout (%s); exiting now",
+                              formatDuration(limit));
+                      std::_Exit(Poco::Util::Application::EXIT_SOFTWARE);
+                  }
+              })
+    {
+    }
+    ~ShutdownWatchdog()
+    {
+        {
+            std::lock_guard lock(_mutex);
+            _finished = true;
+        }
+        _done.notify_all();
+        _thread.join();
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _done;
+    bool _finished = false;
+    std::thread _thread;
+};
 
 sigset_t waitedSignals()
 {
@@ -262,21 +306,34 @@ int CourierDaemon::serve()
     if (_migrateOnly)
         return EXIT_OK;
 
+    CourierAssigner assigner(database, engine.assignment);
+    AssignmentPipeline pipeline(database, assigner, engine.pipeline,
+                                Poco::Logger::get("courierd.pipeline"));
     DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
                             Poco::Logger::get("courierd.monitor"));
-    monitor.start();
+    Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
+    SourceScheduler scheduler(
+        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping);
+
+    pipeline.start();
+    monitor.start([&pipeline](int) { pipeline.wake(); });
+    scheduler.start();
     for (const auto& entry : sources.entries())
         log.information("source %s: plugin %s %s, every %s", entry.name, entry.info.name,
                         entry.info.version, formatDuration(entry.interval));
-    log.information("courierd ready (pid %d)", static_cast<int>(getpid()));
+    log.information("courierd ready (pid %d, instance %s, %d assignment worker(s))",
+                    static_cast<int>(getpid()), engine.daemon.instanceId, engine.pipeline.workers);
 
     waitForSignal();
 
-    log.information("stopping");
+    log.information("stopping: no new ticks; finishing the running tick and claimed orders");
     _stopping = true;
+    ShutdownWatchdog watchdog(engine.daemon.shutdownTimeout);
+    scheduler.stop();
+    pipeline.stop();
     monitor.stop();
     sources.shutdown();
-    log.information("stopped");
+    log.information("stopped (%ld order(s) assigned by this process)", pipeline.assigned());
     return EXIT_OK;
 }
 

@@ -1,7 +1,9 @@
 #include "EngineConfig.h"
 
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
+#include <Poco/Process.h>
 
 #include <filesystem>
 
@@ -30,6 +32,12 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"plugins.dir", ConfigType::String, "",
          "directory of plugin files; empty: ../plugins beside a courierd in a build tree, else "
          "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},
+        {"pipeline.workers", ConfigType::Integer, "4",
+         "threads assigning orders at once (each holds one database connection)", 1, 64},
+        {"pipeline.max_attempts", ConfigType::Integer, "10",
+         "failed assignment attempts (errors, not waits for a courier) before an order ends "
+         "failed",
+         1, 1000},
         {"assignment.deadline.on_foot", ConfigType::Duration, "30m",
          "time a courier on foot has for one delivery", 1, 7 * DAY},
         {"assignment.deadline.scooter", ConfigType::Duration, "15m",
@@ -39,6 +47,16 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"assignment.release_interval", ConfigType::Duration, "10s",
          "how often couriers whose delivery deadline has passed are made available again", 10,
          HOUR},
+        {"daemon.instance_id", ConfigType::String, "",
+         "this instance's name in source leases; empty: host name and process id"},
+        {"daemon.shutdown_timeout", ConfigType::Duration, "30s",
+         "longest a graceful stop may take; then courierd exits anyway (nothing half-done: "
+         "every change is one transaction)",
+         SECOND, HOUR},
+        {"daemon.lease_ttl", ConfigType::Duration, "30s",
+         "how long a source lease lasts unrenewed: another instance takes a source over this "
+         "long after its poller died",
+         SECOND, HOUR},
     };
     return keys;
 }
@@ -51,6 +69,14 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.store.poolSize = static_cast<int>(settings.getInt("store.pool_size"));
     config.store.connectTimeout = settings.getDuration("store.connect_timeout");
     config.plugins.dir = settings.getString("plugins.dir");
+    config.pipeline.workers = static_cast<int>(settings.getInt("pipeline.workers"));
+    config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
+    config.daemon.instanceId = settings.getString("daemon.instance_id");
+    if (config.daemon.instanceId.empty())
+        config.daemon.instanceId =
+            Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
+    config.daemon.shutdownTimeout = settings.getDuration("daemon.shutdown_timeout");
+    config.daemon.leaseTtl = settings.getDuration("daemon.lease_ttl");
     config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");
     config.assignment.deadlineScooter = settings.getDuration("assignment.deadline.scooter");
     config.assignment.deadlineCar = settings.getDuration("assignment.deadline.car");

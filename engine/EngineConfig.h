@@ -31,6 +31,13 @@ struct PluginsConfig
     std::string resolvedDir() const;
 };
 
+/// How the pipeline runs.
+struct PipelineConfig
+{
+    int workers = 4;      ///< Threads assigning at once: in-flight work is at most this.
+    int maxAttempts = 10; ///< Failures (not waits for a courier) before a row ends `failed`.
+};
+
 /// The rules of the assignment use case.
 struct AssignmentConfig
 {
@@ -43,13 +50,23 @@ struct AssignmentConfig
     Duration deadlineFor(Transport transport) const;
 };
 
+/// The process as a whole.
+struct DaemonConfig
+{
+    std::string instanceId;   ///< Names this instance in source leases (default host:pid).
+    Duration shutdownTimeout; ///< Longest a graceful stop may take before courierd exits anyway.
+    Duration leaseTtl;        ///< How long a source lease lasts unrenewed.
+};
+
 /// The engine's own configuration, typed. The keys, defaults and limits are declared once in
 /// schema(); from() reads values that Settings::load has already validated.
 struct EngineConfig
 {
     StoreConfig store;
     PluginsConfig plugins;
+    PipelineConfig pipeline;
     AssignmentConfig assignment;
+    DaemonConfig daemon;
 
     /// Every key the engine owns, with its default and limits.
     static const std::vector<ConfigKey>& schema();

@@ -16,6 +16,9 @@ POCO_DECLARE_EXCEPTION(, MigrationException, StoreException)
 /// A plugin cannot be loaded; the message names the file, what was expected and what was found.
 POCO_DECLARE_EXCEPTION(, PluginException, Poco::RuntimeException)
 
+/// This instance's lease on a source has been taken over; it must stop polling that source.
+POCO_DECLARE_EXCEPTION(, LeaseLostException, Poco::RuntimeException)
+
 /// Input from outside (an API call, a record) is invalid; the message says which field and why.
 POCO_DECLARE_EXCEPTION(, ValidationException, Poco::InvalidArgumentException)
 

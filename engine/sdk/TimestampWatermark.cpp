@@ -1,5 +1,6 @@
 #include "courierd/TimestampWatermark.h"
 
+#include <Poco/DateTimeFormatter.h>
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
@@ -83,7 +84,9 @@ std::string TimestampWatermark::cursor() const
     // Pruning here keeps admit() O(log n) and the stored cursor no larger than the window.
     auto self = *this;
     self.prune();
-    Poco::JSON::Object root;
+    // Key order kept, so that the cursor starts with what a person reading a log wants.
+    Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
+    root.set("watermark", Poco::DateTimeFormatter::format(self._watermark, "%Y-%m-%dT%H:%M:%SZ"));
     root.set("v", CURSOR_VERSION);
     root.set("watermark_us", static_cast<Poco::Int64>(self._watermark.epochMicroseconds()));
     Poco::JSON::Object seen;

@@ -129,7 +129,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             0, DaemonProcess::run({"--migrate", "--set", "store.url=" + db.url()}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, "applied migration 0001_init.sql"));
-        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), tableCount(db));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(6), tableCount(db));
         CPPUNIT_ASSERT_EQUAL(
             0, DaemonProcess::run({"--migrate", "--set", "store.url=" + db.url()}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, "0 migration(s) applied now"));
@@ -153,7 +153,7 @@ public:
         DaemonProcess daemon(
             {"--set", "store.url=" + db.url(), "--set", "assignment.release_interval=50ms"});
         CPPUNIT_ASSERT_MESSAGE(daemon.output(), daemon.waitForOutput("courierd ready"));
-        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), tableCount(db));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(6), tableCount(db));
 
         // The monitor runs: an expired delivery's courier becomes available.
         db.execute("INSERT INTO couriers (name, transport_type, status, active_order_id, "

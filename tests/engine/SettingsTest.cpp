@@ -80,7 +80,6 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(unmatchedEnvironmentVariableIsAWarning);
     CPPUNIT_TEST(loggingSectionPassesThrough);
     CPPUNIT_TEST(missingFileIsAConfigError);
-    CPPUNIT_TEST(shippedConfigIsValid);
     CPPUNIT_TEST(readmeDocumentsEveryKey);
     CPPUNIT_TEST(iniCommentsAreWholeLines);
     CPPUNIT_TEST_SUITE_END();
@@ -270,12 +269,6 @@ public:
             CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
                                    readme.find(row) != std::string::npos);
         }
-    }
-
-    void shippedConfigIsValid()
-    {
-        const auto settings = load(COURIERD_SOURCE_DIR "/etc/courierd.ini");
-        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
     }
 };
 

@@ -1,5 +1,6 @@
 #include "SourceCatalog.h"
 
+#include "EngineConfig.h"
 #include "Exceptions.h"
 
 #include <Poco/File.h>
@@ -64,6 +65,7 @@ class SourceCatalogTest : public CppUnit::TestFixture
     CPPUNIT_TEST(pluginThatDoesNotLoadNamesKeyValueAndFile);
     CPPUNIT_TEST(badIntervalIsReported);
     CPPUNIT_TEST(twoSourcesShareOnePlugin);
+    CPPUNIT_TEST(shippedConfigIsValid);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -155,6 +157,18 @@ public:
                              catalog.entries()[0].source->fetch("").records.at(0).id);
         CPPUNIT_ASSERT_EQUAL(std::string("b-1"),
                              catalog.entries()[1].source->fetch("").records.at(0).id);
+    }
+
+    void shippedConfigIsValid()
+    {
+        Settings settings = Settings::read(COURIERD_SOURCE_DIR "/etc/courierd.ini", {}, {});
+        settings.declare(EngineConfig::schema());
+        std::atomic<bool> stop{false};
+        SourceCatalog catalog(settings, COURIERD_PLUGIN_BUILD_DIR, stop);
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+        CPPUNIT_ASSERT_EQUAL(std::string("service-order"), catalog.entries().at(0).info.name);
+        catalog.initialize();
+        EngineConfig::from(settings);
     }
 };
 

@@ -190,10 +190,10 @@ private:
     FakeServiceOrder& _fake;
 };
 
-FakeServiceOrder::FakeServiceOrder()
+FakeServiceOrder::FakeServiceOrder(unsigned short port)
     : _threads("fake-service-order", 2, 16)
 {
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", port));
     auto* params = new Poco::Net::HTTPServerParams;
     params->setKeepAlive(true);
     params->setMaxThreads(16);

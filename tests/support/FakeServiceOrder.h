@@ -34,7 +34,8 @@ public:
         long delayMs = 0;            ///< Wait this long before answering.
     };
 
-    FakeServiceOrder();
+    /// Listens on 127.0.0.1:`port` (0: any free port).
+    explicit FakeServiceOrder(unsigned short port = 0);
     ~FakeServiceOrder();
 
     FakeServiceOrder(const FakeServiceOrder&) = delete;

@@ -3,7 +3,9 @@
 #include "PluginHost.h"
 #include "courierd/Exceptions.h"
 
+#include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/StreamCopier.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
@@ -75,6 +77,7 @@ class ServiceOrderSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
     CPPUNIT_TEST(paginationWalksPagesWithoutLoopingInsideASecond);
     CPPUNIT_TEST(badSettingsAreRefused);
+    CPPUNIT_TEST(readmeDocumentsEveryKey);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -262,6 +265,17 @@ public:
                 CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(part) != std::string::npos);
             }
         }
+    }
+
+    void readmeDocumentsEveryKey()
+    {
+        Poco::FileInputStream in(COURIERD_SOURCE_DIR "/README.md");
+        std::string readme;
+        Poco::StreamCopier::copyToString(in, readme);
+        PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
+        for (const auto& key : host.create("service-order").settings())
+            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+                                   readme.find("| `" + key.name + "` |") != std::string::npos);
     }
 };
 

@@ -1,0 +1,220 @@
+#include "AssignmentPipeline.h"
+
+#include <Poco/Data/Transaction.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Nullable.h>
+
+#include <algorithm>
+
+namespace courierd
+{
+
+using namespace Poco::Data::Keywords;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+// Oldest due row first; a row another worker holds is skipped, not waited for.
+const std::string CLAIM = R"sql(
+SELECT source, record_id FROM inbox
+WHERE state = 'pending' AND next_attempt_at <= now()
+ORDER BY next_attempt_at, created_at
+LIMIT 1
+FOR UPDATE SKIP LOCKED
+)sql";
+
+const std::string MARK_ASSIGNED = R"sql(
+UPDATE inbox SET state = 'assigned', attempts = attempts + 1, last_error = NULL,
+                 updated_at = now()
+WHERE source = $1 AND record_id = $2
+)sql";
+
+// Backoff after a real error: 1s, 2s, 4s, … up to 5 minutes.
+const std::string MARK_FAILED = R"sql(
+UPDATE inbox
+SET attempts = attempts + 1,
+    last_error = $3,
+    state = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END,
+    next_attempt_at = now() + least(interval '5 minutes',
+                                    interval '1 second' * power(2, least(attempts, 16))),
+    updated_at = now()
+WHERE source = $1 AND record_id = $2
+RETURNING state
+)sql";
+
+const std::string NEXT_DUE = R"sql(
+SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint
+FROM inbox WHERE state = 'pending'
+)sql";
+
+constexpr auto IDLE_LIMIT = 30s;
+constexpr auto STARVED_FIRST = 250ms;
+constexpr auto STARVED_LIMIT = 5s;
+constexpr auto STORE_DOWN_WAIT = 1s;
+constexpr auto LOCKED_RECHECK = 50ms;
+
+} // namespace
+
+AssignmentPipeline::AssignmentPipeline(Database& database, CourierAssigner& assigner,
+                                       PipelineConfig config, Poco::Logger& logger)
+    : _database(database)
+    , _assigner(assigner)
+    , _config(config)
+    , _logger(logger)
+{
+}
+
+AssignmentPipeline::~AssignmentPipeline()
+{
+    stop();
+}
+
+void AssignmentPipeline::start()
+{
+    for (int i = 0; i < _config.workers; ++i)
+        _threads.emplace_back([this] { work(); });
+}
+
+void AssignmentPipeline::wake()
+{
+    std::lock_guard lock(_mutex);
+    ++_generation;
+    _changed.notify_all();
+}
+
+void AssignmentPipeline::stop()
+{
+    {
+        std::lock_guard lock(_mutex);
+        _stopping = true;
+        _changed.notify_all();
+    }
+    for (auto& thread : _threads)
+        if (thread.joinable())
+            thread.join();
+    _threads.clear();
+}
+
+void AssignmentPipeline::waitFor(std::chrono::milliseconds limit, unsigned long seen)
+{
+    std::unique_lock lock(_mutex);
+    _changed.wait_for(lock, limit, [&] { return _stopping || _generation != seen; });
+}
+
+void AssignmentPipeline::work()
+{
+    auto starvedWait = std::chrono::milliseconds(STARVED_FIRST);
+    for (;;)
+    {
+        unsigned long seen = 0;
+        {
+            std::lock_guard lock(_mutex);
+            if (_stopping)
+                return;
+            seen = _generation;
+        }
+        try
+        {
+            switch (step())
+            {
+            case Step::Done:
+                starvedWait = STARVED_FIRST;
+                break;
+            case Step::Idle:
+                waitFor(untilNextDue(), seen);
+                break;
+            case Step::Starved:
+                waitFor(starvedWait, seen);
+                starvedWait = std::min<std::chrono::milliseconds>(starvedWait * 2, STARVED_LIMIT);
+                break;
+            }
+        }
+        catch (const Poco::Exception& e)
+        {
+            _logger.error("assignment worker: %s", _database.redact(e.displayText()));
+            waitFor(STORE_DOWN_WAIT, seen);
+        }
+        catch (const std::exception& e)
+        {
+            _logger.error("assignment worker: %s", std::string(e.what()));
+            waitFor(STORE_DOWN_WAIT, seen);
+        }
+    }
+}
+
+AssignmentPipeline::Step AssignmentPipeline::step()
+{
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+    std::vector<std::string> sources;
+    std::vector<std::string> records;
+    session << CLAIM, into(sources), into(records), now;
+    if (records.empty())
+        return Step::Idle;
+    std::string source = sources.front();
+    std::string record = records.front();
+
+    AssignOutcome outcome;
+    try
+    {
+        outcome = _assigner.assign(session, record, source);
+    }
+    catch (const Poco::Exception& e)
+    {
+        transaction.rollback();
+        recordFailure(source, record, e.displayText());
+        return Step::Done;
+    }
+    if (outcome.kind == AssignOutcome::Kind::NoCourierAvailable)
+    {
+        // Waiting for a courier is not an error: the row stays exactly as it was.
+        transaction.rollback();
+        return Step::Starved;
+    }
+    session << MARK_ASSIGNED, use(source), use(record), now;
+    transaction.commit();
+    ++_assigned;
+    if (outcome.kind == AssignOutcome::Kind::Assigned)
+        _logger.information(
+            "order %s (source %s) assigned to courier %Ld until %s", record, source,
+            outcome.courierId,
+            Poco::DateTimeFormatter::format(outcome.deadline, "%Y-%m-%dT%H:%M:%SZ"));
+    else
+        _logger.information("order %s (source %s) already had courier %Ld", record, source,
+                            outcome.courierId);
+    return Step::Done;
+}
+
+void AssignmentPipeline::recordFailure(const std::string& source, const std::string& recordId,
+                                       const std::string& error)
+{
+    std::string from = source;
+    std::string record = recordId;
+    std::string why = _database.redact(error);
+    int maxAttempts = _config.maxAttempts;
+    std::vector<std::string> states;
+    auto session = _database.session();
+    session << MARK_FAILED, use(from), use(record), use(why), use(maxAttempts), into(states), now;
+    if (!states.empty() && states.front() == "failed")
+    {
+        ++_failed;
+        _logger.error("order %s (source %s) failed for good: %s", record, from, why);
+    }
+    else
+        _logger.warning("order %s (source %s): %s; will retry", record, from, why);
+}
+
+std::chrono::milliseconds AssignmentPipeline::untilNextDue()
+{
+    Poco::Nullable<Poco::Int64> ms;
+    auto session = _database.session();
+    session << NEXT_DUE, into(ms), now;
+    if (ms.isNull())
+        return IDLE_LIMIT;
+    // A row due now that another worker holds: that worker is on it; look again shortly.
+    return std::clamp<std::chrono::milliseconds>(std::chrono::milliseconds(ms.value() + 1),
+                                                 LOCKED_RECHECK, IDLE_LIMIT);
+}
+
+} // namespace courierd

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "Database.h"
+#include "courierd/Batch.h"
+
+#include <optional>
+#include <string>
+
+namespace courierd
+{
+
+/// A lease on one source: held by `holder` with `term` until it expires.
+struct Lease
+{
+    std::string source;
+    std::string holder;
+    Poco::Int64 term = 0;
+};
+
+/// What one ingest stored.
+struct IngestResult
+{
+    int records = 0; ///< New inbox rows: pending and skipped.
+    int skipped = 0; ///< Of those, skipped.
+    int rejects = 0; ///< New rejected rows.
+};
+
+/// Moves fetched batches into the store, fenced by the source's lease: records, rejects and
+/// the cursor go in one transaction, and only while the lease's term is still current, so a
+/// paused or partitioned ex-holder changes nothing. Thread-safe.
+class Ingestor
+{
+public:
+    /// `holder` names this courierd instance; `ttl` is how long a lease lasts unrenewed.
+    Ingestor(Database& database, std::string holder, Duration ttl);
+
+    /// Takes or renews the lease on `source`. Returns it, or nothing while another live
+    /// instance holds it. Taking over an expired lease raises the term. Throws on store errors.
+    std::optional<Lease> acquire(const std::string& source);
+
+    /// Gives the lease up (at shutdown), so another instance can take over at once.
+    void release(const Lease& lease);
+
+    /// The stored cursor of `source`; empty before its first ingest.
+    std::string cursor(const std::string& source);
+
+    /// Stores `batch` under `lease` in one transaction: records (pending, or skipped with
+    /// their reason), rejects (with their reason) and the cursor. Rows already in the inbox
+    /// are left as they are. Throws LeaseLostException, having written nothing, when the
+    /// lease's term is no longer current; store errors likewise write nothing.
+    IngestResult ingest(const Lease& lease, const Batch& batch);
+
+    const std::string& holder() const { return _holder; }
+
+private:
+    Database& _database;
+    std::string _holder;
+    Duration _ttl;
+};
+
+} // namespace courierd

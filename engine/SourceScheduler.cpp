@@ -1,0 +1,165 @@
+#include "SourceScheduler.h"
+
+#include "Exceptions.h"
+
+namespace courierd
+{
+
+namespace
+{
+
+constexpr std::size_t CURSOR_IN_LOG = 120;
+
+std::string shortened(const std::string& cursor)
+{
+    return cursor.size() <= CURSOR_IN_LOG ? cursor
+                                          : cursor.substr(0, CURSOR_IN_LOG) + "… (" +
+                                                std::to_string(cursor.size()) + " bytes)";
+}
+
+} // namespace
+
+SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
+                                 std::function<void()> wake, const std::atomic<bool>& stopping)
+    : _ingestor(ingestor)
+    , _wake(std::move(wake))
+    , _stopping(stopping)
+    , _logger(Poco::Logger::get("courierd.scheduler"))
+{
+    for (auto& entry : sources.entries())
+    {
+        auto runner = std::make_unique<Runner>();
+        runner->scheduler = this;
+        runner->entry = &entry;
+        runner->status.name = entry.name;
+        runner->status.plugin = entry.info.name;
+        runner->status.pluginVersion = entry.info.version;
+        runner->status.interval = entry.interval;
+        _runners.push_back(std::move(runner));
+    }
+}
+
+SourceScheduler::~SourceScheduler()
+{
+    stop();
+}
+
+void SourceScheduler::start()
+{
+    if (_runners.empty())
+        return;
+    const int threads = static_cast<int>(_runners.size());
+    _threads = std::make_unique<Poco::ThreadPool>("source-timers", threads, threads);
+    for (auto& runner : _runners)
+    {
+        runner->timer = std::make_unique<Poco::Timer>(0, runner->entry->interval.count());
+        runner->timer->start(Poco::TimerCallback<Runner>(*runner, &Runner::onTimer), *_threads);
+    }
+    _started = true;
+}
+
+void SourceScheduler::stop()
+{
+    if (!_started)
+        return;
+    _started = false;
+    for (auto& runner : _runners)
+        runner->timer->stop();
+    for (auto& runner : _runners)
+    {
+        if (!runner->lease)
+            continue;
+        try
+        {
+            _ingestor.release(*runner->lease);
+        }
+        catch (const Poco::Exception& e)
+        {
+            _logger.warning("source %s: could not give the lease up: %s", runner->entry->name,
+                            e.displayText());
+        }
+        runner->lease.reset();
+    }
+    _threads->joinAll();
+}
+
+std::vector<SourceStatus> SourceScheduler::status() const
+{
+    std::vector<SourceStatus> out;
+    for (const auto& runner : _runners)
+    {
+        std::lock_guard lock(runner->mutex);
+        out.push_back(runner->status);
+    }
+    return out;
+}
+
+void SourceScheduler::tick(Runner& runner)
+{
+    if (_stopping)
+        return;
+    const std::string& name = runner.entry->name;
+    std::string outcome = "ok";
+    std::string error;
+    IngestResult total;
+    try
+    {
+        runner.lease = _ingestor.acquire(name);
+        if (!runner.lease)
+            outcome = "standby";
+        else
+        {
+            const std::string before = _ingestor.cursor(name);
+            std::string cursor = before;
+            for (;;)
+            {
+                const Batch batch = runner.entry->source->fetch(cursor);
+                const IngestResult stored = _ingestor.ingest(*runner.lease, batch);
+                total.records += stored.records;
+                total.skipped += stored.skipped;
+                total.rejects += stored.rejects;
+                cursor = batch.cursor;
+                if (stored.records > 0 && _wake)
+                    _wake();
+                if (!batch.more || _stopping)
+                    break;
+            }
+            if (total.records > 0 || total.rejects > 0)
+                _logger.information("source %s: %d new record(s) (%d skipped), %d rejected", name,
+                                    total.records, total.skipped, total.rejects);
+            if (cursor != before)
+                _logger.information("source %s: cursor moved to %s", name, shortened(cursor));
+            else
+                _logger.debug("source %s: tick, nothing new", name);
+        }
+    }
+    catch (const LeaseLostException& e)
+    {
+        runner.lease.reset();
+        outcome = "standby";
+        _logger.warning("%s", e.message());
+    }
+    catch (const Poco::Exception& e)
+    {
+        outcome = "error";
+        error = e.displayText();
+        _logger.error("source %s: tick failed: %s", name, error);
+    }
+    catch (const std::exception& e)
+    {
+        outcome = "error";
+        error = e.what();
+        _logger.error("source %s: tick failed: %s", name, error);
+    }
+
+    std::lock_guard lock(runner.mutex);
+    runner.status.leaseHeld = runner.lease.has_value();
+    runner.status.lastTickAt = Poco::Timestamp();
+    runner.status.lastOutcome = outcome;
+    runner.status.lastError = error;
+    ++runner.status.ticks;
+    runner.status.records += total.records;
+    runner.status.rejects += total.rejects;
+}
+
+} // namespace courierd

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "Ingestor.h"
+#include "SourceCatalog.h"
+
+#include <Poco/Logger.h>
+#include <Poco/ThreadPool.h>
+#include <Poco/Timer.h>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+namespace courierd
+{
+
+/// What an operator wants to know about one source (GET /api/v1/sources).
+struct SourceStatus
+{
+    std::string name;
+    std::string plugin;
+    std::string pluginVersion;
+    Duration interval{0};
+    bool leaseHeld = false;
+    std::optional<Poco::Timestamp> lastTickAt;
+    std::string lastOutcome; ///< `ok`, `error`, `standby` (another instance holds the lease)
+    std::string lastError;
+    long ticks = 0;
+    long records = 0; ///< New inbox rows stored by this process.
+    long rejects = 0;
+};
+
+/// One Poco::Timer per source at its interval, on a thread pool of the scheduler's own. The
+/// first tick runs at start; a source's ticks never overlap, and a slow tick delays the next
+/// one. A tick: take or renew the lease → read the cursor → fetch (more pages while the plugin
+/// says more is ready) → ingest each batch in one fenced transaction → wake the pipeline.
+class SourceScheduler
+{
+public:
+    /// `wake` is called after an ingest that stored rows. `stopping` is the daemon's flag.
+    SourceScheduler(SourceCatalog& sources, Ingestor& ingestor, std::function<void()> wake,
+                    const std::atomic<bool>& stopping);
+    ~SourceScheduler();
+
+    /// Starts every source's timer. Call once, from the main thread.
+    void start();
+
+    /// Stops the timers, waiting for running ticks to finish, and gives the leases up.
+    /// Idempotent; never from a tick.
+    void stop();
+
+    /// A snapshot of every source's status. Any thread.
+    std::vector<SourceStatus> status() const;
+
+private:
+    struct Runner
+    {
+        void onTimer(Poco::Timer&) { scheduler->tick(*this); }
+
+        SourceScheduler* scheduler = nullptr;
+        SourceCatalog::Entry* entry = nullptr;
+        std::unique_ptr<Poco::Timer> timer;
+        std::optional<Lease> lease; // touched by the tick only
+        mutable std::mutex mutex;   // guards status
+        SourceStatus status;
+    };
+
+    void tick(Runner& runner);
+
+    Ingestor& _ingestor;
+    std::function<void()> _wake;
+    const std::atomic<bool>& _stopping;
+    Poco::Logger& _logger;
+    std::vector<std::unique_ptr<Runner>> _runners;
+    std::unique_ptr<Poco::ThreadPool> _threads;
+    bool _started = false;
+};
+
+} // namespace courierd

@@ -1,0 +1,174 @@
+#include "DaemonProcess.h"
+#include "Database.h"
+#include "FakeServiceOrder.h"
+#include "Invariants.h"
+#include "TestDatabase.h"
+#include "Wait.h"
+
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/TemporaryFile.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+using courierd::test::DaemonProcess;
+using courierd::test::FakeServiceOrder;
+using courierd::test::TestDatabase;
+using courierd::test::waitFor;
+
+namespace
+{
+
+// The real courierd against a throw-away database and the fake service-order.
+class Installation
+{
+public:
+    explicit Installation(int couriers, const std::string& extra = "")
+        : _db("e2e")
+        , _config(Poco::TemporaryFile::tempName() + ".ini")
+    {
+        Poco::FileOutputStream out(_config);
+        out << "[store]\nurl = " << _db.url() << "\n"
+            << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
+            << "\ninterval = 200ms\nlookback = 2s\n"
+            << extra;
+        out.close();
+        std::string output;
+        if (DaemonProcess::run({"--config", _config, "--migrate"}, output) != 0)
+            throw Poco::RuntimeException("migrate failed: " + output);
+        _db.execute("INSERT INTO couriers (name, transport_type) SELECT 'c' || g, "
+                    "(ARRAY['on_foot','scooter','car'])[1 + g % 3] FROM generate_series(1, " +
+                    std::to_string(couriers) + ") g");
+    }
+    ~Installation() { Poco::File(_config).remove(); }
+
+    std::unique_ptr<DaemonProcess> start()
+    {
+        auto daemon =
+            std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", _config});
+        if (!daemon->waitForOutput("courierd ready"))
+            throw Poco::RuntimeException("courierd did not start:\n" + daemon->output());
+        return daemon;
+    }
+
+    Poco::Int64 count(const std::string& sql) const { return _db.scalar(sql); }
+    bool reaches(const std::string& sql, Poco::Int64 wanted)
+    {
+        return waitFor([&] { return count(sql) == wanted; }, 60s);
+    }
+
+    std::vector<std::string> violated()
+    {
+        Database database(_db.store(2));
+        return test::violatedInvariants(database);
+    }
+
+    FakeServiceOrder fake;
+
+private:
+    TestDatabase _db;
+    std::string _config;
+};
+
+const std::string DELIVERIES = "SELECT count(*) FROM deliveries";
+
+// Nothing half-done: every assigned inbox row has its delivery and every delivery its row.
+const std::string HALF_DONE = R"sql(
+SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = i.record_id))
+     + (SELECT count(*) FROM deliveries d
+          WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.record_id = d.order_id
+                            AND i.state = 'assigned'))
+)sql";
+
+std::string joined(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& line : lines)
+        out += line + "\n";
+    return out;
+}
+
+} // namespace
+
+class EndToEndTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(EndToEndTest);
+    CPPUNIT_TEST(everyAssignableOrderGetsOneCourierAcrossRestarts);
+    CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void everyAssignableOrderGetsOneCourierAcrossRestarts()
+    {
+        Installation site(60);
+        const Poco::Timestamp now;
+        int assignable = 0;
+        for (const char* status : {"created", "pending", "confirmed", "cooking"})
+            for (int i = 0; i < 5; ++i, ++assignable)
+                site.fake.addOrder(status, now - Poco::Timespan(i, 0));
+        // A burst: ten orders in one second.
+        site.fake.addBurst(10, now - Poco::Timespan(3, 0), "created");
+        assignable += 10;
+        for (const char* status :
+             {"delivering", "delivered", "canceled", "deleted", "updated", "completed"})
+            site.fake.addOrder(status, now - Poco::Timespan(2, 0));
+
+        auto daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, assignable));
+        CPPUNIT_ASSERT(site.reaches("SELECT count(*) FROM inbox WHERE state = 'skipped'", 6));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             site.count("SELECT count(*) FROM source_cursors WHERE source = "
+                                        "'orders' AND cursor LIKE '{\"watermark\":%'"));
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(),
+                               daemon->output().find("assigned to courier") != std::string::npos);
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+
+        // After a restart nothing is assigned twice, and new orders keep flowing.
+        for (int i = 0; i < 5; ++i)
+            site.fake.addOrder("created");
+        daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, assignable + 5));
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(assignable + 5),
+                             site.count("SELECT count(DISTINCT order_id) FROM deliveries"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(assignable + 5),
+                             site.count("SELECT count(*) FROM inbox WHERE state = 'assigned'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+    }
+
+    void sigtermWithABatchInFlightLeavesNothingHalfDone()
+    {
+        constexpr int ORDERS = 1500;
+        Installation site(ORDERS);
+        for (int i = 0; i < ORDERS; ++i)
+            site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(1, 0));
+
+        auto daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), daemon->waitForOutput("assigned to courier"));
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        const Poco::Int64 before = site.count(DELIVERIES);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+
+        daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, ORDERS));
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE("the signal came after the batch", before < ORDERS);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS),
+                             site.count("SELECT count(DISTINCT order_id) FROM deliveries"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(EndToEndTest);
