@@ -1,7 +1,9 @@
 #include "CourierDaemon.h"
 
+#include "AdminServer.h"
 #include "AssignmentPipeline.h"
 #include "CourierAssigner.h"
+#include "CourierRepository.h"
 #include "Database.h"
 #include "DeliveryMonitor.h"
 #include "EngineConfig.h"
@@ -315,9 +317,33 @@ int CourierDaemon::serve()
     SourceScheduler scheduler(
         sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping);
 
+    CourierRepository couriers(database);
+    std::unique_ptr<AdminServer> admin;
+    if (!engine.admin.listen.empty())
+    {
+        try
+        {
+            admin = std::make_unique<AdminServer>(
+                engine.admin.listen, engine.admin.token,
+                AdminServices{database, couriers, [&scheduler] { return scheduler.status(); },
+                              [&pipeline] { pipeline.wake(); }});
+        }
+        catch (const Poco::Exception& e)
+        {
+            throw ConfigException(settings.describe("admin.listen") +
+                                  ": cannot listen there: " + e.displayText());
+        }
+    }
+
     pipeline.start();
     monitor.start([&pipeline](int) { pipeline.wake(); });
     scheduler.start();
+    if (admin)
+    {
+        admin->start();
+        const auto host = engine.admin.listen.substr(0, engine.admin.listen.rfind(':'));
+        log.information("admin endpoint on http://%s:%hu", host, admin->port());
+    }
     for (const auto& entry : sources.entries())
         log.information("source %s: plugin %s %s, every %s", entry.name, entry.info.name,
                         entry.info.version, formatDuration(entry.interval));
@@ -329,6 +355,8 @@ int CourierDaemon::serve()
     log.information("stopping: no new ticks; finishing the running tick and claimed orders");
     _stopping = true;
     ShutdownWatchdog watchdog(engine.daemon.shutdownTimeout);
+    if (admin)
+        admin->stop();
     scheduler.stop();
     pipeline.stop();
     monitor.stop();

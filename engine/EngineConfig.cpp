@@ -47,6 +47,10 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"assignment.release_interval", ConfigType::Duration, "10s",
          "how often couriers whose delivery deadline has passed are made available again", 10,
          HOUR},
+        {"admin.listen", ConfigType::String, "127.0.0.1:8081",
+         "host:port of the admin HTTP endpoint (port 0: any free port); empty: no endpoint"},
+        {"admin.token", ConfigType::String, "",
+         "when set, every mutating admin request needs Authorization: Bearer <token>"},
         {"daemon.instance_id", ConfigType::String, "",
          "this instance's name in source leases; empty: host name and process id"},
         {"daemon.shutdown_timeout", ConfigType::Duration, "30s",
@@ -75,6 +79,8 @@ EngineConfig EngineConfig::from(const Settings& settings)
     if (config.daemon.instanceId.empty())
         config.daemon.instanceId =
             Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
+    config.admin.listen = settings.getString("admin.listen");
+    config.admin.token = settings.getString("admin.token");
     config.daemon.shutdownTimeout = settings.getDuration("daemon.shutdown_timeout");
     config.daemon.leaseTtl = settings.getDuration("daemon.lease_ttl");
     config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");

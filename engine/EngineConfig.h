@@ -50,6 +50,13 @@ struct AssignmentConfig
     Duration deadlineFor(Transport transport) const;
 };
 
+/// The admin HTTP endpoint.
+struct AdminConfig
+{
+    std::string listen; ///< `host:port`; empty: no endpoint.
+    std::string token;  ///< When set, mutating requests need `Authorization: Bearer <token>`.
+};
+
 /// The process as a whole.
 struct DaemonConfig
 {
@@ -67,6 +74,7 @@ struct EngineConfig
     PipelineConfig pipeline;
     AssignmentConfig assignment;
     DaemonConfig daemon;
+    AdminConfig admin;
 
     /// Every key the engine owns, with its default and limits.
     static const std::vector<ConfigKey>& schema();

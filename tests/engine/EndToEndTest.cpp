@@ -1,12 +1,14 @@
 #include "DaemonProcess.h"
 #include "Database.h"
 #include "FakeServiceOrder.h"
+#include "HttpCall.h"
 #include "Invariants.h"
 #include "TestDatabase.h"
 #include "Wait.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -31,7 +33,7 @@ public:
         , _config(Poco::TemporaryFile::tempName() + ".ini")
     {
         Poco::FileOutputStream out(_config);
-        out << "[store]\nurl = " << _db.url() << "\n"
+        out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
             << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
             << "\ninterval = 200ms\nlookback = 2s\n"
             << extra;
@@ -52,6 +54,17 @@ public:
         if (!daemon->waitForOutput("courierd ready"))
             throw Poco::RuntimeException("courierd did not start:\n" + daemon->output());
         return daemon;
+    }
+
+    // The admin endpoint's port, from the daemon's log.
+    static unsigned short adminPort(const DaemonProcess& daemon)
+    {
+        const std::string marker = "admin endpoint on http://127.0.0.1:";
+        const std::string output = daemon.output();
+        const auto at = output.find(marker);
+        if (at == std::string::npos)
+            throw Poco::NotFoundException("admin endpoint in the log");
+        return static_cast<unsigned short>(std::stoi(output.substr(at + marker.size())));
     }
 
     Poco::Int64 count(const std::string& sql) const { return _db.scalar(sql); }
@@ -99,6 +112,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(EndToEndTest);
     CPPUNIT_TEST(everyAssignableOrderGetsOneCourierAcrossRestarts);
     CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
+    CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -168,6 +182,38 @@ public:
                              site.count("SELECT count(DISTINCT order_id) FROM deliveries"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
         CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+    }
+
+    void ordersWaitForCouriersAddedThroughTheAdminEndpoint()
+    {
+        Installation site(0);
+        for (int i = 0; i < 3; ++i)
+            site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(i + 1, 0));
+        auto daemon = site.start();
+        const unsigned short port = Installation::adminPort(*daemon);
+        CPPUNIT_ASSERT_EQUAL(200, test::HttpCall::send(port, "GET", "/ready").status);
+
+        // No courier: the orders wait pending, visible in the source's counts.
+        CPPUNIT_ASSERT(waitFor(
+            [&]
+            {
+                const auto call = test::HttpCall::send(port, "GET", "/api/v1/sources");
+                const auto sources = call.json().extract<Poco::JSON::Array::Ptr>();
+                return sources->getObject(0)->getObject("records")->getValue<int>("pending") == 3;
+            }));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(DELIVERIES));
+
+        for (const char* name : {"Ivan", "Olga", "Petr"})
+            CPPUNIT_ASSERT_EQUAL(201, test::HttpCall::send(port, "POST", "/api/v1/couriers",
+                                                           std::string(R"({"name":")") + name +
+                                                               R"(","transport_type":"car"})")
+                                          .status);
+        // Each new courier wakes the workers; the bound only guards against a hang.
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 3));
+        const auto busy = test::HttpCall::send(port, "GET", "/api/v1/couriers?status=busy");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), busy.json().extract<Poco::JSON::Array::Ptr>()->size());
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
     }
 };
 

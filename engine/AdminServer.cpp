@@ -1,0 +1,434 @@
+#include "AdminServer.h"
+
+#include "Exceptions.h"
+
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/NumberParser.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
+
+#include <sstream>
+
+namespace courierd
+{
+
+using namespace Poco::Data::Keywords;
+using Poco::Net::HTTPResponse;
+
+namespace
+{
+
+constexpr std::streamsize MAX_BODY = 64 * 1024;
+const std::string COURIERS = "/api/v1/couriers";
+
+// An error with the status and code it is answered with.
+struct ApiError
+{
+    HTTPResponse::HTTPStatus status;
+    std::string code;
+    std::string message;
+};
+
+std::string rfc3339(const Poco::Timestamp& time)
+{
+    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%S.%iZ");
+}
+
+Poco::JSON::Object::Ptr toJson(const Courier& courier)
+{
+    Poco::JSON::Object::Ptr object = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object->set("id", courier.id);
+    object->set("name", courier.name);
+    object->set("phone", courier.phone);
+    object->set("status", std::string(toString(courier.status)));
+    object->set("transport_type", std::string(toString(courier.transport)));
+    object->set("delivery_count", courier.deliveryCount);
+    object->set("active_order_id", courier.activeOrderId
+                                       ? Poco::Dynamic::Var(*courier.activeOrderId)
+                                       : Poco::Dynamic::Var());
+    object->set("busy_until", courier.busyUntil ? Poco::Dynamic::Var(rfc3339(*courier.busyUntil))
+                                                : Poco::Dynamic::Var());
+    return object;
+}
+
+// The request body as a JSON object, or an ApiError.
+Poco::JSON::Object::Ptr readObject(Poco::Net::HTTPServerRequest& request)
+{
+    if (request.getContentLength() > MAX_BODY)
+        throw ApiError{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                       "the body is larger than " + std::to_string(MAX_BODY) + " bytes"};
+    std::string body;
+    Poco::StreamCopier::copyToString(request.stream(), body, MAX_BODY + 1);
+    if (static_cast<std::streamsize>(body.size()) > MAX_BODY)
+        throw ApiError{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
+                       "the body is larger than " + std::to_string(MAX_BODY) + " bytes"};
+    try
+    {
+        auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        if (object)
+            return object;
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json",
+                       "the body is not a JSON object: " + e.displayText()};
+    }
+    throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "the body is not a JSON object"};
+}
+
+// A string field of `object`, if present; an ApiError if present but not a string.
+std::optional<std::string> field(const Poco::JSON::Object::Ptr& object, const std::string& name)
+{
+    if (!object->has(name) || object->isNull(name))
+        return std::nullopt;
+    const auto value = object->get(name);
+    if (!value.isString())
+        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "invalid_courier",
+                       name + ": must be a string"};
+    return value.extract<std::string>();
+}
+
+} // namespace
+
+class AdminServer::Handler : public Poco::Net::HTTPRequestHandler
+{
+public:
+    explicit Handler(AdminServer& server)
+        : _server(server)
+    {
+    }
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override
+    {
+        try
+        {
+            route(request, response);
+        }
+        catch (const ApiError& e)
+        {
+            error(response, e);
+        }
+        catch (const ValidationException& e)
+        {
+            error(response, {HTTPResponse::HTTP_BAD_REQUEST, "invalid_courier", e.message()});
+        }
+        catch (const ConflictException& e)
+        {
+            error(response, {HTTPResponse::HTTP_CONFLICT, "conflict", e.message()});
+        }
+        catch (const Poco::NotFoundException& e)
+        {
+            error(response, {HTTPResponse::HTTP_NOT_FOUND, "not_found", e.displayText()});
+        }
+        catch (const StoreException& e)
+        {
+            error(response,
+                  {HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store_unavailable", e.message()});
+        }
+        catch (const Poco::Exception& e)
+        {
+            error(response, {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
+                             _server._services.database.redact(e.displayText())});
+        }
+        catch (const std::exception& e)
+        {
+            error(response, {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal", e.what()});
+        }
+    }
+
+private:
+    void route(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
+    {
+        const Poco::URI uri(request.getURI());
+        const std::string& path = uri.getPath();
+        const std::string& method = request.getMethod();
+        const auto only = [&](std::initializer_list<std::string> allowed)
+        {
+            for (const auto& m : allowed)
+                if (m == method)
+                    return;
+            std::string list;
+            for (const auto& m : allowed)
+                list += (list.empty() ? "" : ", ") + m;
+            response.set("Allow", list);
+            throw ApiError{HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+                           method + " " + path + ": allowed " + list};
+        };
+        if (method != "GET" && method != "HEAD")
+            authorize(request);
+
+        if (path == "/health")
+        {
+            only({"GET"});
+            Poco::JSON::Object body;
+            body.set("status", "ok");
+            return send(response, HTTPResponse::HTTP_OK, body);
+        }
+        if (path == "/ready")
+        {
+            only({"GET"});
+            return ready(response);
+        }
+        if (path == "/api/v1/sources")
+        {
+            only({"GET"});
+            return sources(response);
+        }
+        if (path == COURIERS)
+        {
+            only({"GET", "POST"});
+            return method == "GET" ? listCouriers(uri, response) : createCourier(request, response);
+        }
+        if (path.compare(0, COURIERS.size() + 1, COURIERS + "/") == 0)
+        {
+            only({"GET", "PATCH"});
+            Poco::Int64 id = 0;
+            if (!Poco::NumberParser::tryParse64(path.substr(COURIERS.size() + 1), id))
+                throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                               "no courier " + path.substr(COURIERS.size() + 1)};
+            return method == "GET" ? getCourier(id, response)
+                                   : updateCourier(id, request, response);
+        }
+        throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                       "no route " + method + " " + path};
+    }
+
+    void authorize(Poco::Net::HTTPServerRequest& request)
+    {
+        if (_server._token.empty())
+            return;
+        const std::string expected = "Bearer " + _server._token;
+        if (request.get("Authorization", "") != expected)
+            throw ApiError{HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized",
+                           "this request needs Authorization: Bearer <admin.token>"};
+    }
+
+    void ready(Poco::Net::HTTPServerResponse& response)
+    {
+        Poco::JSON::Object body;
+        try
+        {
+            auto session = _server._services.database.session();
+            int one = 0;
+            session << "SELECT 1", into(one), now;
+        }
+        catch (const Poco::Exception& e)
+        {
+            throw ApiError{HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "not_ready",
+                           "database unreachable: " +
+                               _server._services.database.redact(e.message())};
+        }
+        body.set("status", "ready");
+        body.set("sources", static_cast<int>(_server._services.sources().size()));
+        send(response, HTTPResponse::HTTP_OK, body);
+    }
+
+    void sources(Poco::Net::HTTPServerResponse& response)
+    {
+        // Cursor and inbox counts per source, in one query.
+        auto session = _server._services.database.session();
+        std::vector<std::string> names, cursors;
+        std::vector<Poco::Int64> pending, assigned, skipped, failed, rejected;
+        session << R"sql(
+            SELECT s.source, coalesce(c.cursor, ''),
+                   count(*) FILTER (WHERE i.state = 'pending'),
+                   count(*) FILTER (WHERE i.state = 'assigned'),
+                   count(*) FILTER (WHERE i.state = 'skipped'),
+                   count(*) FILTER (WHERE i.state = 'failed'),
+                   count(*) FILTER (WHERE i.state = 'rejected')
+            FROM (SELECT source FROM inbox UNION SELECT source FROM source_cursors) s
+            LEFT JOIN source_cursors c ON c.source = s.source
+            LEFT JOIN inbox i ON i.source = s.source
+            GROUP BY s.source, c.cursor)sql",
+            into(names), into(cursors), into(pending), into(assigned), into(skipped), into(failed),
+            into(rejected), now;
+
+        Poco::JSON::Array list;
+        for (const auto& status : _server._services.sources())
+        {
+            Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+            item->set("name", status.name);
+            item->set("plugin", status.plugin);
+            item->set("plugin_version", status.pluginVersion);
+            item->set("interval", formatDuration(status.interval));
+            item->set("lease_held", status.leaseHeld);
+            item->set("last_tick_at", status.lastTickAt
+                                          ? Poco::Dynamic::Var(rfc3339(*status.lastTickAt))
+                                          : Poco::Dynamic::Var());
+            item->set("last_outcome", status.lastOutcome.empty()
+                                          ? Poco::Dynamic::Var()
+                                          : Poco::Dynamic::Var(status.lastOutcome));
+            item->set("last_error", status.lastError.empty()
+                                        ? Poco::Dynamic::Var()
+                                        : Poco::Dynamic::Var(status.lastError));
+            item->set("ticks", status.ticks);
+            Poco::JSON::Object counts(Poco::JSON_PRESERVE_KEY_ORDER);
+            Poco::Dynamic::Var cursor;
+            for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
+                counts.set(state, 0);
+            for (std::size_t i = 0; i < names.size(); ++i)
+            {
+                if (names[i] != status.name)
+                    continue;
+                if (!cursors[i].empty())
+                    cursor = cursors[i];
+                counts.set("pending", pending[i]);
+                counts.set("assigned", assigned[i]);
+                counts.set("skipped", skipped[i]);
+                counts.set("failed", failed[i]);
+                counts.set("rejected", rejected[i]);
+            }
+            item->set("cursor", cursor);
+            item->set("records", counts);
+            list.add(item);
+        }
+        send(response, HTTPResponse::HTTP_OK, list);
+    }
+
+    void listCouriers(const Poco::URI& uri, Poco::Net::HTTPServerResponse& response)
+    {
+        std::optional<CourierStatus> status;
+        for (const auto& [name, value] : uri.getQueryParameters())
+        {
+            if (name != "status")
+                continue;
+            status = parseCourierStatus(value);
+            if (!status)
+                throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_query",
+                               "status '" + value + "': must be one of available, busy, paused"};
+        }
+        Poco::JSON::Array list;
+        for (const auto& courier : _server._services.couriers.list(status))
+            list.add(toJson(courier));
+        send(response, HTTPResponse::HTTP_OK, list);
+    }
+
+    void createCourier(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response)
+    {
+        const auto body = readObject(request);
+        NewCourier input;
+        input.name = field(body, "name").value_or("");
+        input.phone = field(body, "phone").value_or("");
+        input.status = field(body, "status").value_or("available");
+        input.transport = field(body, "transport_type").value_or("");
+        const Courier created = _server._services.couriers.create(input);
+        if (created.status == CourierStatus::Available && _server._services.couriersChanged)
+            _server._services.couriersChanged();
+        response.set("Location", COURIERS + "/" + std::to_string(created.id));
+        send(response, HTTPResponse::HTTP_CREATED, *toJson(created));
+    }
+
+    void getCourier(Poco::Int64 id, Poco::Net::HTTPServerResponse& response)
+    {
+        const auto courier = _server._services.couriers.get(id);
+        if (!courier)
+            throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                           "no courier " + std::to_string(id)};
+        send(response, HTTPResponse::HTTP_OK, *toJson(*courier));
+    }
+
+    void updateCourier(Poco::Int64 id, Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response)
+    {
+        const auto body = readObject(request);
+        CourierChanges changes;
+        changes.name = field(body, "name");
+        changes.phone = field(body, "phone");
+        changes.status = field(body, "status");
+        changes.transport = field(body, "transport_type");
+        const Courier updated = _server._services.couriers.update(id, changes);
+        if (changes.status && updated.status == CourierStatus::Available &&
+            _server._services.couriersChanged)
+            _server._services.couriersChanged();
+        send(response, HTTPResponse::HTTP_OK, *toJson(updated));
+    }
+
+    template <typename Json>
+    void send(Poco::Net::HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+              const Json& body)
+    {
+        std::ostringstream out;
+        body.stringify(out);
+        const std::string text = out.str();
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(static_cast<std::streamsize>(text.size()));
+        response.send() << text;
+    }
+
+    void error(Poco::Net::HTTPServerResponse& response, const ApiError& e)
+    {
+        Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+        body.set("code", e.code);
+        body.set("message", e.message);
+        send(response, e.status, body);
+    }
+
+    AdminServer& _server;
+};
+
+class AdminServer::Factory : public Poco::Net::HTTPRequestHandlerFactory
+{
+public:
+    explicit Factory(AdminServer& server)
+        : _server(server)
+    {
+    }
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest&) override
+    {
+        return new Handler(_server);
+    }
+
+private:
+    AdminServer& _server;
+};
+
+AdminServer::AdminServer(const std::string& listen, std::string token, AdminServices services)
+    : _token(std::move(token))
+    , _services(std::move(services))
+    , _threads("admin", 1, 8)
+{
+    Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+    auto* params = new Poco::Net::HTTPServerParams;
+    params->setMaxThreads(8);
+    params->setKeepAlive(true);
+    _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), _threads, socket, params);
+}
+
+AdminServer::~AdminServer()
+{
+    stop();
+}
+
+void AdminServer::start()
+{
+    _server->start();
+    _running = true;
+}
+
+void AdminServer::stop()
+{
+    if (!_running)
+        return;
+    _running = false;
+    _server->stopAll(true);
+    _threads.joinAll();
+}
+
+unsigned short AdminServer::port() const
+{
+    return _server->port();
+}
+
+} // namespace courierd

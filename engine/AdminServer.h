@@ -1,0 +1,59 @@
+#pragma once
+
+#include "CourierRepository.h"
+#include "Database.h"
+#include "SourceScheduler.h"
+
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// The admin HTTP endpoint's view of the daemon: only what it may read or do.
+struct AdminServices
+{
+    Database& database;
+    CourierRepository& couriers;
+    std::function<std::vector<SourceStatus>()> sources;
+    std::function<void()> couriersChanged; ///< A courier was added or made available.
+};
+
+/// The operators' HTTP endpoint (POCO HTTPServer on a thread pool of its own):
+/// `GET /health`, `GET /ready`, `GET /api/v1/sources`, `GET|POST /api/v1/couriers`,
+/// `GET|PATCH /api/v1/couriers/{id}`. Every answer is JSON; every error is
+/// `{"code": …, "message": …}` with its HTTP status. With a token set, mutating requests need
+/// `Authorization: Bearer <token>`.
+class AdminServer
+{
+public:
+    /// Binds `listen` (`host:port`; port 0 picks a free one) at once, so a taken port fails
+    /// start-up. Throws Poco::Net exceptions.
+    AdminServer(const std::string& listen, std::string token, AdminServices services);
+    ~AdminServer();
+
+    void start();
+
+    /// Stops accepting and waits for running requests. Idempotent.
+    void stop();
+
+    /// The bound port.
+    unsigned short port() const;
+
+private:
+    class Handler;
+    class Factory;
+
+    std::string _token;
+    AdminServices _services;
+    Poco::ThreadPool _threads;
+    std::unique_ptr<Poco::Net::HTTPServer> _server;
+    bool _running = false;
+};
+
+} // namespace courierd

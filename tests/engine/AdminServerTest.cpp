@@ -1,0 +1,229 @@
+#include "AdminServer.h"
+
+#include "HttpCall.h"
+#include "Ingestor.h"
+#include "StoreFixture.h"
+
+#include <Poco/JSON/Array.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+
+using namespace courierd;
+using courierd::test::HttpCall;
+using courierd::test::StoreFixture;
+
+namespace
+{
+
+// An admin endpoint on a free port over a migrated database, with one source "orders".
+struct Admin
+{
+    explicit Admin(const std::string& token = "")
+        : store("admin")
+        , server("127.0.0.1:0", token,
+                 AdminServices{store.database, store.couriers,
+                               []
+                               {
+                                   SourceStatus status;
+                                   status.name = "orders";
+                                   status.plugin = "service-order";
+                                   status.pluginVersion = "1.0.0";
+                                   status.interval = std::chrono::seconds(5);
+                                   status.lastOutcome = "error";
+                                   status.lastError = "GET http://x: 503";
+                                   status.ticks = 3;
+                                   return std::vector<SourceStatus>{status};
+                               },
+                               [this] { ++wakes; }})
+    {
+        server.start();
+    }
+
+    HttpCall call(const std::string& method, const std::string& path, const std::string& body = {},
+                  const std::map<std::string, std::string>& headers = {})
+    {
+        return HttpCall::send(server.port(), method, path, body, headers);
+    }
+
+    StoreFixture store;
+    std::atomic<int> wakes{0};
+    AdminServer server;
+};
+
+void assertError(const HttpCall& call, int status, const std::string& code)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, status, call.status);
+    const auto body = call.object();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, code, body->getValue<std::string>("code"));
+    CPPUNIT_ASSERT_MESSAGE(call.body, !body->getValue<std::string>("message").empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("application/json"), call.headers.at("Content-Type"));
+}
+
+} // namespace
+
+class AdminServerTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(AdminServerTest);
+    CPPUNIT_TEST(healthAndReady);
+    CPPUNIT_TEST(notReadyWithoutTheDatabase);
+    CPPUNIT_TEST(sourcesShowStatusCursorAndCounts);
+    CPPUNIT_TEST(couriersAreCreatedListedReadAndUpdated);
+    CPPUNIT_TEST(badCourierInputIsA400WithTheReason);
+    CPPUNIT_TEST(changingABusyCourierIsAConflict);
+    CPPUNIT_TEST(unknownRoutesAndMethods);
+    CPPUNIT_TEST(tokenGuardsMutatingRequests);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void healthAndReady()
+    {
+        Admin admin;
+        auto health = admin.call("GET", "/health");
+        CPPUNIT_ASSERT_EQUAL(200, health.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), health.object()->getValue<std::string>("status"));
+        auto ready = admin.call("GET", "/ready");
+        CPPUNIT_ASSERT_EQUAL(200, ready.status);
+        CPPUNIT_ASSERT_EQUAL(1, ready.object()->getValue<int>("sources"));
+    }
+
+    void notReadyWithoutTheDatabase()
+    {
+        StoreConfig config;
+        config.url = "host=127.0.0.1 port=1 password=hunter22";
+        config.connectTimeout = std::chrono::seconds(2);
+        Database database(config);
+        CourierRepository couriers(database);
+        AdminServer server(
+            "127.0.0.1:0", "",
+            AdminServices{database, couriers, [] { return std::vector<SourceStatus>{}; }, [] {}});
+        server.start();
+        const auto ready = HttpCall::send(server.port(), "GET", "/ready");
+        assertError(ready, 503, "not_ready");
+        CPPUNIT_ASSERT(ready.body.find("hunter22") == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(200, HttpCall::send(server.port(), "GET", "/health").status);
+    }
+
+    void sourcesShowStatusCursorAndCounts()
+    {
+        Admin admin;
+        Ingestor ingestor(admin.store.database, "test", std::chrono::seconds(30));
+        const auto lease = ingestor.acquire("orders");
+        Batch batch;
+        batch.records.push_back({"o1", Poco::Timestamp(), "{}", Record::Verdict::Assign, ""});
+        batch.records.push_back(
+            {"o2", Poco::Timestamp(), "{}", Record::Verdict::Skip, "status canceled"});
+        batch.rejects.push_back({"", "{oops", "not JSON"});
+        batch.cursor = "cursor-1";
+        ingestor.ingest(*lease, batch);
+
+        const auto call = admin.call("GET", "/api/v1/sources");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
+        const auto sources = call.json().extract<Poco::JSON::Array::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), sources->size());
+        const auto source = sources->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("orders"), source->getValue<std::string>("name"));
+        CPPUNIT_ASSERT_EQUAL(std::string("service-order"), source->getValue<std::string>("plugin"));
+        CPPUNIT_ASSERT_EQUAL(std::string("5s"), source->getValue<std::string>("interval"));
+        CPPUNIT_ASSERT_EQUAL(std::string("GET http://x: 503"),
+                             source->getValue<std::string>("last_error"));
+        CPPUNIT_ASSERT_EQUAL(std::string("cursor-1"), source->getValue<std::string>("cursor"));
+        const auto records = source->getObject("records");
+        CPPUNIT_ASSERT_EQUAL(1, records->getValue<int>("pending"));
+        CPPUNIT_ASSERT_EQUAL(1, records->getValue<int>("skipped"));
+        CPPUNIT_ASSERT_EQUAL(1, records->getValue<int>("rejected"));
+        CPPUNIT_ASSERT_EQUAL(0, records->getValue<int>("assigned"));
+    }
+
+    void couriersAreCreatedListedReadAndUpdated()
+    {
+        Admin admin;
+        auto created = admin.call("POST", "/api/v1/couriers",
+                                  R"({"name":"Ivan","phone":"+7 900","transport_type":"scooter"})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
+        const auto courier = created.object();
+        const auto id = courier->getValue<Poco::Int64>("id");
+        CPPUNIT_ASSERT_EQUAL(std::string("available"), courier->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL("/api/v1/couriers/" + std::to_string(id),
+                             created.headers.at("Location"));
+        CPPUNIT_ASSERT_EQUAL(1, admin.wakes.load());
+
+        admin.call("POST", "/api/v1/couriers",
+                   R"({"name":"Olga","transport_type":"car","status":"paused"})");
+        CPPUNIT_ASSERT_EQUAL(1, admin.wakes.load()); // a paused courier frees no capacity
+        auto all = admin.call("GET", "/api/v1/couriers");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), all.json().extract<Poco::JSON::Array::Ptr>()->size());
+        auto paused = admin.call("GET", "/api/v1/couriers?status=paused");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             paused.json().extract<Poco::JSON::Array::Ptr>()->size());
+
+        auto one = admin.call("GET", "/api/v1/couriers/" + std::to_string(id));
+        CPPUNIT_ASSERT_EQUAL(std::string("Ivan"), one.object()->getValue<std::string>("name"));
+        auto patched = admin.call("PATCH", "/api/v1/couriers/" + std::to_string(id),
+                                  R"({"status":"paused","name":"Ivan I."})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(patched.body, 200, patched.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("paused"),
+                             patched.object()->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL(std::string("scooter"),
+                             patched.object()->getValue<std::string>("transport_type"));
+        assertError(admin.call("GET", "/api/v1/couriers/999"), 404, "not_found");
+        assertError(admin.call("PATCH", "/api/v1/couriers/999", R"({"name":"x"})"), 404,
+                    "not_found");
+    }
+
+    void badCourierInputIsA400WithTheReason()
+    {
+        Admin admin;
+        assertError(
+            admin.call("POST", "/api/v1/couriers", R"({"name":"x","transport_type":"bike"})"), 400,
+            "invalid_courier");
+        assertError(admin.call("POST", "/api/v1/couriers", R"({"name":"x","transport_type":3})"),
+                    400, "invalid_courier");
+        assertError(admin.call("POST", "/api/v1/couriers", "{not json"), 400, "bad_json");
+        assertError(admin.call("POST", "/api/v1/couriers", "[1]"), 400, "bad_json");
+        assertError(admin.call("GET", "/api/v1/couriers?status=sleepy"), 400, "bad_query");
+        const auto message =
+            admin.call("POST", "/api/v1/couriers", R"({"name":"","transport_type":"car"})")
+                .object()
+                ->getValue<std::string>("message");
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("name") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             admin.store.db.scalar("SELECT count(*) FROM couriers"));
+    }
+
+    void changingABusyCourierIsAConflict()
+    {
+        Admin admin;
+        const auto courier = admin.store.addCourier("Oleg");
+        admin.store.assigner.assign("o1", "test");
+        assertError(admin.call("PATCH", "/api/v1/couriers/" + std::to_string(courier.id),
+                               R"({"status":"paused"})"),
+                    409, "conflict");
+    }
+
+    void unknownRoutesAndMethods()
+    {
+        Admin admin;
+        assertError(admin.call("GET", "/nope"), 404, "not_found");
+        const auto wrong = admin.call("DELETE", "/api/v1/couriers");
+        assertError(wrong, 405, "method_not_allowed");
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, POST"), wrong.headers.at("Allow"));
+        assertError(admin.call("POST", "/health"), 405, "method_not_allowed");
+    }
+
+    void tokenGuardsMutatingRequests()
+    {
+        Admin admin("s3cret");
+        const std::string body = R"({"name":"x","transport_type":"car"})";
+        assertError(admin.call("POST", "/api/v1/couriers", body), 401, "unauthorized");
+        assertError(
+            admin.call("POST", "/api/v1/couriers", body, {{"Authorization", "Bearer nope"}}), 401,
+            "unauthorized");
+        CPPUNIT_ASSERT_EQUAL(
+            201, admin.call("POST", "/api/v1/couriers", body, {{"Authorization", "Bearer s3cret"}})
+                     .status);
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers").status);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AdminServerTest);

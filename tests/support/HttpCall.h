@@ -1,0 +1,28 @@
+#pragma once
+
+#include <Poco/JSON/Object.h>
+
+#include <map>
+#include <string>
+
+namespace courierd::test
+{
+
+/// One HTTP exchange with a server on 127.0.0.1, for tests of courierd's own endpoints.
+struct HttpCall
+{
+    int status = 0;
+    std::string body;
+    std::map<std::string, std::string> headers;
+
+    /// `body` parsed as JSON (an object or an array, as a Poco::Dynamic::Var).
+    Poco::Dynamic::Var json() const;
+    /// `body` as a JSON object; fails the test's expectations by throwing if it is not one.
+    Poco::JSON::Object::Ptr object() const;
+
+    static HttpCall send(unsigned short port, const std::string& method, const std::string& path,
+                         const std::string& body = {},
+                         const std::map<std::string, std::string>& headers = {});
+};
+
+} // namespace courierd::test
