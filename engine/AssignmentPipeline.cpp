@@ -170,6 +170,7 @@ AssignmentPipeline::Step AssignmentPipeline::step()
     {
         // Waiting for a courier is not an error: the row stays exactly as it was.
         transaction.rollback();
+        ++_waits;
         return Step::Starved;
     }
     session << MARK_ASSIGNED, use(source), use(record), now;

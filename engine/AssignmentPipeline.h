@@ -40,6 +40,8 @@ public:
     /// Rows assigned and failed since start (for logs and the admin API).
     long assigned() const { return _assigned; }
     long failed() const { return _failed; }
+    /// Times a worker found a due row but no free courier.
+    long waits() const { return _waits; }
 
 private:
     enum class Step
@@ -68,6 +70,7 @@ private:
     bool _stopping = false;
     std::atomic<long> _assigned{0};
     std::atomic<long> _failed{0};
+    std::atomic<long> _waits{0};
 };
 
 } // namespace courierd

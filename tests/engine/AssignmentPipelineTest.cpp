@@ -1,0 +1,115 @@
+#include "AssignmentPipeline.h"
+
+#include "StoreFixture.h"
+#include "Wait.h"
+
+#include <Poco/Logger.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+using courierd::test::StoreFixture;
+using courierd::test::waitFor;
+
+namespace
+{
+
+// Pending inbox rows o1..oN, created a second apart (o1 oldest), all due now.
+void addPending(const courierd::test::TestDatabase& db, int count)
+{
+    db.execute("INSERT INTO inbox (source, record_id, created_at, payload, next_attempt_at) "
+               "SELECT 'orders', 'o' || g, now() - (100 - g) * interval '1 s', '{}', now() "
+               "FROM generate_series(1, " +
+               std::to_string(count) + ") g");
+}
+
+PipelineConfig workers(int count, int maxAttempts = 10)
+{
+    PipelineConfig config;
+    config.workers = count;
+    config.maxAttempts = maxAttempts;
+    return config;
+}
+
+} // namespace
+
+class AssignmentPipelineTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(AssignmentPipelineTest);
+    CPPUNIT_TEST(pendingRowsAreAssignedOldestFirst);
+    CPPUNIT_TEST(withoutACourierRowsWaitUntouchedUntilWoken);
+    CPPUNIT_TEST(errorsCountAttemptsKeepTheErrorAndEndFailed);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void pendingRowsAreAssignedOldestFirst()
+    {
+        StoreFixture store("pipeline");
+        for (int i = 0; i < 5; ++i)
+            store.addCourier("c" + std::to_string(i));
+        addPending(store.db, 5);
+        AssignmentPipeline pipeline(store.database, store.assigner, workers(1),
+                                    Poco::Logger::get("test.pipeline"));
+        pipeline.start();
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.assigned() == 5; }));
+        pipeline.stop();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'assigned' "
+                                             "AND attempts = 1 AND last_error IS NULL"));
+        // Deliveries were made in order of the orders' age.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM deliveries a JOIN deliveries b "
+                                             "ON a.id < b.id WHERE a.order_id > b.order_id"));
+    }
+
+    void withoutACourierRowsWaitUntouchedUntilWoken()
+    {
+        StoreFixture store("pipeline");
+        addPending(store.db, 2);
+        const std::string before =
+            std::to_string(store.db.scalar("SELECT sum(hashtext(i::text)) FROM inbox i"));
+        AssignmentPipeline pipeline(store.database, store.assigner, workers(2),
+                                    Poco::Logger::get("test.pipeline"));
+        pipeline.start();
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.waits() > 0; }));
+        CPPUNIT_ASSERT_EQUAL(
+            before, std::to_string(store.db.scalar("SELECT sum(hashtext(i::text)) FROM inbox i")));
+
+        store.addCourier("late");
+        store.addCourier("later");
+        pipeline.wake();
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.assigned() == 2; }));
+        pipeline.stop();
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(2),
+            store.db.scalar(
+                "SELECT count(*) FROM inbox WHERE state = 'assigned' AND attempts = 1"));
+    }
+
+    void errorsCountAttemptsKeepTheErrorAndEndFailed()
+    {
+        StoreFixture store("pipeline");
+        store.addCourier("c");
+        // An order id the assignment refuses: a real error, not a wait.
+        store.db.execute("INSERT INTO inbox (source, record_id, payload) VALUES ('orders', "
+                         "repeat('x', 201), '{}')");
+        AssignmentPipeline pipeline(store.database, store.assigner, workers(1, 2),
+                                    Poco::Logger::get("test.pipeline"));
+        pipeline.start();
+        CPPUNIT_ASSERT(waitFor([&] { return store.db.scalar("SELECT attempts FROM inbox") == 1; }));
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(1),
+            store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'pending' AND last_error "
+                            "LIKE '%order id%' AND next_attempt_at > now()"));
+        // Due again after its backoff; the second failure is the last.
+        store.db.execute("UPDATE inbox SET next_attempt_at = now()");
+        pipeline.wake();
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.failed() == 1; }));
+        pipeline.stop();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'failed' "
+                                             "AND attempts = 2 AND last_error LIKE '%order id%'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AssignmentPipelineTest);

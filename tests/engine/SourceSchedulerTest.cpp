@@ -1,0 +1,161 @@
+#include "SourceScheduler.h"
+
+#include "Exceptions.h"
+#include "StoreFixture.h"
+#include "Wait.h"
+
+#include <Poco/Thread.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+
+using namespace courierd;
+using namespace std::chrono_literals;
+using courierd::test::StoreFixture;
+using courierd::test::waitFor;
+
+namespace
+{
+
+// A source that takes its time and counts how many of its fetches run at once.
+class InstrumentedSource : public Source
+{
+public:
+    explicit InstrumentedSource(long delayMs, bool failing = false)
+        : _delayMs(delayMs)
+        , _failing(failing)
+    {
+    }
+    std::vector<ConfigKey> settings() const override { return {}; }
+    void initialize(SourceContext&) override {}
+    Batch fetch(const std::string& cursor) override
+    {
+        const int now = ++inside;
+        for (int seen = maxInside; now > seen && !maxInside.compare_exchange_weak(seen, now);)
+            ;
+        Poco::Thread::sleep(_delayMs);
+        --inside;
+        cursors.push_back(cursor);
+        const int n = ++fetches;
+        if (_failing)
+            throw SourceException("the source is down");
+        Batch batch;
+        batch.records.push_back(
+            {"r" + std::to_string(n), Poco::Timestamp(), "{}", Record::Verdict::Assign, ""});
+        batch.cursor = std::to_string(n);
+        return batch;
+    }
+
+    std::atomic<int> inside{0};
+    std::atomic<int> maxInside{0};
+    std::atomic<int> fetches{0};
+    std::vector<std::string> cursors; // written by the one tick thread, read after stop()
+
+private:
+    long _delayMs;
+    bool _failing;
+};
+
+// One source "orders" whose plugin is replaced by `source`, every `interval`.
+struct Scheduled
+{
+    Scheduled(StoreFixture& store, Source& source, Duration interval, const std::string& holder)
+        : settings(Settings::read("", {}, {{"source.orders.plugin", "fixture-good"}}))
+        , catalog(settings, COURIERD_FIXTURE_PLUGIN_DIR, stopping)
+        , ingestor(store.database, holder, 30s)
+    {
+        catalog.entries().at(0).source = &source;
+        catalog.entries().at(0).interval = interval;
+        scheduler = std::make_unique<SourceScheduler>(
+            catalog, ingestor, [this] { ++wakes; }, stopping);
+    }
+
+    std::atomic<bool> stopping{false};
+    Settings settings;
+    SourceCatalog catalog;
+    Ingestor ingestor;
+    std::atomic<int> wakes{0};
+    std::unique_ptr<SourceScheduler> scheduler;
+};
+
+} // namespace
+
+class SourceSchedulerTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(SourceSchedulerTest);
+    CPPUNIT_TEST(firstTickRunsAtStart);
+    CPPUNIT_TEST(slowTicksNeverOverlapAndCarryTheCursor);
+    CPPUNIT_TEST(standbyWhileAnotherInstanceHoldsTheLease);
+    CPPUNIT_TEST(aFailedFetchKeepsTheCursorAndIsReported);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void firstTickRunsAtStart()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(0);
+        Scheduled scheduled(store, source, std::chrono::hours(1), "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() == 1; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(1, source.fetches.load());
+        CPPUNIT_ASSERT(scheduled.wakes.load() >= 1);
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), scheduled.scheduler->status().at(0).lastOutcome);
+    }
+
+    void slowTicksNeverOverlapAndCarryTheCursor()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(150);
+        Scheduled scheduled(store, source, 20ms, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() >= 4; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(1, source.maxInside.load());
+        const int fetches = source.fetches.load();
+        CPPUNIT_ASSERT_EQUAL(std::string(""), source.cursors.at(0));
+        for (int i = 1; i < fetches; ++i)
+            CPPUNIT_ASSERT_EQUAL(std::to_string(i), source.cursors.at(i));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(fetches), store.db.scalar("SELECT count(*) FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(fetches),
+                             store.db.scalar("SELECT cursor::bigint FROM source_cursors"));
+        // Stopping gave the lease up.
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(1),
+            store.db.scalar("SELECT count(*) FROM source_leases WHERE expires_at <= now()"));
+    }
+
+    void standbyWhileAnotherInstanceHoldsTheLease()
+    {
+        StoreFixture store("scheduler");
+        Ingestor other(store.database, "other", 30s);
+        other.acquire("orders");
+        InstrumentedSource source(0);
+        Scheduled scheduled(store, source, 20ms, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return scheduled.scheduler->status().at(0).ticks >= 3; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(0, source.fetches.load());
+        const auto status = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("standby"), status.lastOutcome);
+        CPPUNIT_ASSERT(!status.leaseHeld);
+    }
+
+    void aFailedFetchKeepsTheCursorAndIsReported()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(0, true);
+        Scheduled scheduled(store, source, 20ms, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() >= 2; }));
+        scheduled.scheduler->stop();
+        const auto status = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("error"), status.lastOutcome);
+        CPPUNIT_ASSERT(status.lastError.find("the source is down") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string(""), source.cursors.back());
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM source_cursors"));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SourceSchedulerTest);
