@@ -1,7 +1,8 @@
 #include "AssignmentPipeline.h"
 
+#include "courierd/Rfc3339.h"
+
 #include <Poco/Data/Transaction.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/Nullable.h>
 
 #include <algorithm>
@@ -177,10 +178,8 @@ AssignmentPipeline::Step AssignmentPipeline::step()
     transaction.commit();
     ++_assigned;
     if (outcome.kind == AssignOutcome::Kind::Assigned)
-        _logger.information(
-            "order %s (source %s) assigned to courier %Ld until %s", record, source,
-            outcome.courierId,
-            Poco::DateTimeFormatter::format(outcome.deadline, "%Y-%m-%dT%H:%M:%SZ"));
+        _logger.information("order %s (source %s) assigned to courier %Ld until %s", record, source,
+                            outcome.courierId, formatRfc3339(outcome.deadline));
     else
         _logger.information("order %s (source %s) already had courier %Ld", record, source,
                             outcome.courierId);

@@ -10,15 +10,6 @@
 namespace courierd
 {
 
-namespace
-{
-
-constexpr std::int64_t SECOND = 1000;
-constexpr std::int64_t HOUR = 3600 * SECOND;
-constexpr std::int64_t DAY = 24 * HOUR;
-
-} // namespace
-
 const std::vector<ConfigKey>& EngineConfig::schema()
 {
     static const std::vector<ConfigKey> keys = {
@@ -28,7 +19,7 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"store.pool_size", ConfigType::Integer, "8", "most database connections open at once", 1,
          256},
         {"store.connect_timeout", ConfigType::Duration, "5s",
-         "how long one connection attempt may take", SECOND, HOUR},
+         "how long one connection attempt may take", MS_PER_SECOND, MS_PER_HOUR},
         {"plugins.dir", ConfigType::String, "",
          "directory of plugin files; empty: ../plugins beside a courierd in a build tree, else "
          "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},
@@ -39,14 +30,14 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          "failed",
          1, 1000},
         {"assignment.deadline.on_foot", ConfigType::Duration, "30m",
-         "time a courier on foot has for one delivery", 1, 7 * DAY},
+         "time a courier on foot has for one delivery", 1, 7 * MS_PER_DAY},
         {"assignment.deadline.scooter", ConfigType::Duration, "15m",
-         "time a courier on a scooter has for one delivery", 1, 7 * DAY},
+         "time a courier on a scooter has for one delivery", 1, 7 * MS_PER_DAY},
         {"assignment.deadline.car", ConfigType::Duration, "5m",
-         "time a courier in a car has for one delivery", 1, 7 * DAY},
+         "time a courier in a car has for one delivery", 1, 7 * MS_PER_DAY},
         {"assignment.release_interval", ConfigType::Duration, "10s",
          "how often couriers whose delivery deadline has passed are made available again", 10,
-         HOUR},
+         MS_PER_HOUR},
         {"admin.listen", ConfigType::String, "127.0.0.1:8081",
          "host:port of the admin HTTP endpoint (port 0: any free port); empty: no endpoint"},
         {"admin.token", ConfigType::String, "",
@@ -56,11 +47,11 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"daemon.shutdown_timeout", ConfigType::Duration, "30s",
          "longest a graceful stop may take; then courierd exits anyway (nothing half-done: "
          "every change is one transaction)",
-         SECOND, HOUR},
+         MS_PER_SECOND, MS_PER_HOUR},
         {"daemon.lease_ttl", ConfigType::Duration, "30s",
          "how long a source lease lasts unrenewed: another instance takes a source over this "
          "long after its poller died",
-         SECOND, HOUR},
+         MS_PER_SECOND, MS_PER_HOUR},
     };
     return keys;
 }

@@ -12,8 +12,6 @@ namespace courierd
 namespace
 {
 
-constexpr std::int64_t SECOND = 1000;
-
 bool validName(const std::string& name)
 {
     for (unsigned char c : name)
@@ -31,7 +29,7 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
         {prefix + "plugin", ConfigType::String, "",
          "the plugin: a name looked up in plugins.dir, or a path to a .so file"},
         {prefix + "interval", ConfigType::Duration, "5s", "time between two polls of the source",
-         100, 24 * 3600 * SECOND},
+         100, MS_PER_DAY},
     };
 }
 

@@ -6,15 +6,6 @@
 namespace courierd
 {
 
-namespace
-{
-
-constexpr std::int64_t MS_PER_SECOND = 1000;
-constexpr std::int64_t MS_PER_MINUTE = 60 * MS_PER_SECOND;
-constexpr std::int64_t MS_PER_HOUR = 60 * MS_PER_MINUTE;
-
-} // namespace
-
 std::optional<Duration> parseDuration(std::string_view text)
 {
     if (text.empty())

@@ -1,6 +1,7 @@
 #include "courierd/TimestampWatermark.h"
 
-#include <Poco/DateTimeFormatter.h>
+#include "courierd/Rfc3339.h"
+
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
@@ -86,7 +87,7 @@ std::string TimestampWatermark::cursor() const
     self.prune();
     // Key order kept, so that the cursor starts with what a person reading a log wants.
     Poco::JSON::Object root(Poco::JSON_PRESERVE_KEY_ORDER);
-    root.set("watermark", Poco::DateTimeFormatter::format(self._watermark, "%Y-%m-%dT%H:%M:%SZ"));
+    root.set("watermark", formatRfc3339(self._watermark));
     root.set("v", CURSOR_VERSION);
     root.set("watermark_us", static_cast<Poco::Int64>(self._watermark.epochMicroseconds()));
     Poco::JSON::Object seen;

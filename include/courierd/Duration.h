@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,12 @@ namespace courierd
 {
 
 using Duration = std::chrono::milliseconds;
+
+/// Milliseconds in a unit: for ConfigKey limits, which are in milliseconds.
+constexpr std::int64_t MS_PER_SECOND = 1000;
+constexpr std::int64_t MS_PER_MINUTE = 60 * MS_PER_SECOND;
+constexpr std::int64_t MS_PER_HOUR = 60 * MS_PER_MINUTE;
+constexpr std::int64_t MS_PER_DAY = 24 * MS_PER_HOUR;
 
 /// Parses a duration written as one or more `<integer><unit>` parts, unit one of
 /// `ms`, `s`, `m`, `h`: `250ms`, `5s`, `10m`, `1h`, `1h30m`. Returns nothing for anything

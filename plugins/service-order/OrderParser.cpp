@@ -1,6 +1,6 @@
 #include "OrderParser.h"
 
-#include "ServiceOrderSettings.h"
+#include "courierd/Rfc3339.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -36,7 +36,7 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
     const auto createdAt = order->get("created_at");
     if (createdAt.isEmpty() || !createdAt.isString())
         return reject(orderId, "missing or non-string 'created_at'");
-    const auto created = parseRfc3339(createdAt.extract<std::string>());
+    const auto created = courierd::parseRfc3339(createdAt.extract<std::string>());
     if (!created)
         return reject(orderId, "'created_at' is not an RFC3339 time: '" +
                                    createdAt.extract<std::string>() + "'");

@@ -1,27 +1,16 @@
 #include "ServiceOrderSettings.h"
 
 #include "courierd/Exceptions.h"
+#include "courierd/Rfc3339.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
-
-#include <regex>
 
 using courierd::ConfigKey;
 using courierd::ConfigType;
 
 namespace service_order
 {
-
-namespace
-{
-
-constexpr std::int64_t SECOND = 1000;
-
-} // namespace
 
 const std::set<std::string>& knownStatuses()
 {
@@ -36,12 +25,12 @@ std::vector<ConfigKey> ServiceOrderSettings::keys()
     return {
         {"base_url", ConfigType::String, "http://localhost:8080", "service-order's address"},
         {"timeout", ConfigType::Duration, "3s", "time one HTTP attempt may take", 100,
-         300 * SECOND},
+         300 * courierd::MS_PER_SECOND},
         {"retry_count", ConfigType::Integer, "3", "retries of a failed request", 0, 10},
         {"lookback", ConfigType::Duration, "10s",
          "how far behind the newest created_at to keep re-reading, for orders that become "
          "visible late",
-         0, 24 * 3600 * SECOND},
+         0, courierd::MS_PER_DAY},
         {"start_from", ConfigType::String, "1970-01-01T00:00:00Z",
          "RFC3339 time the first poll starts from"},
         {"statuses", ConfigType::String, "created,pending,confirmed,cooking",
@@ -66,7 +55,7 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     settings.maxResponseBytes = static_cast<std::size_t>(context.getInt("max_response_bytes"));
 
     const std::string startFrom = context.getString("start_from");
-    const auto start = parseRfc3339(startFrom);
+    const auto start = courierd::parseRfc3339(startFrom);
     if (!start)
         throw courierd::ConfigException("start_from = '" + startFrom +
                                         "': not an RFC3339 time like 2026-11-24T10:15:30Z");
@@ -97,25 +86,6 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
         settings.statuses.insert(status);
     }
     return settings;
-}
-
-std::optional<Poco::Timestamp> parseRfc3339(const std::string& text)
-{
-    static const std::regex RFC3339(
-        R"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))");
-    if (!std::regex_match(text, RFC3339))
-        return std::nullopt;
-    Poco::DateTime time;
-    int tzd = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, time, tzd))
-        return std::nullopt;
-    time.makeUTC(tzd);
-    return time.timestamp();
-}
-
-std::string formatRfc3339(Poco::Timestamp time)
-{
-    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 } // namespace service_order

@@ -44,11 +44,4 @@ struct ServiceOrderSettings
 /// Every status service-order knows.
 const std::set<std::string>& knownStatuses();
 
-/// Parses an RFC3339 date-time (`2026-11-24T10:15:30Z`, fraction and offset allowed); nothing
-/// for a date alone, a missing zone, a space instead of `T`.
-std::optional<Poco::Timestamp> parseRfc3339(const std::string& text);
-
-/// `2026-11-24T10:15:30Z`, whole seconds (fractions dropped).
-std::string formatRfc3339(Poco::Timestamp time);
-
 } // namespace service_order

@@ -3,6 +3,7 @@
 #include "OrderParser.h"
 #include "courierd/Exceptions.h"
 #include "courierd/JsonArray.h"
+#include "courierd/Rfc3339.h"
 #include "courierd/TimestampWatermark.h"
 
 namespace service_order
@@ -84,7 +85,7 @@ courierd::Batch ServiceOrderSource::fetchByCreatedAt(const std::string& cursor)
     // `from` on a whole second never skips an order shown with that second.
     const Poco::Timestamp from =
         Poco::Timestamp::fromEpochTime(mark.from().epochMicroseconds() / 1'000'000);
-    std::string query = "?from=" + courierd::HttpClient::encode(formatRfc3339(from));
+    std::string query = "?from=" + courierd::HttpClient::encode(courierd::formatRfc3339(from));
 
     courierd::Batch batch;
     std::string body;

@@ -1,6 +1,7 @@
 #include "DeliveryMonitor.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
+#include "TestFiles.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Thread.h>
@@ -117,10 +118,7 @@ public:
         // Couriers were reused, so deliveries really were released as the test went.
         CPPUNIT_ASSERT(store.db.scalar("SELECT max(delivery_count) FROM couriers") > 1);
         const auto violated = test::violatedInvariants(store.database);
-        std::string text;
-        for (const auto& line : violated)
-            text += line + "\n";
-        CPPUNIT_ASSERT_MESSAGE(text, violated.empty());
+        CPPUNIT_ASSERT_MESSAGE(test::joined(violated), violated.empty());
     }
 };
 

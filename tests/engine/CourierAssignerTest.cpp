@@ -1,23 +1,17 @@
 #include "Exceptions.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
+#include "TestFiles.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 using namespace courierd;
 using courierd::test::StoreFixture;
 using Kind = AssignOutcome::Kind;
+using courierd::test::joined;
 
 namespace
 {
-
-std::string joined(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& line : lines)
-        out += line + "\n";
-    return out;
-}
 
 // Everything assignment may write, as one text, to prove that nothing changed.
 std::string snapshot(const courierd::test::TestDatabase& db)

@@ -1,5 +1,6 @@
 #include "DaemonProcess.h"
 #include "TestDatabase.h"
+#include "TestFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -9,26 +10,11 @@
 #include <csignal>
 
 using courierd::test::DaemonProcess;
+using courierd::test::TempFile;
 using courierd::test::TestDatabase;
 
 namespace
 {
-
-class ConfigFile
-{
-public:
-    explicit ConfigFile(const std::string& text)
-        : _path(Poco::TemporaryFile::tempName() + ".ini")
-    {
-        Poco::FileOutputStream out(_path);
-        out << text;
-    }
-    ~ConfigFile() { Poco::File(_path).remove(); }
-    const std::string& path() const { return _path; }
-
-private:
-    std::string _path;
-};
 
 bool contains(const std::string& text, const std::string& part)
 {
@@ -83,7 +69,7 @@ public:
     void checkConfigAcceptsAGoodFileAndTouchesNothing()
     {
         TestDatabase db("daemon");
-        ConfigFile config("[store]\nurl = " + db.url() + "\n");
+        TempFile config(".ini", "[store]\nurl = " + db.url() + "\n");
         std::string output;
         CPPUNIT_ASSERT_EQUAL(
             0, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
@@ -97,8 +83,8 @@ public:
 
     void checkConfigNamesFileKeyAndValue()
     {
-        ConfigFile config("[store]\npool_size = many\n[assignment]\ndeadline.scooter = 15\n"
-                          "[pipline]\nworkers = 2\n");
+        TempFile config(".ini", "[store]\npool_size = many\n[assignment]\ndeadline.scooter = 15\n"
+                                "[pipline]\nworkers = 2\n");
         std::string output;
         CPPUNIT_ASSERT_EQUAL(
             78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
@@ -112,7 +98,7 @@ public:
 
     void environmentOverridesTheFile()
     {
-        ConfigFile config("[assignment]\ndeadline.car = 5m\n");
+        TempFile config(".ini", "[assignment]\ndeadline.car = 5m\n");
         std::string output;
         CPPUNIT_ASSERT_EQUAL(
             78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output,

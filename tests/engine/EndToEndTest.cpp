@@ -4,6 +4,7 @@
 #include "HttpCall.h"
 #include "Invariants.h"
 #include "TestDatabase.h"
+#include "TestFiles.h"
 #include "Wait.h"
 
 #include <Poco/File.h>
@@ -18,6 +19,7 @@ using namespace courierd;
 using namespace std::chrono_literals;
 using courierd::test::DaemonProcess;
 using courierd::test::FakeServiceOrder;
+using courierd::test::joined;
 using courierd::test::TestDatabase;
 using courierd::test::waitFor;
 
@@ -96,14 +98,6 @@ SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
           WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.record_id = d.order_id
                             AND i.state = 'assigned'))
 )sql";
-
-std::string joined(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& line : lines)
-        out += line + "\n";
-    return out;
-}
 
 } // namespace
 

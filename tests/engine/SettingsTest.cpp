@@ -2,6 +2,7 @@
 
 #include "EngineConfig.h"
 #include "Exceptions.h"
+#include "TestFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -12,52 +13,15 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using namespace courierd::test;
 
 namespace
 {
-
-// A config file that is deleted with the object.
-class ConfigFile
-{
-public:
-    ConfigFile(const std::string& extension, const std::string& text)
-        : _path(Poco::TemporaryFile::tempName() + extension)
-    {
-        Poco::FileOutputStream out(_path);
-        out << text;
-    }
-    ~ConfigFile() { Poco::File(_path).remove(); }
-    const std::string& path() const { return _path; }
-
-private:
-    std::string _path;
-};
 
 Settings load(const std::string& path, const Settings::Environment& env = {},
               const Settings::Overrides& overrides = {})
 {
     return Settings::load(path, EngineConfig::schema(), env, overrides);
-}
-
-bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts)
-{
-    for (const auto& line : lines)
-    {
-        bool all = true;
-        for (const auto& part : parts)
-            all = all && line.find(part) != std::string::npos;
-        if (all)
-            return true;
-    }
-    return false;
-}
-
-std::string joined(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& line : lines)
-        out += line + "\n";
-    return out;
 }
 
 } // namespace
@@ -101,8 +65,8 @@ public:
 
     void readsIniFile()
     {
-        ConfigFile file(".ini", "[store]\nurl = dbname=x\npool_size = 3\n"
-                                "[assignment]\ndeadline.car = 250ms\nrelease_interval = 1h\n");
+        TempFile file(".ini", "[store]\nurl = dbname=x\npool_size = 3\n"
+                              "[assignment]\ndeadline.car = 250ms\nrelease_interval = 1h\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
         const auto config = EngineConfig::from(settings);
@@ -116,7 +80,7 @@ public:
 
     void readsPropertiesFile()
     {
-        ConfigFile file(".properties", "store.pool_size = 5\nassignment.deadline.on_foot = 10m\n");
+        TempFile file(".properties", "store.pool_size = 5\nassignment.deadline.on_foot = 10m\n");
         const auto config = EngineConfig::from(load(file.path()));
         CPPUNIT_ASSERT_EQUAL(5, config.store.poolSize);
         CPPUNIT_ASSERT(config.assignment.deadlineOnFoot == 10min);
@@ -132,7 +96,7 @@ public:
 
     void environmentOverridesFileAndSetOverridesEnvironment()
     {
-        ConfigFile file(".ini", "[store]\npool_size = 3\n[assignment]\ndeadline.car = 1m\n");
+        TempFile file(".ini", "[store]\npool_size = 3\n[assignment]\ndeadline.car = 1m\n");
         const Settings::Environment env = {{"COURIERD_STORE_POOL_SIZE", "6"},
                                            {"COURIERD_ASSIGNMENT_DEADLINE_CAR", "2m"}};
         const auto settings = load(file.path(), env, {{"assignment.deadline.car", "3m"}});
@@ -146,7 +110,7 @@ public:
 
     void badDurationNamesFileKeyAndValue()
     {
-        ConfigFile file(".ini", "[assignment]\ndeadline.car = fast\n");
+        TempFile file(".ini", "[assignment]\ndeadline.car = fast\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
         CPPUNIT_ASSERT_MESSAGE(
@@ -166,18 +130,18 @@ public:
 
     void outOfRangeIntegerIsRefused()
     {
-        ConfigFile file(".ini", "[store]\npool_size = 0\nconnect_timeout = 10ms\n");
+        TempFile file(".ini", "[store]\npool_size = 0\nconnect_timeout = 10ms\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT(anyContains(settings.problems(), {"store.pool_size", "'0'", "between 1"}));
         CPPUNIT_ASSERT(anyContains(settings.problems(), {"store.connect_timeout", "'10ms'"}));
-        ConfigFile words(".ini", "[store]\npool_size = eight\n");
+        TempFile words(".ini", "[store]\npool_size = eight\n");
         CPPUNIT_ASSERT(anyContains(load(words.path()).problems(),
                                    {"store.pool_size", "'eight'", "not a whole number"}));
     }
 
     void unknownKeyNamesFileSectionAndKnownKeys()
     {
-        ConfigFile file(".ini", "[store]\nurll = dbname=x\n");
+        TempFile file(".ini", "[store]\nurll = dbname=x\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
@@ -187,7 +151,7 @@ public:
 
     void unknownSectionIsRefused()
     {
-        ConfigFile file(".ini", "[stor]\nurl = x\npool_size = 2\n");
+        TempFile file(".ini", "[stor]\nurl = x\npool_size = 2\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
         CPPUNIT_ASSERT(
@@ -196,8 +160,8 @@ public:
 
     void everyProblemIsReportedAtOnce()
     {
-        ConfigFile file(".ini",
-                        "[store]\npool_size = -1\nbogus = 1\n[assignment]\ndeadline.car = 5\n");
+        TempFile file(".ini",
+                      "[store]\npool_size = -1\nbogus = 1\n[assignment]\ndeadline.car = 5\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(settings.problems()), std::size_t(3),
                                      settings.problems().size());
@@ -228,7 +192,7 @@ public:
 
     void loggingSectionPassesThrough()
     {
-        ConfigFile file(".ini", "[logging]\nloggers.root.level = debug\n");
+        TempFile file(".ini", "[logging]\nloggers.root.level = debug\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT(settings.problems().empty());
         CPPUNIT_ASSERT_EQUAL(std::string("debug"),
@@ -250,8 +214,8 @@ public:
 
     void iniCommentsAreWholeLines()
     {
-        ConfigFile file(".ini", "; a comment\n[store]\n  ; indented\npool_size = 3\n"
-                                "connect_timeout = 5s ; not a comment\n");
+        TempFile file(".ini", "; a comment\n[store]\n  ; indented\npool_size = 3\n"
+                              "connect_timeout = 5s ; not a comment\n");
         const auto settings = load(file.path());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
         CPPUNIT_ASSERT(anyContains(settings.problems(), {"'5s ; not a comment'"}));
@@ -260,9 +224,7 @@ public:
 
     void readmeDocumentsEveryKey()
     {
-        Poco::FileInputStream in(COURIERD_SOURCE_DIR "/README.md");
-        std::string readme;
-        Poco::StreamCopier::copyToString(in, readme);
+        const std::string readme = readFile(COURIERD_SOURCE_DIR "/README.md");
         for (const auto& key : EngineConfig::schema())
         {
             const std::string row = "| `" + key.name + "` | ";

@@ -2,6 +2,7 @@
 
 #include "EngineConfig.h"
 #include "Exceptions.h"
+#include "TestFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
@@ -10,48 +11,12 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using namespace courierd::test;
 
 namespace
 {
 
 const std::string DIR = COURIERD_FIXTURE_PLUGIN_DIR;
-
-class ConfigFile
-{
-public:
-    explicit ConfigFile(const std::string& text)
-        : _path(Poco::TemporaryFile::tempName() + ".ini")
-    {
-        Poco::FileOutputStream out(_path);
-        out << text;
-    }
-    ~ConfigFile() { Poco::File(_path).remove(); }
-    const std::string& path() const { return _path; }
-
-private:
-    std::string _path;
-};
-
-std::string joined(const std::vector<std::string>& lines)
-{
-    std::string out;
-    for (const auto& line : lines)
-        out += line + "\n";
-    return out;
-}
-
-bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts)
-{
-    for (const auto& line : lines)
-    {
-        bool all = true;
-        for (const auto& part : parts)
-            all = all && line.find(part) != std::string::npos;
-        if (all)
-            return true;
-    }
-    return false;
-}
 
 } // namespace
 
@@ -71,7 +36,7 @@ class SourceCatalogTest : public CppUnit::TestFixture
 public:
     void loadsEverySourceWithItsPluginsKeys()
     {
-        ConfigFile file("[source.demo]\nplugin = fixture-good\ninterval = 2s\n");
+        TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ninterval = 2s\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);
@@ -89,7 +54,7 @@ public:
 
     void environmentOverridesAPluginKey()
     {
-        ConfigFile file("[source.demo]\nplugin = fixture-good\ngreeting = file\n");
+        TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ngreeting = file\n");
         Settings settings =
             Settings::read(file.path(), {{"COURIERD_SOURCE_DEMO_GREETING", "env"}}, {});
         std::atomic<bool> stop{false};
@@ -103,7 +68,7 @@ public:
 
     void unknownKeyInASourceSectionListsThePluginsKeys()
     {
-        ConfigFile file("[source.demo]\nplugin = fixture-good\ngreetng = x\n");
+        TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ngreetng = x\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);
@@ -124,7 +89,7 @@ public:
 
     void pluginThatDoesNotLoadNamesKeyValueAndFile()
     {
-        ConfigFile file("[source.demo]\nplugin = fixture-old-abi\n");
+        TempFile file(".ini", "[source.demo]\nplugin = fixture-old-abi\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);
@@ -136,7 +101,7 @@ public:
 
     void badIntervalIsReported()
     {
-        ConfigFile file("[source.demo]\nplugin = fixture-good\ninterval = often\n");
+        TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ninterval = often\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);
@@ -146,8 +111,8 @@ public:
 
     void twoSourcesShareOnePlugin()
     {
-        ConfigFile file("[source.a]\nplugin = fixture-good\ngreeting = a\n"
-                        "[source.b]\nplugin = fixture-good\ngreeting = b\n");
+        TempFile file(".ini", "[source.a]\nplugin = fixture-good\ngreeting = a\n"
+                              "[source.b]\nplugin = fixture-good\ngreeting = b\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);

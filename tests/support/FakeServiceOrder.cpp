@@ -1,7 +1,7 @@
 #include "FakeServiceOrder.h"
 
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
+#include "courierd/Rfc3339.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -17,7 +17,6 @@
 
 #include <algorithm>
 #include <random>
-#include <regex>
 #include <sstream>
 
 namespace courierd::test
@@ -27,25 +26,6 @@ namespace
 {
 
 const std::string ORDERS = "/public/api/v1/orders";
-
-std::string seconds(Poco::Timestamp time)
-{
-    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%SZ");
-}
-
-std::optional<Poco::Timestamp> parseFrom(const std::string& text)
-{
-    static const std::regex RFC3339(
-        R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2}))");
-    if (!std::regex_match(text, RFC3339))
-        return std::nullopt;
-    Poco::DateTime time;
-    int tzd = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, time, tzd))
-        return std::nullopt;
-    time.makeUTC(tzd);
-    return time.timestamp();
-}
 
 void answer(Poco::Net::HTTPServerResponse& response, int status, const std::string& body,
             const std::string& contentType = "application/json")
@@ -132,7 +112,7 @@ private:
         {
             if (name == "from")
             {
-                const auto parsed = parseFrom(value);
+                const auto parsed = courierd::parseRfc3339(value);
                 if (!parsed)
                     return answer(response, 400,
                                   R"({"code":"bad_request","message":"invalid from: )" + value +
@@ -286,8 +266,8 @@ std::string FakeServiceOrder::json(const Order& order) const
     address.set("house", "10");
     object.set("address", address);
     object.set("status", order.status);
-    object.set("created_at", seconds(order.createdAt));
-    object.set("updated_at", seconds(order.createdAt));
+    object.set("created_at", courierd::formatRfc3339(order.createdAt));
+    object.set("updated_at", courierd::formatRfc3339(order.createdAt));
     object.set("estimated_delivery", "0001-01-01T00:00:00Z");
     std::ostringstream out;
     object.stringify(out);

@@ -1,11 +1,10 @@
 #include "FakeServiceOrder.h"
 #include "MapSourceContext.h"
 #include "PluginHost.h"
+#include "TestFiles.h"
 #include "courierd/Exceptions.h"
 
-#include <Poco/FileStream.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/StreamCopier.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <map>
@@ -269,9 +268,7 @@ public:
 
     void readmeDocumentsEveryKey()
     {
-        Poco::FileInputStream in(COURIERD_SOURCE_DIR "/README.md");
-        std::string readme;
-        Poco::StreamCopier::copyToString(in, readme);
+        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/README.md");
         PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
         for (const auto& key : host.create("service-order").settings())
             CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
