@@ -19,11 +19,11 @@ constexpr std::int64_t MS_PER_DAY = 24 * MS_PER_HOUR;
 
 /// Parses a duration written as one or more `<integer><unit>` parts, unit one of
 /// `ms`, `s`, `m`, `h`: `250ms`, `5s`, `10m`, `1h`, `1h30m`. Returns nothing for anything
-/// else (no unit, a sign, a fraction, spaces, an overflow).
+/// else (no unit, a sign, a fraction, spaces, an overflow). Pure; never throws; any thread.
 std::optional<Duration> parseDuration(std::string_view text);
 
 /// Formats a duration the way parseDuration reads it, with the largest exact units
-/// (`90000ms` → `1m30s`, `0ms` → `0s`).
+/// (`90000ms` → `1m30s`, `0ms` → `0s`). Pure; never throws; any thread.
 std::string formatDuration(Duration duration);
 
 } // namespace courierd

@@ -162,6 +162,7 @@ public:
         auto daemon = site.start();
         CPPUNIT_ASSERT_MESSAGE(daemon->output(), daemon->waitForOutput("assigned to courier"));
         daemon->signal(SIGTERM);
+        daemon->signal(SIGINT); // an impatient second signal changes nothing
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
         const Poco::Int64 before = site.count(DELIVERIES);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));

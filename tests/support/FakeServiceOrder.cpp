@@ -108,6 +108,7 @@ private:
 
         Poco::Timestamp from = Poco::Timestamp::fromEpochTime(0);
         std::size_t limit = 0;
+        std::optional<long long> afterId;
         for (const auto& [name, value] : uri.getQueryParameters())
         {
             if (name == "from")
@@ -121,6 +122,8 @@ private:
             }
             else if (name == "limit")
                 limit = std::stoul(value);
+            else if (name == "after_id")
+                afterId = std::stoll(value);
         }
 
         std::vector<Order> matching;
@@ -128,7 +131,7 @@ private:
         {
             std::lock_guard lock(_fake._mutex);
             for (const auto& order : _fake._orders)
-                if (order.createdAt >= from)
+                if (order.createdAt >= from && (!afterId || std::stoll(order.id) > *afterId))
                     matching.push_back(order);
             sorted = _fake._limit && limit > 0;
         }

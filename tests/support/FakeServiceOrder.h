@@ -18,7 +18,9 @@ namespace courierd::test
 /// service-order as its contract describes it, served over loopback on a port of its own:
 /// `GET /public/api/v1/orders?from=` with an inclusive filter on stored times that are finer
 /// than the whole seconds the answers show, strict RFC3339 `from` (400 otherwise), answers in
-/// random order, `POST /public/api/v1/order` and `POST /public/api/v1/debug/seed`. Faults can
+/// random order, `POST /public/api/v1/order` and `POST /public/api/v1/debug/seed`. For sources
+/// with growing numeric ids it also understands `after_id=N` (orders whose id is a number
+/// above N). Faults can
 /// be queued: each answers one request instead of the normal handling. Thread-safe.
 class FakeServiceOrder
 {

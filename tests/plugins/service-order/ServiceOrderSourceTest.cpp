@@ -75,6 +75,7 @@ class ServiceOrderSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(malformedElementsAreRejectedWithReasons);
     CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
     CPPUNIT_TEST(paginationWalksPagesWithoutLoopingInsideASecond);
+    CPPUNIT_TEST(idCursorFollowsGrowingIds);
     CPPUNIT_TEST(badSettingsAreRefused);
     CPPUNIT_TEST(readmeDocumentsEveryKey);
     CPPUNIT_TEST_SUITE_END();
@@ -242,6 +243,23 @@ public:
         }
         CPPUNIT_ASSERT(seen == expected);
         CPPUNIT_ASSERT(fake.requests().back().find("limit=") != std::string::npos);
+    }
+
+    void idCursorFollowsGrowingIds()
+    {
+        FakeServiceOrder fake;
+        for (int id = 1; id <= 12; ++id)
+            fake.addOrder("created", secondsAgo(5), std::to_string(id));
+        Plugin plugin(fake.baseUrl(), {{"cursor_field", "id"}});
+        CPPUNIT_ASSERT_EQUAL(std::size_t(12), plugin.fetch().records.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("12"), plugin.cursor); // 12 > 9 as numbers
+        fake.addOrder("created", secondsAgo(1), "13");
+        const Batch next = plugin.fetch();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), next.records.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("13"), next.records[0].id);
+        CPPUNIT_ASSERT_EQUAL(std::string("/public/api/v1/orders?after_id=12"),
+                             fake.requests().back());
+        CPPUNIT_ASSERT(plugin.fetch().records.empty());
     }
 
     void badSettingsAreRefused()
