@@ -49,7 +49,6 @@ SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint
 FROM inbox WHERE state = 'pending'
 )sql";
 
-constexpr auto IDLE_LIMIT = 30s;
 constexpr auto STARVED_FIRST = 250ms;
 constexpr auto STARVED_LIMIT = 5s;
 constexpr auto STORE_DOWN_WAIT = 1s;
@@ -210,11 +209,13 @@ std::chrono::milliseconds AssignmentPipeline::untilNextDue()
     Poco::Nullable<Poco::Int64> ms;
     auto session = _database.session();
     session << NEXT_DUE, into(ms), now;
+    // Rows other instances ingest wake nobody here: never sleep longer than idle_poll.
+    const auto limit = std::max<std::chrono::milliseconds>(_config.idlePoll, LOCKED_RECHECK);
     if (ms.isNull())
-        return IDLE_LIMIT;
+        return limit;
     // A row due now that another worker holds: that worker is on it; look again shortly.
     return std::clamp<std::chrono::milliseconds>(std::chrono::milliseconds(ms.value() + 1),
-                                                 LOCKED_RECHECK, IDLE_LIMIT);
+                                                 LOCKED_RECHECK, limit);
 }
 
 } // namespace courierd

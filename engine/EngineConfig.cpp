@@ -29,6 +29,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          "failed assignment attempts (errors, not waits for a courier) before an order ends "
          "failed",
          1, 1000},
+        {"pipeline.idle_poll", ConfigType::Duration, "1s",
+         "longest an idle worker sleeps before looking for rows other instances ingested", 10,
+         MS_PER_MINUTE},
         {"assignment.deadline.on_foot", ConfigType::Duration, "30m",
          "time a courier on foot has for one delivery", 1, 7 * MS_PER_DAY},
         {"assignment.deadline.scooter", ConfigType::Duration, "15m",
@@ -66,6 +69,7 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.plugins.dir = settings.getString("plugins.dir");
     config.pipeline.workers = static_cast<int>(settings.getInt("pipeline.workers"));
     config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
+    config.pipeline.idlePoll = settings.getDuration("pipeline.idle_poll");
     config.daemon.instanceId = settings.getString("daemon.instance_id");
     if (config.daemon.instanceId.empty())
         config.daemon.instanceId =

@@ -36,6 +36,9 @@ struct PipelineConfig
 {
     int workers = 4;      ///< Threads assigning at once: in-flight work is at most this.
     int maxAttempts = 10; ///< Failures (not waits for a courier) before a row ends `failed`.
+    /// Longest an idle worker sleeps before looking again: rows another instance ingested
+    /// wake nobody here.
+    Duration idlePoll = std::chrono::seconds(1);
 };
 
 /// The rules of the assignment use case.

@@ -2,6 +2,7 @@
 #include "Database.h"
 #include "FakeServiceOrder.h"
 #include "HttpCall.h"
+#include "Installation.h"
 #include "Invariants.h"
 #include "TestDatabase.h"
 #include "TestFiles.h"
@@ -18,86 +19,16 @@
 using namespace courierd;
 using namespace std::chrono_literals;
 using courierd::test::DaemonProcess;
+using courierd::test::DELIVERIES;
 using courierd::test::FakeServiceOrder;
+using courierd::test::HALF_DONE;
+using courierd::test::Installation;
 using courierd::test::joined;
 using courierd::test::TestDatabase;
 using courierd::test::waitFor;
 
 namespace
 {
-
-// The real courierd against a throw-away database and the fake service-order.
-class Installation
-{
-public:
-    explicit Installation(int couriers, const std::string& extra = "")
-        : _db("e2e")
-        , _config(Poco::TemporaryFile::tempName() + ".ini")
-    {
-        Poco::FileOutputStream out(_config);
-        out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
-            << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
-            << "\ninterval = 200ms\nlookback = 2s\n"
-            << extra;
-        out.close();
-        std::string output;
-        if (DaemonProcess::run({"--config", _config, "--migrate"}, output) != 0)
-            throw Poco::RuntimeException("migrate failed: " + output);
-        _db.execute("INSERT INTO couriers (name, transport_type) SELECT 'c' || g, "
-                    "(ARRAY['on_foot','scooter','car'])[1 + g % 3] FROM generate_series(1, " +
-                    std::to_string(couriers) + ") g");
-    }
-    ~Installation() { Poco::File(_config).remove(); }
-
-    std::unique_ptr<DaemonProcess> start()
-    {
-        auto daemon =
-            std::make_unique<DaemonProcess>(std::vector<std::string>{"--config", _config});
-        if (!daemon->waitForOutput("courierd ready"))
-            throw Poco::RuntimeException("courierd did not start:\n" + daemon->output());
-        return daemon;
-    }
-
-    // The admin endpoint's port, from the daemon's log.
-    static unsigned short adminPort(const DaemonProcess& daemon)
-    {
-        const std::string marker = "admin endpoint on http://127.0.0.1:";
-        const std::string output = daemon.output();
-        const auto at = output.find(marker);
-        if (at == std::string::npos)
-            throw Poco::NotFoundException("admin endpoint in the log");
-        return static_cast<unsigned short>(std::stoi(output.substr(at + marker.size())));
-    }
-
-    Poco::Int64 count(const std::string& sql) const { return _db.scalar(sql); }
-    bool reaches(const std::string& sql, Poco::Int64 wanted)
-    {
-        return waitFor([&] { return count(sql) == wanted; }, 60s);
-    }
-
-    std::vector<std::string> violated()
-    {
-        Database database(_db.store(2));
-        return test::violatedInvariants(database);
-    }
-
-    FakeServiceOrder fake;
-
-private:
-    TestDatabase _db;
-    std::string _config;
-};
-
-const std::string DELIVERIES = "SELECT count(*) FROM deliveries";
-
-// Nothing half-done: every assigned inbox row has its delivery and every delivery its row.
-const std::string HALF_DONE = R"sql(
-SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = i.record_id))
-     + (SELECT count(*) FROM deliveries d
-          WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.record_id = d.order_id
-                            AND i.state = 'assigned'))
-)sql";
 
 } // namespace
 

@@ -1,0 +1,119 @@
+#include "HttpCall.h"
+#include "Installation.h"
+#include "TestFiles.h"
+#include "Wait.h"
+
+#include <Poco/JSON/Array.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+
+using namespace courierd;
+using namespace courierd::test;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+const std::string HOLDER =
+    "SELECT CASE holder WHEN 'a' THEN 1 WHEN 'b' THEN 2 ELSE 0 END FROM source_leases "
+    "WHERE source = 'orders' AND expires_at > now()";
+
+bool leaseHeld(const DaemonProcess& daemon)
+{
+    const auto call = HttpCall::send(Installation::adminPort(daemon), "GET", "/api/v1/sources");
+    return call.json().extract<Poco::JSON::Array::Ptr>()->getObject(0)->getValue<bool>(
+        "lease_held");
+}
+
+} // namespace
+
+class MultiInstanceTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(MultiInstanceTest);
+    CPPUNIT_TEST(oneInstancePollsAndAllAssign);
+    CPPUNIT_TEST(killingTheHolderHandsTheSourceOver);
+    CPPUNIT_TEST(aStalledHolderStepsDownAndChangesNothing);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void oneInstancePollsAndAllAssign()
+    {
+        constexpr int ORDERS = 1500;
+        Installation site(ORDERS, "[pipeline]\nidle_poll = 50ms\n");
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        auto b = site.start({"--set", "daemon.instance_id=b"});
+        auto c = site.start({"--set", "daemon.instance_id=c"});
+        for (int i = 0; i < ORDERS; ++i)
+            site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, ORDERS));
+        // One poller: each order was fetched into the inbox by one instance, exactly once.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS), site.count("SELECT count(*) FROM inbox"));
+        int pollers = 0;
+        int assigners = 0;
+        for (auto* daemon : {a.get(), b.get(), c.get()})
+        {
+            pollers += daemon->output().find("new record(s)") != std::string::npos;
+            assigners += daemon->output().find("assigned to courier") != std::string::npos;
+        }
+        CPPUNIT_ASSERT_EQUAL(1, pollers);
+        CPPUNIT_ASSERT_MESSAGE("only " + std::to_string(assigners) + " instance(s) assigned",
+                               assigners >= 2);
+        for (auto* daemon : {a.get(), b.get(), c.get()})
+            daemon->signal(SIGTERM);
+        for (auto* daemon : {a.get(), b.get(), c.get()})
+            CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+    }
+
+    void killingTheHolderHandsTheSourceOver()
+    {
+        Installation site(100, "[daemon]\nlease_ttl = 2s\n");
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        CPPUNIT_ASSERT(site.reaches(HOLDER, 1));
+        auto b = site.start({"--set", "daemon.instance_id=b"});
+        a->signal(SIGKILL);
+        a->waitForExit(10s);
+        const Poco::Timestamp killed;
+        // Within the lease TTL plus one interval (2s + 200ms), with room for a loaded machine.
+        CPPUNIT_ASSERT(site.reaches(HOLDER, 2, 10s));
+        const auto takeover = killed.elapsed() / 1000;
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(takeover) + "ms", takeover <= 2200 + 2000);
+        for (int i = 0; i < 10; ++i)
+            site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 10));
+        b->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, b->waitForExit(30s).value_or(-1));
+    }
+
+    void aStalledHolderStepsDownAndChangesNothing()
+    {
+        Installation site(200, "[daemon]\nlease_ttl = 1s\n");
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        CPPUNIT_ASSERT(site.reaches(HOLDER, 1));
+        auto b = site.start({"--set", "daemon.instance_id=b"});
+        a->signal(SIGSTOP);
+        CPPUNIT_ASSERT(site.reaches(HOLDER, 2, 10s));
+        for (int i = 0; i < 50; ++i)
+            site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 50));
+        a->signal(SIGCONT);
+        // Back, the stale holder finds the lease taken and stays in standby.
+        CPPUNIT_ASSERT(waitFor([&] { return !leaseHeld(*a); }));
+        CPPUNIT_ASSERT(leaseHeld(*b));
+        for (int i = 0; i < 50; ++i)
+            site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 100));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), site.count(HOLDER));
+        for (auto* daemon : {a.get(), b.get()})
+            daemon->signal(SIGTERM);
+        for (auto* daemon : {a.get(), b.get()})
+            CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(100), site.count("SELECT count(*) FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violated()), site.violated().empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(MultiInstanceTest);

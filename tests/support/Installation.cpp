@@ -1,0 +1,81 @@
+#include "Installation.h"
+
+#include "Database.h"
+#include "Invariants.h"
+#include "Wait.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/FileStream.h>
+#include <Poco/TemporaryFile.h>
+
+namespace courierd::test
+{
+
+const std::string DELIVERIES = "SELECT count(*) FROM deliveries";
+
+const std::string HALF_DONE = R"sql(
+SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = i.record_id))
+     + (SELECT count(*) FROM deliveries d
+          WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.record_id = d.order_id
+                            AND i.state = 'assigned'))
+)sql";
+
+Installation::Installation(int couriers, const std::string& extra)
+    : _db("e2e")
+    , _config(Poco::TemporaryFile::tempName() + ".ini")
+{
+    Poco::FileOutputStream out(_config);
+    out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
+        << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
+        << "\ninterval = 200ms\nlookback = 2s\n"
+        << extra;
+    out.close();
+    std::string output;
+    if (DaemonProcess::run({"--config", _config, "--migrate"}, output) != 0)
+        throw Poco::RuntimeException("migrate failed: " + output);
+    if (couriers > 0)
+        _db.execute("INSERT INTO couriers (name, transport_type) SELECT 'c' || g, "
+                    "(ARRAY['on_foot','scooter','car'])[1 + g % 3] FROM generate_series(1, " +
+                    std::to_string(couriers) + ") g");
+}
+
+Installation::~Installation()
+{
+    Poco::File(_config).remove();
+}
+
+std::unique_ptr<DaemonProcess> Installation::start(const std::vector<std::string>& args)
+{
+    std::vector<std::string> all{"--config", _config};
+    all.insert(all.end(), args.begin(), args.end());
+    auto daemon = std::make_unique<DaemonProcess>(all);
+    if (!daemon->waitForOutput("courierd ready"))
+        throw Poco::RuntimeException("courierd did not start:\n" + daemon->output());
+    return daemon;
+}
+
+unsigned short Installation::adminPort(const DaemonProcess& daemon)
+{
+    const std::string marker = "admin endpoint on http://127.0.0.1:";
+    const std::string output = daemon.output();
+    const auto at = output.find(marker);
+    if (at == std::string::npos)
+        throw Poco::NotFoundException("admin endpoint in the log");
+    return static_cast<unsigned short>(std::stoi(output.substr(at + marker.size())));
+}
+
+bool Installation::reaches(const std::string& sql, Poco::Int64 wanted,
+                           std::chrono::milliseconds limit)
+{
+    return waitFor([&] { return count(sql) == wanted; }, limit);
+}
+
+std::vector<std::string> Installation::violated()
+{
+    Database database(_db.store(2));
+    return violatedInvariants(database);
+}
+
+} // namespace courierd::test

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "DaemonProcess.h"
+#include "FakeServiceOrder.h"
+#include "TestDatabase.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace courierd::test
+{
+
+/// How many deliveries there are.
+extern const std::string DELIVERIES;
+
+/// Nothing half-done: counts assigned inbox rows without their delivery plus deliveries
+/// without an assigned inbox row (0 when every assignment was all-or-nothing).
+extern const std::string HALF_DONE;
+
+/// The real courierd against a throw-away database (migrated, with `couriers` couriers) and a
+/// fake service-order, through a config file: source `orders` every 200ms, admin on a free
+/// port, plus `extra` config text.
+class Installation
+{
+public:
+    explicit Installation(int couriers, const std::string& extra = "");
+    ~Installation();
+
+    /// Starts a courierd and waits for `courierd ready`; `args` are added to its command line.
+    std::unique_ptr<DaemonProcess> start(const std::vector<std::string>& args = {});
+
+    /// The admin endpoint's port, from the daemon's log.
+    static unsigned short adminPort(const DaemonProcess& daemon);
+
+    Poco::Int64 count(const std::string& sql) const { return _db.scalar(sql); }
+
+    /// Waits (bounded) until `sql` counts `wanted`.
+    bool reaches(const std::string& sql, Poco::Int64 wanted,
+                 std::chrono::milliseconds limit = std::chrono::seconds(60));
+
+    /// Invariants 2 and 3 (see Invariants.h), as lines; empty when they hold.
+    std::vector<std::string> violated();
+
+    const TestDatabase& db() const { return _db; }
+
+    FakeServiceOrder fake;
+
+private:
+    TestDatabase _db;
+    std::string _config;
+};
+
+} // namespace courierd::test
