@@ -133,10 +133,13 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     const int attemptsAllowed = idempotent(method) ? _options.retryCount + 1 : 1;
     _delays.clear();
     _attempts = 0;
+    // Time spent so far: attempts as measured, waits as planned (the sleeper may be a fake).
+    Duration spent(0);
 
     for (;;)
     {
         ++_attempts;
+        const Poco::Timestamp attemptStarted;
         Retryable failure;
         try
         {
@@ -199,11 +202,18 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
             failure = {method + " " + url + ": " + e.displayText(), std::nullopt};
         }
 
+        const std::string attempts =
+            " (after " + std::to_string(_attempts) + (_attempts == 1 ? " attempt" : " attempts");
         if (_attempts >= attemptsAllowed || (_stopRequested && _stopRequested()))
-            throw SourceException(failure.what + " (after " + std::to_string(_attempts) +
-                                  (_attempts == 1 ? " attempt)" : " attempts)"));
+            throw SourceException(failure.what + attempts + ")");
         const Duration delay =
             failure.wait ? std::min(*failure.wait, _options.retryAfterMax) : backoff(_attempts - 1);
+        spent += Duration(attemptStarted.elapsed() / 1000);
+        if (_options.budget.count() > 0 && spent + delay > _options.budget)
+            throw SourceException(failure.what + attempts + "; waiting " + formatDuration(delay) +
+                                  " more would overrun this poll's " +
+                                  formatDuration(_options.budget) + ")");
+        spent += delay;
         _delays.push_back(delay);
         _sleeper(delay);
     }

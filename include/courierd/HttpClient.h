@@ -23,6 +23,10 @@ struct HttpClientOptions
     Duration backoffMax = std::chrono::seconds(5);         ///< Largest backoff ceiling.
     Duration retryAfterMax = std::chrono::seconds(30);     ///< Cap on a server's Retry-After.
     std::size_t maxResponseBytes = 64 * 1024 * 1024;       ///< Larger bodies fail the request.
+    /// The whole request's budget, attempts and waits together (0: none). A retry is made only
+    /// while its wait still fits, so a poll never runs into the next one; the last attempt may
+    /// still take up to `timeout`.
+    Duration budget = Duration(0);
 };
 
 /// A response with a 2xx status.
@@ -39,7 +43,8 @@ struct HttpResponse
 /// exponential backoff and full jitter (a random delay up to min(backoffMax,
 /// backoffBase * 2^retry)); a Retry-After header (seconds or an HTTP date) replaces the backoff,
 /// capped at retryAfterMax. Other statuses, and every failure of a non-idempotent request, fail
-/// at once. Not thread-safe: one client per source instance, used inside fetch().
+/// at once; so does a retry whose wait would not fit in the budget. Not thread-safe: one client per
+/// source instance, used inside fetch().
 class HttpClient
 {
 public:

@@ -22,8 +22,9 @@ public:
     /// The source's name: NAME in `[source.NAME]`.
     virtual const std::string& sourceName() const = 0;
 
-    /// The value of one of the keys the plugin declared in Source::settings(), from the
-    /// source's section (or its default, or the environment). The host has already checked it
+    /// The value of one of the keys the plugin declared in Source::settings(), or of the
+    /// engine's own keys of the section (`plugin`, `interval`), from the source's section (or
+    /// its default, or the environment). The host has already checked it
     /// against the declared type and limits. Throws Poco::NotFoundException for an undeclared
     /// key (a bug in the plugin).
     virtual std::string getString(const std::string& key) const = 0;

@@ -53,6 +53,7 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     settings.lookback = context.getDuration("lookback");
     settings.pageSize = static_cast<int>(context.getInt("page_size"));
     settings.maxResponseBytes = static_cast<std::size_t>(context.getInt("max_response_bytes"));
+    settings.interval = context.getDuration("interval");
 
     const std::string startFrom = context.getString("start_from");
     const auto start = courierd::parseRfc3339(startFrom);

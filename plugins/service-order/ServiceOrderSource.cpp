@@ -42,6 +42,8 @@ void ServiceOrderSource::initialize(courierd::SourceContext& context)
     options.timeout = _settings.timeout;
     options.retryCount = _settings.retryCount;
     options.maxResponseBytes = _settings.maxResponseBytes;
+    // Retries end before the next poll is due: polls never pile up behind a failing service.
+    options.budget = _settings.interval;
     _http = std::make_unique<courierd::HttpClient>(options,
                                                    [&context] { return context.stopRequested(); });
 }

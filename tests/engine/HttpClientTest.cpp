@@ -71,6 +71,8 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(readTimeoutIsRetried);
     CPPUNIT_TEST(droppedConnectionIsRetried);
     CPPUNIT_TEST(oversizedBodyFails);
+    CPPUNIT_TEST(tricklingBodyTimesOut);
+    CPPUNIT_TEST(retriesStayInsideTheBudget);
     CPPUNIT_TEST(nonIdempotentRequestsAreNotRetried);
     CPPUNIT_TEST(keepsTheConnectionAlive);
     CPPUNIT_TEST(refusesABadBaseUrl);
@@ -209,6 +211,39 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, client.http->lastAttempts());
         // The client recovers on a fresh connection.
         CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+    }
+
+    void tricklingBodyTimesOut()
+    {
+        FakeServiceOrder fake;
+        Fault slow = status(200);
+        slow.body = "[" + std::string(40, ' ') + "]";
+        slow.trickleMs = 25; // every byte well within the read timeout, the whole body not
+        fake.fail(slow);
+        Client client(fake.baseUrl(), 2, 300ms);
+        const Poco::Timestamp started;
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+        CPPUNIT_ASSERT_EQUAL(2, client.http->lastAttempts());
+    }
+
+    void retriesStayInsideTheBudget()
+    {
+        FakeServiceOrder fake;
+        Fault later = status(503);
+        later.headers["Retry-After"] = "3";
+        fake.fail(later, 5);
+        HttpClientOptions options;
+        options.baseUrl = fake.baseUrl();
+        options.retryCount = 10;
+        options.budget = 5s;
+        std::vector<Duration> slept;
+        HttpClient http(options, nullptr, [&](Duration delay) { slept.push_back(delay); });
+        const std::string message = failure(http);
+        // One 3s wait fits in 5s, a second would not.
+        CPPUNIT_ASSERT_EQUAL(2, http.lastAttempts());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), slept.size());
+        CPPUNIT_ASSERT_MESSAGE(message,
+                               message.find("would overrun this poll's 5s") != std::string::npos);
     }
 
     void nonIdempotentRequestsAreNotRetried()

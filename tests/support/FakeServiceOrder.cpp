@@ -102,6 +102,19 @@ private:
             }
             for (const auto& [name, value] : fault->headers)
                 response.set(name, value);
+            if (fault->trickleMs > 0)
+            {
+                response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(fault->status));
+                response.setContentType(fault->contentType);
+                response.setContentLength(static_cast<std::streamsize>(fault->body.size()));
+                std::ostream& out = response.send();
+                for (char c : fault->body)
+                {
+                    out << c << std::flush;
+                    Poco::Thread::sleep(fault->trickleMs);
+                }
+                return;
+            }
             answer(response, fault->status, fault->body, fault->contentType);
             return;
         }

@@ -34,6 +34,7 @@ public:
         std::string contentType = "application/json";
         bool dropConnection = false; ///< Close the socket without answering.
         long delayMs = 0;            ///< Wait this long before answering.
+        long trickleMs = 0;          ///< Send the body a byte at a time, this long apart.
     };
 
     /// Listens on 127.0.0.1:`port` (0: any free port).

@@ -33,6 +33,7 @@ struct Plugin
         for (const auto& key : source->settings())
             values[key.name] = key.defaultValue;
         values["base_url"] = baseUrl;
+        values["interval"] = "5s";
         values["lookback"] = "0s";
         for (const auto& [key, value] : overrides)
             values[key] = value;

@@ -1,0 +1,98 @@
+#include "HttpCall.h"
+#include "Installation.h"
+#include "TestFiles.h"
+#include "Wait.h"
+
+#include <Poco/JSON/Array.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <csignal>
+
+using namespace courierd;
+using namespace courierd::test;
+using namespace std::chrono_literals;
+
+namespace
+{
+
+Poco::JSON::Object::Ptr sourceStatus(unsigned short port, const std::string& name)
+{
+    const auto sources =
+        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < sources->size(); ++i)
+        if (sources->getObject(i)->getValue<std::string>("name") == name)
+            return sources->getObject(i);
+    throw Poco::NotFoundException("source " + name);
+}
+
+} // namespace
+
+// A source that misbehaves, seen from the daemon.
+class SourceFaultsTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(SourceFaultsTest);
+    CPPUNIT_TEST(aBrokenSourceNeverStopsAnother);
+    CPPUNIT_TEST(anOutageKeepsTheRequestRateBoundedAndRecoversWithinTwoTicks);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void aBrokenSourceNeverStopsAnother()
+    {
+        FakeServiceOrder broken;
+        FakeServiceOrder::Fault html;
+        html.status = 200;
+        html.contentType = "text/html";
+        html.body = "<html><body>502 Bad Gateway</body></html>";
+        broken.fail(html, 1000);
+        Installation site(20, "[source.broken]\nplugin = service-order\nbase_url = " +
+                                  broken.baseUrl() + "\ninterval = 200ms\nretry_count = 0\n");
+        for (int i = 0; i < 10; ++i)
+            site.fake.addOrder("created");
+        auto daemon = site.start();
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 10));
+        const unsigned short port = Installation::adminPort(*daemon);
+        CPPUNIT_ASSERT(waitFor([&] { return broken.requestCount() >= 3; }));
+        const auto bad = sourceStatus(port, "broken");
+        CPPUNIT_ASSERT_EQUAL(std::string("error"), bad->getValue<std::string>("last_outcome"));
+        CPPUNIT_ASSERT(bad->getValue<std::string>("last_error").find("not a JSON array") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(bad->isNull("cursor"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"),
+                             sourceStatus(port, "orders")->getValue<std::string>("last_outcome"));
+        CPPUNIT_ASSERT(daemon->output().find("source broken: tick failed") != std::string::npos);
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+
+    // The outage is compressed: 150 answers of 503 at a 100ms interval stand for the minutes.
+    void anOutageKeepsTheRequestRateBoundedAndRecoversWithinTwoTicks()
+    {
+        constexpr int RETRIES = 3;
+        Installation site(50, "");
+        FakeServiceOrder::Fault unavailable;
+        unavailable.status = 503;
+        site.fake.fail(unavailable, 150);
+        auto daemon = site.start({"--set", "source.orders.interval=100ms", "--set",
+                                  "source.orders.retry_count=" + std::to_string(RETRIES)});
+        const Poco::Timestamp started;
+        // While the service is down: at most one tick per interval, each at most
+        // retry_count + 1 requests, and the retries stay inside the tick.
+        CPPUNIT_ASSERT(waitFor([&] { return site.fake.requestCount() >= 150; }, 120s));
+        const double seconds = static_cast<double>(started.elapsed()) / 1e6;
+        const double perSecond = 150.0 / seconds;
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(perSecond) + " requests/s",
+                               perSecond <= (RETRIES + 1) * 10.0);
+        // Recovered: the next tick polls normally and new orders flow.
+        const Poco::Timestamp recovered;
+        site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 1, 30s));
+        const auto sinceRecovery = recovered.elapsed() / 1000;
+        // Two ticks (200ms) plus the backoff the last failed tick may still be sleeping (the
+        // budget is one interval) and room for a loaded machine.
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(sinceRecovery) + "ms", sinceRecovery < 2000);
+        daemon->signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(SourceFaultsTest);
