@@ -60,6 +60,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ok"),
                              sourceStatus(port, "orders")->getValue<std::string>("last_outcome"));
         CPPUNIT_ASSERT(daemon->output().find("source broken: tick failed") != std::string::npos);
+        const auto violated = site.violatedAtRest();
+        CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
     }
@@ -87,6 +89,8 @@ public:
         site.fake.addOrder("created");
         CPPUNIT_ASSERT(site.reaches(DELIVERIES, 1, 30s));
         const auto sinceRecovery = recovered.elapsed() / 1000;
+        const auto violated = site.violatedAtRest();
+        CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
         // Two ticks (200ms) plus the backoff the last failed tick may still be sleeping (the
         // budget is one interval) and room for a loaded machine.
         CPPUNIT_ASSERT_MESSAGE(std::to_string(sinceRecovery) + "ms", sinceRecovery < 2000);

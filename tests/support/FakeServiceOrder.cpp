@@ -249,6 +249,15 @@ void FakeServiceOrder::supportLimit(bool on)
     _limit = on;
 }
 
+std::vector<std::pair<std::string, Poco::Timestamp>> FakeServiceOrder::orders() const
+{
+    std::lock_guard lock(_mutex);
+    std::vector<std::pair<std::string, Poco::Timestamp>> out;
+    for (const auto& order : _orders)
+        out.emplace_back(order.id, order.createdAt);
+    return out;
+}
+
 std::vector<std::string> FakeServiceOrder::requests() const
 {
     std::lock_guard lock(_mutex);

@@ -64,6 +64,9 @@ public:
     /// source with pagination would. Off by default: service-order has none.
     void supportLimit(bool on);
 
+    /// Every stored order's id and creation time.
+    std::vector<std::pair<std::string, Poco::Timestamp>> orders() const;
+
     /// Requests seen by the orders list, as their full URIs.
     std::vector<std::string> requests() const;
     std::size_t requestCount() const;

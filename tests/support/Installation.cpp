@@ -7,7 +7,11 @@
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 #include <Poco/TemporaryFile.h>
+
+#include <set>
 
 namespace courierd::test
 {
@@ -76,6 +80,34 @@ std::vector<std::string> Installation::violated()
 {
     Database database(_db.store(2));
     return violatedInvariants(database);
+}
+
+std::vector<std::string> Installation::violatedAtRest()
+{
+    std::vector<std::string> violated = this->violated();
+    const auto left = count("SELECT count(*) FROM inbox WHERE state IN ('pending', 'failed')");
+    if (left != 0)
+        violated.push_back("4: " + std::to_string(left) + " row(s) left pending or failed");
+
+    const std::string cursor =
+        _db.text("SELECT cursor FROM source_cursors WHERE source = 'orders'");
+    if (cursor.empty())
+        return violated;
+    const auto watermark = Poco::JSON::Parser()
+                               .parse(cursor)
+                               .extract<Poco::JSON::Object::Ptr>()
+                               ->getValue<Poco::Int64>("watermark_us");
+    std::set<std::string> stored;
+    for (auto& id : _db.column("SELECT record_id FROM inbox WHERE source = 'orders'"))
+        stored.insert(std::move(id));
+    int missing = 0;
+    for (const auto& [id, createdAt] : fake.orders())
+        if (createdAt.epochMicroseconds() / 1'000'000 * 1'000'000 <= watermark && !stored.count(id))
+            ++missing;
+    if (missing != 0)
+        violated.push_back("1: the cursor passed " + std::to_string(missing) +
+                           " order(s) that are not in the inbox");
+    return violated;
 }
 
 } // namespace courierd::test

@@ -77,6 +77,25 @@ void TestDatabase::execute(const std::string& sql) const
     run(conn.get(), sql);
 }
 
+std::string TestDatabase::text(const std::string& sql) const
+{
+    auto conn = connectTo(url());
+    auto result = run(conn.get(), sql);
+    if (PQntuples(result.get()) == 0 || PQgetisnull(result.get(), 0, 0))
+        return {};
+    return PQgetvalue(result.get(), 0, 0);
+}
+
+std::vector<std::string> TestDatabase::column(const std::string& sql) const
+{
+    auto conn = connectTo(url());
+    auto result = run(conn.get(), sql);
+    std::vector<std::string> values;
+    for (int row = 0; row < PQntuples(result.get()); ++row)
+        values.emplace_back(PQgetvalue(result.get(), row, 0));
+    return values;
+}
+
 Poco::Int64 TestDatabase::scalar(const std::string& sql) const
 {
     auto conn = connectTo(url());

@@ -5,6 +5,7 @@
 #include <Poco/Types.h>
 
 #include <string>
+#include <vector>
 
 namespace courierd::test
 {
@@ -30,6 +31,12 @@ public:
 
     /// Runs `sql` (any number of statements). Throws Poco::Exception with the server's error.
     void execute(const std::string& sql) const;
+
+    /// The first column of the first row of `sql` as text (empty for no row or NULL).
+    std::string text(const std::string& sql) const;
+
+    /// The first column of every row of `sql` as text.
+    std::vector<std::string> column(const std::string& sql) const;
 
     /// The first column of the first row of `sql` as an integer (0 for no row or NULL).
     Poco::Int64 scalar(const std::string& sql) const;
