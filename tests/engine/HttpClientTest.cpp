@@ -6,6 +6,7 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using namespace courierd;
@@ -68,6 +69,7 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(backoffIsFullJitterUnderAGrowingCeiling);
     CPPUNIT_TEST(honoursRetryAfterInSecondsAndAsADateCapped);
     CPPUNIT_TEST(connectionRefusedIsRetried);
+    CPPUNIT_TEST(connectTimeoutIsRetried);
     CPPUNIT_TEST(readTimeoutIsRetried);
     CPPUNIT_TEST(droppedConnectionIsRetried);
     CPPUNIT_TEST(oversizedBodyFails);
@@ -173,6 +175,30 @@ public:
         const std::string message = failure(*client.http);
         CPPUNIT_ASSERT_EQUAL(3, client.http->lastAttempts());
         CPPUNIT_ASSERT_MESSAGE(message, message.find("refused") != std::string::npos);
+    }
+
+    void connectTimeoutIsRetried()
+    {
+        // A listener that never accepts, its backlog full: further connects hang, unanswered.
+        Poco::Net::ServerSocket server(Poco::Net::SocketAddress("127.0.0.1", 0), 1);
+        std::vector<Poco::Net::StreamSocket> queued;
+        for (int i = 0; i < 16; ++i)
+        {
+            Poco::Net::StreamSocket socket;
+            try
+            {
+                socket.connect(server.address(), Poco::Timespan(0, 200'000));
+                queued.push_back(socket);
+            }
+            catch (const Poco::TimeoutException&)
+            {
+                break;
+            }
+        }
+        Client client("http://" + server.address().toString(), 1, 300ms);
+        const std::string message = failure(*client.http);
+        CPPUNIT_ASSERT_EQUAL(2, client.http->lastAttempts());
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("connect timed out") != std::string::npos);
     }
 
     void readTimeoutIsRetried()
