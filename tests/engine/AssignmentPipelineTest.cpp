@@ -1,5 +1,6 @@
 #include "AssignmentPipeline.h"
 
+#include "DeliveryMonitor.h"
 #include "StoreFixture.h"
 #include "Wait.h"
 
@@ -37,6 +38,7 @@ class AssignmentPipelineTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(AssignmentPipelineTest);
     CPPUNIT_TEST(pendingRowsAreAssignedOldestFirst);
     CPPUNIT_TEST(withoutACourierRowsWaitUntouchedUntilWoken);
+    CPPUNIT_TEST(rowsWaitingForBusyCouriersGoWhenDeliveriesExpire);
     CPPUNIT_TEST(errorsCountAttemptsKeepTheErrorAndEndFailed);
     CPPUNIT_TEST_SUITE_END();
 
@@ -83,6 +85,33 @@ public:
             Poco::Int64(2),
             store.db.scalar(
                 "SELECT count(*) FROM inbox WHERE state = 'assigned' AND attempts = 1"));
+    }
+
+    void rowsWaitingForBusyCouriersGoWhenDeliveriesExpire()
+    {
+        using namespace std::chrono_literals;
+        StoreFixture store("pipeline");
+        AssignmentConfig quick = StoreFixture::assignmentConfig();
+        quick.deadlineCar = 300ms;
+        CourierAssigner assigner(store.database, quick);
+        store.addCourier("only", "car");
+        assigner.assign("earlier", "orders"); // the only courier is busy now
+        addPending(store.db, 3);
+        AssignmentPipeline pipeline(store.database, assigner, workers(2, 1),
+                                    Poco::Logger::get("test.pipeline"));
+        DeliveryMonitor monitor(store.database, 20ms, Poco::Logger::get("test.monitor"));
+        pipeline.start();
+        monitor.start([&](int) { pipeline.wake(); });
+        // Each expiry frees the courier for the next waiting row, oldest first; waiting never
+        // used up the single attempt allowed.
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.assigned() == 3; }));
+        monitor.stop();
+        pipeline.stop();
+        CPPUNIT_ASSERT(pipeline.waits() > 0);
+        CPPUNIT_ASSERT_EQUAL(0L, pipeline.failed());
+        CPPUNIT_ASSERT_EQUAL(std::string("o1,o2,o3"),
+                             store.db.text("SELECT string_agg(order_id, ',' ORDER BY id) FROM "
+                                           "deliveries WHERE order_id <> 'earlier'"));
     }
 
     void errorsCountAttemptsKeepTheErrorAndEndFailed()

@@ -5,6 +5,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <iostream>
 #include <random>
 
 using namespace courierd;
@@ -41,6 +42,8 @@ public:
             CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
         }
         const auto beforeLastRun = site.count(DELIVERIES);
+        std::cout << "\nfigure: " << KILLS << " SIGKILLs; " << beforeLastRun << " of " << ORDERS
+                  << " orders delivered before the last restart" << std::endl;
         auto daemon = site.start();
         CPPUNIT_ASSERT_MESSAGE(daemon->output().substr(0, 4000),
                                site.reaches(DELIVERIES, ORDERS, 180s));

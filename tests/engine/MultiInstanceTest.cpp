@@ -7,6 +7,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <iostream>
 
 using namespace courierd;
 using namespace courierd::test;
@@ -80,6 +81,8 @@ public:
         // Within the lease TTL plus one interval (2s + 200ms), with room for a loaded machine.
         CPPUNIT_ASSERT(site.reaches(HOLDER, 2, 10s));
         const auto takeover = killed.elapsed() / 1000;
+        std::cout << "\nfigure: source taken over " << takeover
+                  << "ms after the holder was killed (TTL 2s, interval 200ms)" << std::endl;
         CPPUNIT_ASSERT_MESSAGE(std::to_string(takeover) + "ms", takeover <= 2200 + 2000);
         for (int i = 0; i < 10; ++i)
             site.fake.addOrder("created");

@@ -7,6 +7,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <iostream>
 
 using namespace courierd;
 using namespace courierd::test;
@@ -89,6 +90,9 @@ public:
         site.fake.addOrder("created");
         CPPUNIT_ASSERT(site.reaches(DELIVERIES, 1, 30s));
         const auto sinceRecovery = recovered.elapsed() / 1000;
+        std::cout << "\nfigure: outage of 150 x 503 took " << seconds << "s, " << perSecond
+                  << " requests/s (bound " << (RETRIES + 1) * 10 << "); new order delivered "
+                  << sinceRecovery << "ms after recovery" << std::endl;
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
         // Two ticks (200ms) plus the backoff the last failed tick may still be sleeping (the
