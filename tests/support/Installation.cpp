@@ -85,6 +85,8 @@ std::vector<std::string> Installation::violated()
 std::vector<std::string> Installation::violatedAtRest()
 {
     std::vector<std::string> violated = this->violated();
+    if (const auto halfDone = count(HALF_DONE); halfDone != 0)
+        violated.push_back("an assignment is half-done (" + std::to_string(halfDone) + " rows)");
     const auto left = count("SELECT count(*) FROM inbox WHERE state IN ('pending', 'failed')");
     if (left != 0)
         violated.push_back("4: " + std::to_string(left) + " row(s) left pending or failed");

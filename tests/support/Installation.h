@@ -43,7 +43,8 @@ public:
     /// Invariants 2 and 3 (see Invariants.h), as lines; empty when they hold.
     std::vector<std::string> violated();
 
-    /// At the end of a scenario, with couriers enough: invariants 2 and 3, plus 1 (every
+    /// At the end of a scenario, with couriers enough: invariants 2 and 3, nothing half-done
+    /// (HALF_DONE), plus 1 (every
     /// order the fake holds at or before the source's stored watermark is in the inbox) and 4
     /// (no row is left pending or failed). Empty when all hold.
     std::vector<std::string> violatedAtRest();
