@@ -82,6 +82,11 @@ SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
             entry.interval = settings.getDuration("source." + entry.name + ".interval");
 }
 
+SourceCatalog::~SourceCatalog()
+{
+    shutdown();
+}
+
 void SourceCatalog::initialize()
 {
     for (auto& entry : _entries)

@@ -33,10 +33,16 @@ public:
     /// The keys the engine owns in `[source.NAME]`.
     static std::vector<ConfigKey> engineKeys(const std::string& name);
 
-    /// Loads plugins from `pluginDir`. Call Settings::check() before (engine keys) is not
-    /// needed: this declares what it reads, then checks the whole configuration once more.
+    /// Loads plugins from `pluginDir`, declares what each section reads (the engine's keys and
+    /// the plugin's), then checks the whole configuration once more.
     SourceCatalog(Settings& settings, const std::string& pluginDir,
                   const std::atomic<bool>& stopFlag);
+
+    /// Shuts down initialized sources (if shutdown() was not called), then unloads plugins.
+    ~SourceCatalog();
+
+    SourceCatalog(const SourceCatalog&) = delete;
+    SourceCatalog& operator=(const SourceCatalog&) = delete;
 
     /// Calls Source::initialize() on each source. Throws ConfigException naming the source.
     void initialize();
