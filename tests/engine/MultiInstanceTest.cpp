@@ -60,10 +60,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, pollers);
         CPPUNIT_ASSERT_MESSAGE("only " + std::to_string(assigners) + " instance(s) assigned",
                                assigners >= 2);
-        for (auto* daemon : {a.get(), b.get(), c.get()})
-            daemon->signal(SIGTERM);
-        for (auto* daemon : {a.get(), b.get(), c.get()})
-            CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT(Installation::stopAll({a.get(), b.get(), c.get()}));
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
     }
@@ -86,8 +83,7 @@ public:
         for (int i = 0; i < 10; ++i)
             site.fake.addOrder("created");
         CPPUNIT_ASSERT(site.reaches(DELIVERIES, 10));
-        b->signal(SIGTERM);
-        CPPUNIT_ASSERT_EQUAL(0, b->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT(Installation::stopAll({b.get()}));
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
     }
@@ -111,10 +107,7 @@ public:
             site.fake.addOrder("created");
         CPPUNIT_ASSERT(site.reaches(DELIVERIES, 100));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), site.count(HOLDER));
-        for (auto* daemon : {a.get(), b.get()})
-            daemon->signal(SIGTERM);
-        for (auto* daemon : {a.get(), b.get()})
-            CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        CPPUNIT_ASSERT(Installation::stopAll({a.get(), b.get()}));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(100), site.count("SELECT count(*) FROM inbox"));
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());

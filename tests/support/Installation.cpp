@@ -11,6 +11,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/TemporaryFile.h>
 
+#include <csignal>
 #include <set>
 
 namespace courierd::test
@@ -58,6 +59,16 @@ std::unique_ptr<DaemonProcess> Installation::start(const std::vector<std::string
     if (!daemon->waitForOutput("courierd ready"))
         throw Poco::RuntimeException("courierd did not start:\n" + daemon->output());
     return daemon;
+}
+
+bool Installation::stopAll(std::initializer_list<DaemonProcess*> daemons)
+{
+    for (auto* daemon : daemons)
+        daemon->signal(SIGTERM);
+    bool clean = true;
+    for (auto* daemon : daemons)
+        clean = daemon->waitForExit(std::chrono::seconds(30)).value_or(-1) == 0 && clean;
+    return clean;
 }
 
 unsigned short Installation::adminPort(const DaemonProcess& daemon)

@@ -5,6 +5,7 @@
 #include "TestDatabase.h"
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ public:
 
     /// Starts a courierd and waits for `courierd ready`; `args` are added to its command line.
     std::unique_ptr<DaemonProcess> start(const std::vector<std::string>& args = {});
+
+    /// SIGTERMs every daemon, then waits for each: true when all exited 0 within 30s.
+    static bool stopAll(std::initializer_list<DaemonProcess*> daemons);
 
     /// The admin endpoint's port, from the daemon's log.
     static unsigned short adminPort(const DaemonProcess& daemon);
