@@ -1,6 +1,7 @@
 #include "CourierAssigner.h"
 
 #include "Exceptions.h"
+#include "Statements.h"
 
 namespace courierd
 {
@@ -12,39 +13,8 @@ namespace
 
 constexpr std::size_t MAX_ID = 200;
 
-// One statement is one transaction: lock a courier, insert the delivery, mark the courier busy.
-// An order with a delivery already is answered from `existing` without locking anyone; a
-// concurrent insert of the same order is absorbed by ON CONFLICT and yields no row.
-const std::string ASSIGN = R"sql(
-WITH existing AS (
-    SELECT courier_id, deadline FROM deliveries WHERE order_id = $1
-), picked AS (
-    SELECT id, transport_type FROM couriers
-    WHERE status = 'available' AND NOT EXISTS (SELECT 1 FROM existing)
-    ORDER BY delivery_count, id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
-), delivery AS (
-    INSERT INTO deliveries (courier_id, order_id, source, deadline)
-    SELECT id, $1, $2, now() + CASE transport_type
-                                   WHEN 'on_foot' THEN $3::bigint
-                                   WHEN 'scooter' THEN $4::bigint
-                                   ELSE $5::bigint
-                               END * interval '1 millisecond'
-    FROM picked
-    ON CONFLICT (order_id) DO NOTHING
-    RETURNING courier_id, deadline
-), busy AS (
-    UPDATE couriers c
-    SET status = 'busy', active_order_id = $1, busy_until = d.deadline,
-        delivery_count = c.delivery_count + 1, updated_at = now()
-    FROM delivery d
-    WHERE c.id = d.courier_id
-)
-SELECT 1::bigint, courier_id, (extract(epoch FROM deadline) * 1000000)::bigint FROM delivery
-UNION ALL
-SELECT 0::bigint, courier_id, (extract(epoch FROM deadline) * 1000000)::bigint FROM existing
-)sql";
+// engine/sql/assign.sql, compiled in: one statement, one transaction.
+const std::string ASSIGN = sql::ASSIGN;
 
 const std::string EXISTING = R"sql(
 SELECT courier_id, (extract(epoch FROM deadline) * 1000000)::bigint
