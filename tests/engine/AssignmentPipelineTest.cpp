@@ -97,7 +97,9 @@ public:
         store.addCourier("only", "car");
         assigner.assign("earlier", "orders"); // the only courier is busy now
         addPending(store.db, 3);
-        AssignmentPipeline pipeline(store.database, assigner, workers(2, 1),
+        // One worker: with several, each holds a different waiting row and they race for the
+        // one courier freed, so a younger order can win (see the README).
+        AssignmentPipeline pipeline(store.database, assigner, workers(1, 1),
                                     Poco::Logger::get("test.pipeline"));
         DeliveryMonitor monitor(store.database, 20ms, Poco::Logger::get("test.monitor"));
         pipeline.start();

@@ -30,6 +30,7 @@ public:
         Installation site(ORDERS, "[daemon]\ninstance_id = crash-test\n");
         std::mt19937 random(20261124);
         std::uniform_int_distribution<long> moment(20, 700);
+        int interrupted = 0; // kills that left work unfinished
         for (int kill = 0; kill < KILLS; ++kill)
         {
             for (int i = 0; i < ORDERS / KILLS; ++i)
@@ -40,9 +41,13 @@ public:
             daemon->signal(SIGKILL);
             CPPUNIT_ASSERT_EQUAL(128 + SIGKILL, daemon->waitForExit(10s).value_or(-1));
             CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+            const auto added = (kill + 1) * (ORDERS / KILLS);
+            if (site.count(DELIVERIES) < added)
+                ++interrupted;
         }
         const auto beforeLastRun = site.count(DELIVERIES);
-        std::cout << "\nfigure: " << KILLS << " SIGKILLs; " << beforeLastRun << " of " << ORDERS
+        std::cout << "\nfigure: " << KILLS << " SIGKILLs, " << interrupted
+                  << " of them with work unfinished; " << beforeLastRun << " of " << ORDERS
                   << " orders delivered before the last restart" << std::endl;
         auto daemon = site.start();
         CPPUNIT_ASSERT_MESSAGE(daemon->output().substr(0, 4000),
@@ -50,7 +55,7 @@ public:
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
 
-        CPPUNIT_ASSERT_MESSAGE("the kills came after all the work", beforeLastRun < ORDERS);
+        CPPUNIT_ASSERT_MESSAGE("no kill interrupted any work", interrupted > 0);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS),
                              site.count("SELECT count(DISTINCT order_id) FROM deliveries"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(ORDERS),
