@@ -16,19 +16,21 @@ using namespace std::chrono_literals;
 namespace
 {
 
-// Oldest due row first; a row another worker holds is skipped, not waited for.
+// Up to $1 due rows, oldest first; rows another worker holds are skipped, not waited for.
 const std::string CLAIM = R"sql(
 SELECT source, record_id FROM inbox
 WHERE state = 'pending' AND next_attempt_at <= now()
 ORDER BY next_attempt_at, created_at
-LIMIT 1
+LIMIT $1
 FOR UPDATE SKIP LOCKED
 )sql";
 
+// $1 sources and $2 record ids as array literals, position by position.
 const std::string MARK_ASSIGNED = R"sql(
-UPDATE inbox SET state = 'assigned', attempts = attempts + 1, last_error = NULL,
-                 updated_at = now()
-WHERE source = $1 AND record_id = $2
+UPDATE inbox i SET state = 'assigned', attempts = i.attempts + 1, last_error = NULL,
+                   updated_at = now()
+FROM unnest($1::text[], $2::text[]) AS a (source, record_id)
+WHERE i.source = a.source AND i.record_id = a.record_id
 )sql";
 
 // Backoff after a real error: 1s, 2s, 4s, … up to 5 minutes.
@@ -105,6 +107,7 @@ void AssignmentPipeline::waitFor(std::chrono::milliseconds limit, unsigned long 
 void AssignmentPipeline::work()
 {
     auto starvedWait = std::chrono::milliseconds(STARVED_FIRST);
+    int isolate = 0;
     for (;;)
     {
         unsigned long seen = 0;
@@ -116,7 +119,7 @@ void AssignmentPipeline::work()
         }
         try
         {
-            switch (step())
+            switch (step(isolate))
             {
             case Step::Done:
                 starvedWait = STARVED_FIRST;
@@ -143,53 +146,108 @@ void AssignmentPipeline::work()
     }
 }
 
-AssignmentPipeline::Step AssignmentPipeline::step()
+AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
 {
+    // After a failed batch, this worker takes rows one at a time until it has retried as many
+    // as the batch held: an error caused by one row then counts against that row alone.
+    const bool isolating = isolate > 0;
+    Poco::Int64 limit = isolating ? 1 : _config.batchSize;
+    if (isolating)
+        --isolate;
+
     auto session = _database.session();
     Poco::Data::Transaction transaction(session);
     std::vector<std::string> sources;
     std::vector<std::string> records;
-    session << CLAIM, into(sources), into(records), now;
+    session << CLAIM, use(limit), into(sources), into(records), now;
     if (records.empty())
         return Step::Idle;
-    std::string source = sources.front();
-    std::string record = records.front();
+    std::vector<OrderRef> orders;
+    orders.reserve(records.size());
+    for (std::size_t i = 0; i < records.size(); ++i)
+        orders.push_back(OrderRef{records[i], sources[i]});
 
-    AssignOutcome outcome;
+    std::vector<AssignOutcome> outcomes;
     try
     {
-        outcome = _assigner.assign(session, record, source);
+        outcomes = _assigner.assign(session, orders);
     }
     catch (const Poco::Exception& e)
     {
         transaction.rollback();
-        recordFailure(source, record, e.displayText());
+        if (orders.size() == 1)
+            recordFailure(orders.front(), e.displayText());
+        else
+        {
+            isolate = static_cast<int>(orders.size());
+            _logger.warning("assigning %z orders at once failed (%s); retrying them one by one",
+                            orders.size(), _database.redact(e.displayText()));
+        }
         return Step::Done;
     }
-    if (outcome.kind == AssignOutcome::Kind::NoCourierAvailable)
+
+    std::vector<std::string> doneSources;
+    std::vector<std::string> doneRecords;
+    std::size_t fresh = 0;
+    const AssignOutcome* example = nullptr;
+    const OrderRef* exampleOrder = nullptr;
+    for (std::size_t i = 0; i < orders.size(); ++i)
     {
-        // Waiting for a courier is not an error: the row stays exactly as it was.
+        const AssignOutcome& outcome = outcomes[i];
+        if (outcome.kind == AssignOutcome::Kind::NoCourierAvailable)
+            continue; // Waiting for a courier is not an error: the row stays as it was.
+        doneSources.push_back(orders[i].source);
+        doneRecords.push_back(orders[i].orderId);
+        if (outcome.kind == AssignOutcome::Kind::Assigned)
+        {
+            ++fresh;
+            if (!example)
+            {
+                example = &outcome;
+                exampleOrder = &orders[i];
+            }
+        }
+        if (_logger.debug())
+            _logger.debug(
+                "order %s (source %s) %s courier %Ld until %s", orders[i].orderId, orders[i].source,
+                std::string(outcome.kind == AssignOutcome::Kind::Assigned ? "assigned to"
+                                                                          : "already had"),
+                outcome.courierId, formatRfc3339(outcome.deadline));
+    }
+    const std::size_t waiting = orders.size() - doneRecords.size();
+    if (doneRecords.empty())
+    {
         transaction.rollback();
-        ++_waits;
+        _waits += 1;
         return Step::Starved;
     }
-    session << MARK_ASSIGNED, use(source), use(record), now;
+    std::string sourceArray = textArray(doneSources);
+    std::string recordArray = textArray(doneRecords);
+    session << MARK_ASSIGNED, use(sourceArray), use(recordArray), now;
     transaction.commit();
-    ++_assigned;
-    if (outcome.kind == AssignOutcome::Kind::Assigned)
-        _logger.information("order %s (source %s) assigned to courier %Ld until %s", record, source,
-                            outcome.courierId, formatRfc3339(outcome.deadline));
+    _assigned += static_cast<long>(doneRecords.size());
+
+    if (example)
+        _logger.information("%z order(s) assigned to couriers, %z already had one, %z waiting; "
+                            "first: order %s (source %s) to courier %Ld until %s",
+                            fresh, doneRecords.size() - fresh, waiting, exampleOrder->orderId,
+                            exampleOrder->source, example->courierId,
+                            formatRfc3339(example->deadline));
     else
-        _logger.information("order %s (source %s) already had courier %Ld", record, source,
-                            outcome.courierId);
+        _logger.information("%z order(s) already had a courier, %z waiting", doneRecords.size(),
+                            waiting);
+    if (waiting > 0)
+    {
+        _waits += 1;
+        return Step::Starved;
+    }
     return Step::Done;
 }
 
-void AssignmentPipeline::recordFailure(const std::string& source, const std::string& recordId,
-                                       const std::string& error)
+void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string& error)
 {
-    std::string from = source;
-    std::string record = recordId;
+    std::string from = order.source;
+    std::string record = order.orderId;
     std::string why = _database.redact(error);
     int maxAttempts = _config.maxAttempts;
     std::vector<std::string> states;

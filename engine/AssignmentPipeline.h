@@ -15,12 +15,14 @@
 namespace courierd
 {
 
-/// Workers that take pending inbox rows (oldest first, `FOR UPDATE SKIP LOCKED`, so any number
-/// of workers and instances can share one inbox) and run the assignment use case: claim,
-/// assign and mark the row `assigned` in one transaction. With no courier free the row stays
-/// pending, untouched, and the workers wait for wake() (new capacity or new rows) or a
-/// growing backoff; a real error counts an attempt, keeps the error and retries later, ending
-/// `failed` after maxAttempts. Workers sleep when there is nothing to do: no busy polling.
+/// Workers that take pending inbox rows, up to `batchSize` at a time (oldest first, `FOR UPDATE
+/// SKIP LOCKED`, so any number of workers and instances can share one inbox), and assign them
+/// as a set: claim, assign and mark the rows `assigned` in one transaction. Rows with no
+/// courier free stay pending, untouched, and the worker waits for wake() (new capacity or new
+/// rows) or a growing backoff. A failed batch is retried one row at a time, so that a real
+/// error counts an attempt against its own row only; that row keeps the error, is retried
+/// later, and ends `failed` after maxAttempts. Workers sleep when there is nothing to do: no
+/// busy polling.
 class AssignmentPipeline
 {
 public:
@@ -34,13 +36,13 @@ public:
     /// Something may be assignable now (rows were ingested, a courier became free). Any thread.
     void wake();
 
-    /// Lets each worker finish the row it holds, then joins them. Idempotent.
+    /// Lets each worker finish the rows it holds, then joins them. Idempotent.
     void stop();
 
     /// Rows assigned and failed since start (for logs and the admin API).
     long assigned() const { return _assigned; }
     long failed() const { return _failed; }
-    /// Times a worker found a due row but no free courier.
+    /// Times a worker found due rows but no free courier for some of them.
     long waits() const { return _waits; }
 
 private:
@@ -52,9 +54,9 @@ private:
     };
 
     void work();
-    Step step();
-    void recordFailure(const std::string& source, const std::string& recordId,
-                       const std::string& error);
+    // `isolate`: this worker's count of rows still to take one at a time after a failed batch.
+    Step step(int& isolate);
+    void recordFailure(const OrderRef& order, const std::string& error);
     std::chrono::milliseconds untilNextDue();
     // Waits until wake(), stop(), or `limit`; returns at once if a wake came since `seen`.
     void waitFor(std::chrono::milliseconds limit, unsigned long seen);

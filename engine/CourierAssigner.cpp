@@ -3,6 +3,11 @@
 #include "Exceptions.h"
 #include "Statements.h"
 
+#include <Poco/Nullable.h>
+
+#include <string_view>
+#include <unordered_map>
+
 namespace courierd
 {
 
@@ -13,13 +18,8 @@ namespace
 
 constexpr std::size_t MAX_ID = 200;
 
-// engine/sql/assign.sql, compiled in: one statement, one transaction.
+// engine/sql/assign.sql, compiled in: one statement for a whole set of orders.
 const std::string ASSIGN = sql::ASSIGN;
-
-const std::string EXISTING = R"sql(
-SELECT courier_id, (extract(epoch FROM deadline) * 1000000)::bigint
-FROM deliveries WHERE order_id = $1
-)sql";
 
 // The courier is freed only if this delivery is the one it is busy with: an expired delivery
 // whose courier has moved on leaves that courier alone.
@@ -57,42 +57,70 @@ CourierAssigner::CourierAssigner(Database& database, AssignmentConfig config)
 
 AssignOutcome CourierAssigner::assign(const std::string& orderId, const std::string& source)
 {
-    auto session = _database.session();
-    return assign(session, orderId, source);
+    return assign({OrderRef{orderId, source}}).front();
 }
 
-AssignOutcome CourierAssigner::assign(Poco::Data::Session& session, const std::string& orderId,
-                                      const std::string& source)
+std::vector<AssignOutcome> CourierAssigner::assign(const std::vector<OrderRef>& orders)
 {
-    checkId("order id", orderId);
-    checkId("source", source);
+    auto session = _database.session();
+    return assign(session, orders);
+}
 
-    std::string order = orderId;
-    std::string from = source;
+void CourierAssigner::validate(const OrderRef& order)
+{
+    checkId("order id", order.orderId);
+    checkId("source", order.source);
+}
+
+std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
+                                                   const std::vector<OrderRef>& orders)
+{
+    std::vector<std::string> orderIds;
+    std::vector<std::string> sources;
+    orderIds.reserve(orders.size());
+    sources.reserve(orders.size());
+    for (const auto& order : orders)
+    {
+        validate(order);
+        orderIds.push_back(order.orderId);
+        sources.push_back(order.source);
+    }
+    std::vector<AssignOutcome> outcomes(orders.size());
+    if (orders.empty())
+        return outcomes;
+
+    std::string orderArray = textArray(orderIds);
+    std::string sourceArray = textArray(sources);
     Poco::Int64 onFoot = _config.deadlineOnFoot.count();
     Poco::Int64 scooter = _config.deadlineScooter.count();
     Poco::Int64 car = _config.deadlineCar.count();
+    std::vector<std::string> answered;
     std::vector<Poco::Int64> fresh;
-    std::vector<Poco::Int64> couriers;
-    std::vector<Poco::Int64> deadlines;
+    std::vector<Poco::Nullable<Poco::Int64>> couriers;
+    std::vector<Poco::Nullable<Poco::Int64>> deadlines;
+    session << ASSIGN, use(orderArray), use(sourceArray), use(onFoot), use(scooter), use(car),
+        into(answered), into(fresh), into(couriers), into(deadlines), now;
 
-    session << ASSIGN, use(order), use(from), use(onFoot), use(scooter), use(car), into(fresh),
-        into(couriers), into(deadlines), now;
-
-    AssignOutcome outcome;
-    if (couriers.empty())
+    std::unordered_map<std::string_view, std::size_t> row;
+    row.reserve(answered.size());
+    for (std::size_t i = 0; i < answered.size(); ++i)
+        row.emplace(answered[i], i);
+    for (std::size_t k = 0; k < orders.size(); ++k)
     {
-        // Either nobody is free, or another transaction inserted this order while ours ran.
-        session << EXISTING, use(order), into(couriers), into(deadlines), now;
-        if (couriers.empty())
-            return outcome;
-        fresh.assign(1, 0);
+        const auto found = row.find(orders[k].orderId);
+        if (found == row.end() || fresh[found->second] == 2)
+            continue; // No courier free, or a concurrent call assigned it meanwhile.
+        const std::size_t i = found->second;
+        AssignOutcome& outcome = outcomes[k];
+        outcome.kind =
+            fresh[i] == 1 ? AssignOutcome::Kind::Assigned : AssignOutcome::Kind::AlreadyAssigned;
+        outcome.courierId = couriers[i].value();
+        outcome.deadline = Poco::Timestamp(deadlines[i].value());
+        // The same order twice in one call: the first copy assigned it, the others find it.
+        if (fresh[i] == 1)
+            fresh[i] = 0;
     }
-    outcome.kind =
-        fresh.front() != 0 ? AssignOutcome::Kind::Assigned : AssignOutcome::Kind::AlreadyAssigned;
-    outcome.courierId = couriers.front();
-    outcome.deadline = Poco::Timestamp(deadlines.front());
-    return outcome;
+    return outcomes;
 }
 
 std::optional<Poco::Int64> CourierAssigner::unassign(const std::string& orderId)

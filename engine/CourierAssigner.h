@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace courierd
 {
@@ -26,6 +27,13 @@ struct AssignOutcome
     Poco::Timestamp deadline{0}; ///< Assigned, AlreadyAssigned: the delivery's deadline.
 };
 
+/// One order to assign: its id (the delivery's order id) and the source it came from.
+struct OrderRef
+{
+    std::string orderId;
+    std::string source;
+};
+
 /// The assignment use case: one order, one courier, once. Thread-safe; any number of threads
 /// and processes may assign at once (row locks with SKIP LOCKED and UNIQUE(order_id)).
 class CourierAssigner
@@ -33,17 +41,28 @@ class CourierAssigner
 public:
     CourierAssigner(Database& database, AssignmentConfig config);
 
-    /// In one transaction: locks the least-loaded available courier (fewest deliveries, then
-    /// lowest id), inserts the delivery with a deadline from the courier's transport, and
-    /// marks the courier busy. An order that already has a delivery keeps it. Throws
-    /// ValidationException for an empty or oversized id or source, StoreException and
-    /// Poco::Data exceptions for database failures (then nothing was written).
-    AssignOutcome assign(const std::string& orderId, const std::string& source);
+    /// Assigns `orders`, most urgent first, in one statement (one transaction): the k-th order
+    /// without a delivery gets the k-th least-loaded available courier (fewest deliveries, then
+    /// lowest id), which is what assigning them one at a time in this order would do; its
+    /// deadline comes from the courier's transport and the courier is marked busy. An order
+    /// that already has a delivery keeps it. Returns one outcome per order, in the same order;
+    /// NoCourierAvailable also answers an order a concurrent call assigned while this one ran
+    /// (asking again answers AlreadyAssigned). Throws ValidationException for an empty or
+    /// oversized id or source (then nothing was written), StoreException and Poco::Data
+    /// exceptions for database failures (then nothing was written).
+    std::vector<AssignOutcome> assign(const std::vector<OrderRef>& orders);
 
     /// The same, through `session`, so that it joins the caller's transaction (the pipeline
-    /// claims the inbox row, assigns and marks the row in one).
-    AssignOutcome assign(Poco::Data::Session& session, const std::string& orderId,
-                         const std::string& source);
+    /// claims inbox rows, assigns them and marks them in one).
+    std::vector<AssignOutcome> assign(Poco::Data::Session& session,
+                                      const std::vector<OrderRef>& orders);
+
+    /// One order: assign({{orderId, source}}).front().
+    AssignOutcome assign(const std::string& orderId, const std::string& source);
+
+    /// Throws ValidationException unless `order` could be assigned: both ids non-empty and
+    /// at most 200 bytes.
+    static void validate(const OrderRef& order);
 
     /// Removes the order's delivery and frees its courier if that delivery is the one it is
     /// busy with. Returns the courier, or nothing when the order has no delivery.

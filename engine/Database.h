@@ -8,9 +8,14 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace courierd
 {
+
+/// A PostgreSQL array literal of `values`, each one quoted (`{"a","b\\"c"}`), to bind as one
+/// text parameter and cast in SQL (`$1::text[]`): POCO 1.11 binds no arrays. Pure.
+std::string textArray(const std::vector<std::string>& values);
 
 /// The PostgreSQL store: a pool of sessions to one database. Thread-safe.
 class Database

@@ -25,6 +25,8 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},
         {"pipeline.workers", ConfigType::Integer, "4",
          "threads assigning orders at once (each holds one database connection)", 1, 64},
+        {"pipeline.batch_size", ConfigType::Integer, "500",
+         "most orders one worker claims and assigns in one statement (1: one at a time)", 1, 10000},
         {"pipeline.max_attempts", ConfigType::Integer, "10",
          "failed assignment attempts (errors, not waits for a courier) before an order ends "
          "failed",
@@ -68,6 +70,7 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.store.connectTimeout = settings.getDuration("store.connect_timeout");
     config.plugins.dir = settings.getString("plugins.dir");
     config.pipeline.workers = static_cast<int>(settings.getInt("pipeline.workers"));
+    config.pipeline.batchSize = static_cast<int>(settings.getInt("pipeline.batch_size"));
     config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
     config.pipeline.idlePoll = settings.getDuration("pipeline.idle_poll");
     config.daemon.instanceId = settings.getString("daemon.instance_id");

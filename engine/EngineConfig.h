@@ -35,6 +35,7 @@ struct PluginsConfig
 struct PipelineConfig
 {
     int workers = 4;      ///< Threads assigning at once: in-flight work is at most this.
+    int batchSize = 500;  ///< Most rows one worker claims and assigns in one statement.
     int maxAttempts = 10; ///< Failures (not waits for a courier) before a row ends `failed`.
     /// Longest an idle worker sleeps before looking again: rows another instance ingested
     /// wake nobody here.

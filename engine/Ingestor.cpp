@@ -69,10 +69,10 @@ std::string rejectKey(const std::string& payload)
     return "rejected:" + Poco::DigestEngine::digestToHex(sha1.digest());
 }
 
-std::string rowsOf(const Batch& batch)
+std::string rowsOf(const std::vector<Record>& records, const std::vector<Reject>& rejects)
 {
     Poco::JSON::Array rows;
-    for (const auto& record : batch.records)
+    for (const auto& record : records)
     {
         Poco::JSON::Object row;
         row.set("id", record.id);
@@ -87,7 +87,7 @@ std::string rowsOf(const Batch& batch)
             row.set("state", "pending");
         rows.add(row);
     }
-    for (const auto& reject : batch.rejects)
+    for (const auto& reject : rejects)
     {
         // Keyed by content, not by the salvaged id: a later, valid version of the same
         // order must not collide with its malformed one.
@@ -147,11 +147,22 @@ std::string Ingestor::cursor(const std::string& source)
 
 IngestResult Ingestor::ingest(const Lease& lease, const Batch& batch)
 {
+    return store(lease, batch.records, batch.rejects, &batch.cursor);
+}
+
+IngestResult Ingestor::ingestPart(const Lease& lease, const std::vector<Record>& records,
+                                  const std::vector<Reject>& rejects)
+{
+    return store(lease, records, rejects, nullptr);
+}
+
+IngestResult Ingestor::store(const Lease& lease, const std::vector<Record>& records,
+                             const std::vector<Reject>& rejects, const std::string* cursor)
+{
     std::string source = lease.source;
     std::string holder = lease.holder;
     Poco::Int64 term = lease.term;
-    std::string rows = rowsOf(batch);
-    std::string cursor = batch.cursor;
+    std::string rows = rowsOf(records, rejects);
 
     auto session = _database.session();
     Poco::Data::Transaction transaction(session);
@@ -162,15 +173,19 @@ IngestResult Ingestor::ingest(const Lease& lease, const Batch& batch)
                                  " is no longer current; this instance stepped down");
 
     IngestResult result;
-    Poco::Int64 records = 0, skipped = 0, rejects = 0;
-    if (!batch.records.empty() || !batch.rejects.empty())
-        session << INSERT_ROWS, use(source), use(rows), into(records), into(skipped), into(rejects),
+    Poco::Int64 stored = 0, skipped = 0, rejected = 0;
+    if (!records.empty() || !rejects.empty())
+        session << INSERT_ROWS, use(source), use(rows), into(stored), into(skipped), into(rejected),
             now;
-    session << SAVE_CURSOR, use(source), use(cursor), now;
+    if (cursor)
+    {
+        std::string value = *cursor;
+        session << SAVE_CURSOR, use(source), use(value), now;
+    }
     transaction.commit();
-    result.records = static_cast<int>(records);
+    result.records = static_cast<int>(stored);
     result.skipped = static_cast<int>(skipped);
-    result.rejects = static_cast<int>(rejects);
+    result.rejects = static_cast<int>(rejected);
     return result;
 }
 

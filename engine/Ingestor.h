@@ -27,7 +27,8 @@ struct IngestResult
 
 /// Moves fetched batches into the store, fenced by the source's lease: records, rejects and
 /// the cursor go in one transaction, and only while the lease's term is still current, so a
-/// paused or partitioned ex-holder changes nothing. Thread-safe.
+/// paused or partitioned ex-holder changes nothing. A streamed answer arrives as parts
+/// (records and rejects, no cursor) followed by the batch that moves the cursor. Thread-safe.
 class Ingestor
 {
 public:
@@ -50,9 +51,18 @@ public:
     /// lease's term is no longer current; store errors likewise write nothing.
     IngestResult ingest(const Lease& lease, const Batch& batch);
 
+    /// Stores part of a streamed answer the same way, in a transaction of its own, leaving
+    /// the cursor where it is (see Source::stream()).
+    IngestResult ingestPart(const Lease& lease, const std::vector<Record>& records,
+                            const std::vector<Reject>& rejects);
+
     const std::string& holder() const { return _holder; }
 
 private:
+    // `cursor`: the cursor to store with the rows, or nullptr to leave it.
+    IngestResult store(const Lease& lease, const std::vector<Record>& records,
+                       const std::vector<Reject>& rejects, const std::string* cursor);
+
     Database& _database;
     std::string _holder;
     Duration _ttl;

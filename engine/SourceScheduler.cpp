@@ -17,6 +17,49 @@ std::string shortened(const std::string& cursor)
                                                 std::to_string(cursor.size()) + " bytes)";
 }
 
+// Where a streaming source's parts go: stored at once, each in its own fenced transaction,
+// with the pipeline woken so that assignment overlaps the rest of the read.
+class IngestSink : public RecordSink
+{
+public:
+    IngestSink(Ingestor& ingestor, const Lease& lease, IngestResult& total,
+               const std::function<void()>& wake, const std::atomic<bool>& stopping)
+        : _ingestor(ingestor)
+        , _lease(lease)
+        , _total(total)
+        , _wake(wake)
+        , _stopping(stopping)
+    {
+    }
+
+    void write(std::vector<Record>& records, std::vector<Reject>& rejects) override
+    {
+        const IngestResult stored = _ingestor.ingestPart(_lease, records, rejects);
+        records.clear();
+        rejects.clear();
+        add(stored);
+        if (_stopping)
+            throw StoppingException("the daemon is stopping; the rest of the answer is left "
+                                    "for the next poll");
+    }
+
+    void add(const IngestResult& stored)
+    {
+        _total.records += stored.records;
+        _total.skipped += stored.skipped;
+        _total.rejects += stored.rejects;
+        if (stored.records > 0 && _wake)
+            _wake();
+    }
+
+private:
+    Ingestor& _ingestor;
+    const Lease& _lease;
+    IngestResult& _total;
+    const std::function<void()>& _wake;
+    const std::atomic<bool>& _stopping;
+};
+
 } // namespace
 
 SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
@@ -111,16 +154,12 @@ void SourceScheduler::tick(Runner& runner)
         {
             const std::string before = _ingestor.cursor(name);
             std::string cursor = before;
+            IngestSink sink(_ingestor, *runner.lease, total, _wake, _stopping);
             for (;;)
             {
-                const Batch batch = runner.entry->source->fetch(cursor);
-                const IngestResult stored = _ingestor.ingest(*runner.lease, batch);
-                total.records += stored.records;
-                total.skipped += stored.skipped;
-                total.rejects += stored.rejects;
+                const Batch batch = runner.entry->source->stream(cursor, sink);
+                sink.add(_ingestor.ingest(*runner.lease, batch));
                 cursor = batch.cursor;
-                if (stored.records > 0 && _wake)
-                    _wake();
                 if (!batch.more || _stopping)
                     break;
             }
@@ -132,6 +171,11 @@ void SourceScheduler::tick(Runner& runner)
             else
                 _logger.debug("source %s: tick, nothing new", name);
         }
+    }
+    catch (const StoppingException& e)
+    {
+        _logger.information("source %s: %s (%d new record(s) stored)", name, e.message(),
+                            total.records);
     }
     catch (const LeaseLostException& e)
     {

@@ -121,11 +121,23 @@ Duration HttpClient::backoff(int retry)
 
 HttpResponse HttpClient::get(const std::string& pathAndQuery)
 {
-    return request("GET", pathAndQuery, {}, {});
+    return send("GET", pathAndQuery, {}, {}, nullptr);
+}
+
+HttpResponse HttpClient::get(const std::string& pathAndQuery, const BodyReader& reader)
+{
+    return send("GET", pathAndQuery, {}, {}, &reader);
 }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& pathAndQuery,
                                  const std::string& body, const std::string& contentType)
+{
+    return send(method, pathAndQuery, body, contentType, nullptr);
+}
+
+HttpResponse HttpClient::send(const std::string& method, const std::string& pathAndQuery,
+                              const std::string& body, const std::string& contentType,
+                              const BodyReader* reader)
 {
     const std::string path =
         _base.getPathEtc() == "/" ? pathAndQuery : _base.getPathEtc() + pathAndQuery;
@@ -141,6 +153,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
         ++_attempts;
         const Poco::Timestamp attemptStarted;
         Retryable failure;
+        bool readerFailed = false;
         try
         {
             if (!_session)
@@ -164,26 +177,52 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
 
             Poco::Net::HTTPResponse response;
             std::istream& in = _session->receiveResponse(response);
+            const int status = response.getStatus();
+            const bool success = status >= 200 && status < 300;
+            char chunk[65536];
+            std::size_t total = 0;
+            const auto tooLarge = [&]
+            {
+                _session.reset();
+                throw SourceException(method + " " + url + ": response body larger than " +
+                                      std::to_string(_options.maxResponseBytes) + " bytes");
+            };
+            if (success && reader)
+            {
+                // Streamed: each piece goes to the reader; a stalled read times out.
+                while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+                {
+                    total += static_cast<std::size_t>(in.gcount());
+                    if (total > _options.maxResponseBytes)
+                        tooLarge();
+                    readerFailed = true; // until it returns: its exceptions are not retried
+                    (*reader)(std::string_view(chunk, static_cast<std::size_t>(in.gcount())));
+                    readerFailed = false;
+                }
+                if (in.bad())
+                {
+                    _session.reset();
+                    const std::string what = method + " " + url + ": the answer broke off";
+                    if (total > 0)
+                        throw SourceException(what + " after " + std::to_string(total) + " bytes");
+                    throw Poco::IOException(what);
+                }
+                return {status, response.getContentType(), {}};
+            }
             // Read the whole body (keep-alive needs it), within the size limit and the timeout.
             const Poco::Timestamp started;
             std::string received;
-            char chunk[16384];
             while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
             {
                 received.append(chunk, static_cast<std::size_t>(in.gcount()));
                 if (received.size() > _options.maxResponseBytes)
-                {
-                    _session.reset();
-                    throw SourceException(method + " " + url + ": response body larger than " +
-                                          std::to_string(_options.maxResponseBytes) + " bytes");
-                }
+                    tooLarge();
                 if (started.elapsed() > _options.timeout.count() * 1000)
                     throw Poco::TimeoutException("response body not complete within " +
                                                  formatDuration(_options.timeout));
             }
 
-            const int status = response.getStatus();
-            if (status >= 200 && status < 300)
+            if (success)
                 return {status, response.getContentType(), std::move(received)};
             const std::string what = method + " " + url + ": " + std::to_string(status) + " " +
                                      response.getReason() + ": " + excerpt(received);
@@ -193,13 +232,23 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
         }
         catch (const SourceException&)
         {
+            if (readerFailed)
+                _session.reset(); // the rest of the body is left unread
             throw;
         }
         catch (const Poco::Exception& e)
         {
             // A network failure leaves the connection unusable: start a fresh one.
             _session.reset();
+            if (readerFailed)
+                throw;
             failure = {method + " " + url + ": " + e.displayText(), std::nullopt};
+        }
+        catch (...)
+        {
+            if (readerFailed)
+                _session.reset();
+            throw;
         }
 
         const std::string attempts =

@@ -2,6 +2,7 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
 #include <string>
 
 namespace courierd
@@ -15,120 +16,168 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-[[noreturn]] void fail(const std::string& what, std::size_t offset)
-{
-    throw Poco::SyntaxException(what + " at byte " + std::to_string(offset));
-}
-
 } // namespace
 
-// Skips the string starting at body[pos] ('"'); returns the offset just past its end.
-std::size_t skipString(std::string_view body, std::size_t pos)
+JsonArrayReader::JsonArrayReader(Element element, std::size_t maxElementBytes)
+    : _element(std::move(element))
+    , _maxElementBytes(maxElementBytes)
 {
-    for (++pos; pos < body.size() && body[pos] != '"'; ++pos)
-        if (body[pos] == '\\')
-            ++pos;
-    if (pos >= body.size())
-        fail("unterminated string (truncated body?)", body.size());
-    return pos + 1;
 }
 
-std::vector<std::string_view> splitJsonArray(std::string_view body)
+void JsonArrayReader::fail(const std::string& what, std::size_t at) const
+{
+    throw Poco::SyntaxException(what + " at byte " + std::to_string(at));
+}
+
+void JsonArrayReader::startElement(std::string_view, std::size_t at)
+{
+    _collecting = true;
+    _start = at;
+    _partial.clear();
+    _truncated = false;
+}
+
+void JsonArrayReader::endElement(std::string_view piece, std::size_t end)
+{
+    _collecting = false;
+    _state = State::Done;
+    ++_elements;
+    if (_partial.empty() && !_truncated)
+    {
+        // The whole element is in this piece: hand it over without copying.
+        const std::size_t length = std::min(end - _start, _maxElementBytes);
+        _element(piece.substr(_start, length), end - _start > _maxElementBytes);
+        return;
+    }
+    if (!_truncated)
+    {
+        const std::size_t room = _maxElementBytes - _partial.size();
+        _partial.append(piece.substr(_start, std::min(end - _start, room)));
+        _truncated = end - _start > room;
+    }
+    _element(_partial, _truncated);
+    _partial.clear();
+}
+
+void JsonArrayReader::feed(std::string_view piece)
 {
     std::size_t pos = 0;
-    while (pos < body.size() && isSpace(body[pos]))
-        ++pos;
-    if (pos == body.size())
-        fail("empty body where a JSON array was expected", pos);
-    if (body[pos] != '[')
-        fail(std::string("expected a JSON array, found '") + body[pos] + "'", pos);
-    ++pos;
-
-    // At depth 0 the splitter is expecting an element, inside a scalar, or after an element.
-    enum class State
+    const auto at = [&] { return _offset + pos; };
+    for (; pos < piece.size(); ++pos)
     {
-        Expect,
-        Scalar,
-        After
-    };
-    State state = State::Expect;
-    std::vector<std::string_view> elements;
-    std::size_t start = 0;
-    std::size_t end = 0;
-    int depth = 0;
-    const auto close = [&](std::size_t at)
-    {
-        if (state == State::Scalar)
-            end = at;
-        elements.push_back(body.substr(start, end - start));
-    };
-
-    for (; pos < body.size(); ++pos)
-    {
-        const char c = body[pos];
-        if (depth > 0)
+        const char c = piece[pos];
+        if (_inString)
+        {
+            // Inside a string (of an element at any depth): only its end matters.
+            if (_escaped)
+                _escaped = false;
+            else if (c == '\\')
+                _escaped = true;
+            else if (c == '"')
+            {
+                _inString = false;
+                if (_depth == 0)
+                    endElement(piece, pos + 1);
+            }
+            continue;
+        }
+        if (_phase == Phase::Before)
+        {
+            if (isSpace(c))
+                continue;
+            if (c != '[')
+                fail(std::string("expected a JSON array, found '") + c + "'", at());
+            _phase = Phase::Inside;
+            continue;
+        }
+        if (_phase == Phase::After)
+        {
+            if (!isSpace(c))
+                fail("text after the array", at());
+            continue;
+        }
+        if (_depth > 0)
         {
             if (c == '"')
-                pos = skipString(body, pos) - 1;
+                _inString = true;
             else if (c == '[' || c == '{')
-                ++depth;
-            else if ((c == ']' || c == '}') && --depth == 0)
-            {
-                state = State::After;
-                end = pos + 1;
-            }
+                ++_depth;
+            else if ((c == ']' || c == '}') && --_depth == 0)
+                endElement(piece, pos + 1);
             continue;
         }
         if (isSpace(c))
         {
-            if (state == State::Scalar)
-            {
-                state = State::After;
-                end = pos;
-            }
+            if (_state == State::Scalar)
+                endElement(piece, pos);
             continue;
         }
         if (c == ',')
         {
-            if (state == State::Expect)
-                fail("empty element", pos);
-            close(pos);
-            state = State::Expect;
+            if (_state == State::Expect)
+                fail("empty element", at());
+            if (_state == State::Scalar)
+                endElement(piece, pos);
+            _state = State::Expect;
             continue;
         }
         if (c == ']')
         {
-            if (state == State::Expect && !elements.empty())
-                fail("trailing ',' before ']'", pos);
-            if (state != State::Expect)
-                close(pos);
-            for (++pos; pos < body.size(); ++pos)
-                if (!isSpace(body[pos]))
-                    fail("text after the array", pos);
-            return elements;
+            if (_state == State::Expect && _elements > 0)
+                fail("trailing ',' before ']'", at());
+            if (_state == State::Scalar)
+                endElement(piece, pos);
+            _phase = Phase::After;
+            continue;
         }
         if (c == '}')
-            fail("unbalanced '}'", pos);
-        if (state == State::After)
-            fail("missing ',' between elements", pos);
-        if (state == State::Scalar)
+            fail("unbalanced '}'", at());
+        if (_state == State::Done)
+            fail("missing ',' between elements", at());
+        if (_state == State::Scalar)
             continue;
-        start = pos;
+        startElement(piece, pos);
         if (c == '"')
-        {
-            pos = skipString(body, pos) - 1;
-            end = pos + 1;
-            state = State::After;
-        }
+            _inString = true;
         else if (c == '[' || c == '{')
-        {
-            depth = 1;
-            state = State::After; // complete once depth is back to 0
-        }
+            _depth = 1;
         else
-            state = State::Scalar;
+            _state = State::Scalar;
     }
-    fail("unterminated array (truncated body?)", body.size());
+    if (_collecting && !_truncated)
+    {
+        // Carry the element's text read so far over to the next piece.
+        const std::size_t room = _maxElementBytes - _partial.size();
+        _partial.append(piece.substr(_start, std::min(piece.size() - _start, room)));
+        _truncated = piece.size() - _start > room;
+    }
+    _start = 0;
+    _offset += piece.size();
+}
+
+void JsonArrayReader::finish()
+{
+    if (_phase == Phase::Before)
+        fail("empty body where a JSON array was expected", _offset);
+    if (_inString)
+        fail("unterminated string (truncated body?)", _offset);
+    if (_phase == Phase::Inside)
+        fail("unterminated array (truncated body?)", _offset);
+}
+
+std::vector<std::string_view> splitJsonArray(std::string_view body)
+{
+    std::vector<std::string_view> elements;
+    JsonArrayReader reader(
+        [&](std::string_view text, bool)
+        {
+            // One piece holding the whole body: every element is a view into it.
+            elements.push_back(text);
+        },
+        body.size());
+    reader.feed(body);
+    reader.finish();
+    return elements;
 }
 
 } // namespace courierd

@@ -1,34 +1,61 @@
--- Assign one order: $1 order id, $2 source, $3/$4/$5 deadlines in ms for on_foot/scooter/car.
--- One statement, so one transaction: lock the least-loaded available courier, insert the
--- delivery, mark the courier busy. An order with a delivery already is answered from
--- `existing` without locking anyone; a concurrent insert of the same order is absorbed by
--- ON CONFLICT and yields no row. Compiled into courierd (engine/CourierAssigner.cpp); bench/
--- runs the same file through pgbench.
-WITH existing AS (
-    SELECT courier_id, deadline FROM deliveries WHERE order_id = $1
+-- Assign a set of orders in one statement (so one transaction), many orders to many couriers:
+--   $1 text[] order ids, most urgent first; $2 text[] their sources (same length);
+--   $3/$4/$5 bigint deadlines in ms for on_foot/scooter/car.
+-- The k-th order still needing a courier gets the k-th least-loaded available courier (fewest
+-- deliveries, then lowest id): exactly what assigning the orders one by one, in array order,
+-- would do, as each assignment makes its courier busy. Couriers are locked FOR UPDATE SKIP
+-- LOCKED, so concurrent statements split them and never wait on each other; deliveries are
+-- inserted in order-id order with ON CONFLICT (order_id) DO NOTHING, so that a concurrent
+-- statement assigning the same orders can neither double-book nor deadlock.
+-- One row per order id:
+--   fresh = 1: assigned now to courier_id until deadline_us (epoch µs);
+--   fresh = 0: it already had that delivery (nothing written);
+--   fresh = 2: no courier is free for it (nothing written).
+-- An order missing from the answer was assigned by a concurrent statement while this one ran.
+-- Compiled into courierd (engine/CourierAssigner.cpp); bench/ runs this file through pgbench.
+WITH wanted AS (
+    SELECT DISTINCT ON (order_id) order_id, source, n
+    FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w (order_id, source, n)
+    ORDER BY order_id, n
+), existing AS (
+    SELECT d.order_id, d.courier_id, d.deadline
+    FROM wanted w JOIN deliveries d ON d.order_id = w.order_id
+), needing AS (
+    SELECT w.order_id, w.source, row_number() OVER (ORDER BY w.n) AS rank
+    FROM wanted w
+    WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.order_id = w.order_id)
 ), picked AS (
-    SELECT id, transport_type FROM couriers
-    WHERE status = 'available' AND NOT EXISTS (SELECT 1 FROM existing)
+    SELECT id, transport_type, delivery_count FROM couriers
+    WHERE status = 'available'
     ORDER BY delivery_count, id
-    LIMIT 1
+    LIMIT (SELECT count(*) FROM needing)
     FOR UPDATE SKIP LOCKED
+), ranked AS (
+    SELECT id, transport_type, row_number() OVER (ORDER BY delivery_count, id) AS rank
+    FROM picked
 ), delivery AS (
     INSERT INTO deliveries (courier_id, order_id, source, deadline)
-    SELECT id, $1, $2, now() + CASE transport_type
-                                   WHEN 'on_foot' THEN $3::bigint
-                                   WHEN 'scooter' THEN $4::bigint
-                                   ELSE $5::bigint
-                               END * interval '1 millisecond'
-    FROM picked
+    SELECT r.id, n.order_id, n.source,
+           now() + CASE r.transport_type
+                       WHEN 'on_foot' THEN $3::bigint
+                       WHEN 'scooter' THEN $4::bigint
+                       ELSE $5::bigint
+                   END * interval '1 millisecond'
+    FROM needing n JOIN ranked r USING (rank)
+    ORDER BY n.order_id
     ON CONFLICT (order_id) DO NOTHING
-    RETURNING courier_id, deadline
+    RETURNING courier_id, order_id, deadline
 ), busy AS (
     UPDATE couriers c
-    SET status = 'busy', active_order_id = $1, busy_until = d.deadline,
+    SET status = 'busy', active_order_id = d.order_id, busy_until = d.deadline,
         delivery_count = c.delivery_count + 1, updated_at = now()
     FROM delivery d
     WHERE c.id = d.courier_id
 )
-SELECT 1::bigint, courier_id, (extract(epoch FROM deadline) * 1000000)::bigint FROM delivery
+SELECT order_id, 1::bigint AS fresh, courier_id,
+       (extract(epoch FROM deadline) * 1000000)::bigint AS deadline_us
+FROM delivery
 UNION ALL
-SELECT 0::bigint, courier_id, (extract(epoch FROM deadline) * 1000000)::bigint FROM existing
+SELECT order_id, 0, courier_id, (extract(epoch FROM deadline) * 1000000)::bigint FROM existing
+UNION ALL
+SELECT order_id, 2, NULL, NULL FROM needing WHERE rank > (SELECT count(*) FROM ranked)

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace courierd
@@ -51,6 +52,10 @@ public:
     /// Waits `delay` between attempts; tests replace it to record delays instead.
     using Sleeper = std::function<void(Duration delay)>;
 
+    /// Takes a 2xx body as it arrives, one piece at a time (pieces of any size; `piece` is
+    /// valid during the call only).
+    using BodyReader = std::function<void(std::string_view piece)>;
+
     /// Throws ConfigException for a base URL that is not `http://host[:port][/path]`.
     /// `stopRequested`, when given, cuts backoff waits short (the daemon is stopping).
     explicit HttpClient(HttpClientOptions options, std::function<bool()> stopRequested = {},
@@ -61,6 +66,14 @@ public:
     /// Throws SourceException naming the method, the URL and what failed (the status and the
     /// start of the body, or the network error), after the retries the policy allows.
     HttpResponse get(const std::string& pathAndQuery);
+
+    /// GET, streamed: hands a 2xx body to `reader` as it arrives instead of holding it, and
+    /// returns the response with an empty body. Retried as get() is until the first piece
+    /// reached `reader`; a failure after that throws SourceException at once (the caller has
+    /// seen part of the answer). The timeout applies to each read, not to the whole body, so a
+    /// long answer may take as long as it keeps coming; maxResponseBytes still applies.
+    /// Whatever `reader` throws propagates unchanged.
+    HttpResponse get(const std::string& pathAndQuery, const BodyReader& reader);
 
     /// Any method, with an optional body; retried only when the method is idempotent.
     HttpResponse request(const std::string& method, const std::string& pathAndQuery,
@@ -78,6 +91,9 @@ public:
 
 private:
     Duration backoff(int retry);
+    HttpResponse send(const std::string& method, const std::string& pathAndQuery,
+                      const std::string& body, const std::string& contentType,
+                      const BodyReader* reader);
 
     HttpClientOptions _options;
     Poco::URI _base;

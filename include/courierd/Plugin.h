@@ -6,8 +6,9 @@
 
 /// The plugin ABI this SDK builds. The host refuses a plugin built for another one, saying
 /// both numbers, before it runs any of the plugin's code beyond the version function. Raised
-/// whenever Source, SourceContext, Batch, Record, Reject or PluginInfo change incompatibly.
-#define COURIERD_ABI_VERSION 1
+/// whenever Source, SourceContext, Batch, Record, Reject, RecordSink or PluginInfo change
+/// incompatibly. 2: Source::stream() and RecordSink.
+#define COURIERD_ABI_VERSION 2
 
 namespace courierd
 {

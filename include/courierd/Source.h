@@ -2,6 +2,7 @@
 
 #include "courierd/Batch.h"
 #include "courierd/ConfigKey.h"
+#include "courierd/RecordSink.h"
 #include "courierd/SourceContext.h"
 
 #include <string>
@@ -16,9 +17,14 @@ namespace courierd
 /// timer and calls the instance; a plugin never starts threads or timers and never touches
 /// the database.
 ///
-/// Lifecycle: settings() → initialize() → fetch() any number of times → shutdown() →
-/// destruction (before the library is unloaded). The engine never calls one instance from two
-/// threads at once.
+/// Lifecycle: settings() → initialize() → stream() (or fetch()) any number of times →
+/// shutdown() → destruction (before the library is unloaded). The engine never calls one
+/// instance from two threads at once.
+///
+/// A plugin whose answers are small implements fetch() only. A plugin whose answers can be
+/// large (a backlog after an outage, a source without pagination) also overrides stream(), so
+/// that the engine stores records while the answer is still being read, and memory stays
+/// bounded however large the answer.
 class Source
 {
 public:
@@ -42,6 +48,19 @@ public:
     /// Throws SourceException (or any Poco::Exception) when the fetch failed as a whole; the
     /// engine then keeps the old cursor and tries again on the next tick.
     virtual Batch fetch(const std::string& cursor) = 0;
+
+    /// What the engine calls on each tick: fetch(), streamed. Hand records and rejects to
+    /// `sink` in parts of a bounded size as they are read; return a Batch holding the rest and
+    /// the new cursor. The engine stores each part in a transaction of its own, and the
+    /// returned Batch, with the cursor, last: the cursor still never passes a record that is
+    /// not stored. If this throws, the parts already written stay stored (the inbox ignores
+    /// them when they come again) and the cursor does not move. Called on the source's timer
+    /// thread. The default calls fetch() and writes nothing to `sink`.
+    virtual Batch stream(const std::string& cursor, RecordSink& sink)
+    {
+        (void)sink;
+        return fetch(cursor);
+    }
 
     /// Called once after the last fetch, on the main thread; release connections here.
     virtual void shutdown() {}

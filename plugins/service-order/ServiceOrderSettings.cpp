@@ -39,8 +39,15 @@ std::vector<ConfigKey> ServiceOrderSettings::keys()
          "created_at (a watermark) or id (for sources whose ids grow monotonically)"},
         {"page_size", ConfigType::Integer, "0",
          "orders per request (sent as limit); 0 for one request per poll", 0, 100000},
-        {"max_response_bytes", ConfigType::Integer, "67108864",
-         "largest answer accepted; a larger one fails the poll", 1024, 1LL << 30},
+        {"max_response_bytes", ConfigType::Integer, "1073741824",
+         "largest answer accepted; a larger one fails the poll (answers are streamed: this "
+         "bounds the transfer, not memory)",
+         1024, 1LL << 40},
+        {"max_order_bytes", ConfigType::Integer, "1048576",
+         "largest single order; a larger one is rejected, kept cut to this size", 256,
+         64 * 1024 * 1024},
+        {"write_batch", ConfigType::Integer, "1000",
+         "orders stored per transaction while an answer is still being read", 1, 100000},
     };
 }
 
@@ -53,6 +60,8 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     settings.lookback = context.getDuration("lookback");
     settings.pageSize = static_cast<int>(context.getInt("page_size"));
     settings.maxResponseBytes = static_cast<std::size_t>(context.getInt("max_response_bytes"));
+    settings.maxOrderBytes = static_cast<std::size_t>(context.getInt("max_order_bytes"));
+    settings.writeBatch = static_cast<std::size_t>(context.getInt("write_batch"));
     settings.interval = context.getDuration("interval");
 
     const std::string startFrom = context.getString("start_from");

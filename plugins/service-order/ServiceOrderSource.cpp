@@ -4,7 +4,6 @@
 #include "courierd/Exceptions.h"
 #include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
-#include "courierd/TimestampWatermark.h"
 
 namespace service_order
 {
@@ -25,6 +24,48 @@ bool idAfter(const std::string& id, const std::string& cursor)
         return id.size() > cursor.size();
     return id > cursor;
 }
+
+// Orders read and not yet handed to the engine: written to the sink every `limit` of them.
+class Pending
+{
+public:
+    Pending(courierd::RecordSink& sink, std::size_t limit)
+        : _sink(sink)
+        , _limit(limit)
+    {
+    }
+
+    void add(courierd::Record&& record)
+    {
+        _batch.records.push_back(std::move(record));
+        flushWhenFull();
+    }
+
+    void add(courierd::Reject&& reject)
+    {
+        _batch.rejects.push_back(std::move(reject));
+        flushWhenFull();
+    }
+
+    // The rest, to return from stream() with the cursor.
+    courierd::Batch rest(std::string cursor, bool more)
+    {
+        _batch.cursor = std::move(cursor);
+        _batch.more = more;
+        return std::move(_batch);
+    }
+
+private:
+    void flushWhenFull()
+    {
+        if (_batch.records.size() + _batch.rejects.size() >= _limit)
+            _sink.write(_batch.records, _batch.rejects);
+    }
+
+    courierd::RecordSink& _sink;
+    std::size_t _limit;
+    courierd::Batch _batch;
+};
 
 } // namespace
 
@@ -50,27 +91,45 @@ void ServiceOrderSource::initialize(courierd::SourceContext& context)
 
 courierd::Batch ServiceOrderSource::fetch(const std::string& cursor)
 {
-    return _settings.cursorField == CursorField::CreatedAt ? fetchByCreatedAt(cursor)
-                                                           : fetchById(cursor);
+    courierd::BatchCollector all;
+    return all.merge(stream(cursor, all));
 }
 
-std::vector<std::string_view> ServiceOrderSource::request(const std::string& query,
-                                                          std::string& body)
+courierd::Batch ServiceOrderSource::stream(const std::string& cursor, courierd::RecordSink& sink)
 {
-    body = _http->get(ORDERS + query).body;
+    return _settings.cursorField == CursorField::CreatedAt ? streamByCreatedAt(cursor, sink)
+                                                           : streamById(cursor, sink);
+}
+
+void ServiceOrderSource::request(const std::string& query, const std::function<void(Order&&)>& take)
+{
+    const std::string url = _settings.baseUrl + ORDERS + query;
+    courierd::JsonArrayReader reader(
+        [&](std::string_view element, bool truncated)
+        {
+            if (truncated)
+                take(courierd::Reject{"", std::string(element),
+                                      "order larger than max_order_bytes (" +
+                                          std::to_string(_settings.maxOrderBytes) +
+                                          " bytes); only its beginning is kept"});
+            else
+                take(parseOrder(element, _settings.statuses));
+        },
+        _settings.maxOrderBytes);
     try
     {
-        return courierd::splitJsonArray(body);
+        _http->get(ORDERS + query, [&](std::string_view piece) { reader.feed(piece); });
+        reader.finish();
     }
     catch (const Poco::SyntaxException& e)
     {
         throw courierd::SourceException(
-            "GET " + _settings.baseUrl + ORDERS + query +
-            ": the answer is not a JSON array of orders: " + e.message());
+            "GET " + url + ": the answer is not a JSON array of orders: " + e.message());
     }
 }
 
-courierd::Batch ServiceOrderSource::fetchByCreatedAt(const std::string& cursor)
+courierd::Batch ServiceOrderSource::streamByCreatedAt(const std::string& cursor,
+                                                      courierd::RecordSink& sink)
 {
     courierd::TimestampWatermark mark(Poco::Timespan(_settings.lookback.count() * 1000),
                                       _settings.startFrom);
@@ -87,31 +146,50 @@ courierd::Batch ServiceOrderSource::fetchByCreatedAt(const std::string& cursor)
     // `from` on a whole second never skips an order shown with that second.
     const Poco::Timestamp from =
         Poco::Timestamp::fromEpochTime(mark.from().epochMicroseconds() / 1'000'000);
-    std::string query = "?from=" + courierd::HttpClient::encode(courierd::formatRfc3339(from));
+    const std::string query =
+        "?from=" + courierd::HttpClient::encode(courierd::formatRfc3339(from));
+    if (_settings.pageSize > 0)
+        return pagesByCreatedAt(mark, query);
 
+    // One answer, however large: orders go to the engine as they are read. The watermark
+    // moves only with the batch returned last, after all of them are stored.
+    Pending pending(sink, _settings.writeBatch);
+    request(query,
+            [&](Order&& order)
+            {
+                if (auto* reject = std::get_if<courierd::Reject>(&order))
+                    pending.add(std::move(*reject));
+                else if (auto& record = std::get<courierd::Record>(order);
+                         mark.admit(record.id, record.createdAt))
+                    pending.add(std::move(record));
+            });
+    return pending.rest(mark.cursor(), false);
+}
+
+// With pagination a page is bounded by its limit: it is read whole, then judged.
+courierd::Batch ServiceOrderSource::pagesByCreatedAt(courierd::TimestampWatermark& mark,
+                                                     const std::string& query)
+{
     courierd::Batch batch;
-    std::string body;
-    std::vector<std::variant<courierd::Record, courierd::Reject>> parsed;
+    std::vector<Order> page;
     for (std::size_t limit = static_cast<std::size_t>(_settings.pageSize);; limit *= 2)
     {
-        const auto elements =
-            request(limit == 0 ? query : query + "&limit=" + std::to_string(limit), body);
-        parsed.clear();
-        for (auto element : elements)
-            parsed.push_back(parseOrder(element, _settings.statuses));
-        if (limit == 0 || elements.size() < limit)
+        page.clear();
+        request(query + "&limit=" + std::to_string(limit),
+                [&](Order&& order) { page.push_back(std::move(order)); });
+        if (page.size() < limit)
             break;
         // A full page: more may be ready. A full page with nothing new is one second holding
         // more orders than a page: ask again with a larger limit rather than loop or skip.
         courierd::TimestampWatermark probe = mark;
-        for (const auto& item : parsed)
+        for (const auto& item : page)
             if (const auto* record = std::get_if<courierd::Record>(&item))
                 batch.more = probe.admit(record->id, record->createdAt) || batch.more;
         if (batch.more || limit >= MAX_LIMIT)
             break;
     }
 
-    for (auto& item : parsed)
+    for (auto& item : page)
     {
         if (auto* reject = std::get_if<courierd::Reject>(&item))
             batch.rejects.push_back(std::move(*reject));
@@ -123,35 +201,34 @@ courierd::Batch ServiceOrderSource::fetchByCreatedAt(const std::string& cursor)
     return batch;
 }
 
-courierd::Batch ServiceOrderSource::fetchById(const std::string& cursor)
+courierd::Batch ServiceOrderSource::streamById(const std::string& cursor,
+                                               courierd::RecordSink& sink)
 {
     std::string query = cursor.empty() ? "" : "?after_id=" + courierd::HttpClient::encode(cursor);
     if (_settings.pageSize > 0)
         query += (query.empty() ? "?" : "&") + std::string("limit=") +
                  std::to_string(_settings.pageSize);
-    std::string body;
-    const auto elements = request(query, body);
 
-    courierd::Batch batch;
-    batch.cursor = cursor;
-    for (auto element : elements)
-    {
-        auto parsed = parseOrder(element, _settings.statuses);
-        if (auto* reject = std::get_if<courierd::Reject>(&parsed))
-            batch.rejects.push_back(std::move(*reject));
-        else
-        {
-            auto& record = std::get<courierd::Record>(parsed);
-            if (!cursor.empty() && !idAfter(record.id, cursor))
-                continue;
-            if (batch.cursor.empty() || idAfter(record.id, batch.cursor))
-                batch.cursor = record.id;
-            batch.records.push_back(std::move(record));
-        }
-    }
-    batch.more = _settings.pageSize > 0 && elements.size() >= std::size_t(_settings.pageSize) &&
-                 batch.cursor != cursor;
-    return batch;
+    Pending pending(sink, _settings.writeBatch);
+    std::string last = cursor;
+    std::size_t elements = 0;
+    request(query,
+            [&](Order&& order)
+            {
+                ++elements;
+                if (auto* reject = std::get_if<courierd::Reject>(&order))
+                    pending.add(std::move(*reject));
+                else if (auto& record = std::get<courierd::Record>(order);
+                         cursor.empty() || idAfter(record.id, cursor))
+                {
+                    if (last.empty() || idAfter(record.id, last))
+                        last = record.id;
+                    pending.add(std::move(record));
+                }
+            });
+    const bool more = _settings.pageSize > 0 &&
+                      elements >= static_cast<std::size_t>(_settings.pageSize) && last != cursor;
+    return pending.rest(last, more);
 }
 
 } // namespace service_order

@@ -3,27 +3,36 @@
 #include "ServiceOrderSettings.h"
 #include "courierd/HttpClient.h"
 #include "courierd/Source.h"
+#include "courierd/TimestampWatermark.h"
 
+#include <functional>
 #include <memory>
+#include <variant>
 
 namespace service_order
 {
 
 /// Polls service-order's `GET /public/api/v1/orders?from=…` (see the contract in the README):
 /// a created_at watermark with look-back and dedup by id, or an id cursor; optional
-/// pagination; orders in statuses that need no courier are recorded skipped.
+/// pagination; orders in statuses that need no courier are recorded skipped. Without
+/// pagination an answer is streamed: orders are parsed as they arrive and handed to the engine
+/// every `write_batch` orders, so memory does not grow with the answer.
 class ServiceOrderSource : public courierd::Source
 {
 public:
     std::vector<courierd::ConfigKey> settings() const override;
     void initialize(courierd::SourceContext& context) override;
     courierd::Batch fetch(const std::string& cursor) override;
+    courierd::Batch stream(const std::string& cursor, courierd::RecordSink& sink) override;
 
 private:
-    // One request; returns the elements' text (views into `body`).
-    std::vector<std::string_view> request(const std::string& query, std::string& body);
-    courierd::Batch fetchByCreatedAt(const std::string& cursor);
-    courierd::Batch fetchById(const std::string& cursor);
+    using Order = std::variant<courierd::Record, courierd::Reject>;
+
+    // One request, streamed: each order, parsed, goes to `take` as soon as it is read.
+    void request(const std::string& query, const std::function<void(Order&&)>& take);
+    courierd::Batch streamByCreatedAt(const std::string& cursor, courierd::RecordSink& sink);
+    courierd::Batch pagesByCreatedAt(courierd::TimestampWatermark& mark, const std::string& query);
+    courierd::Batch streamById(const std::string& cursor, courierd::RecordSink& sink);
 
     ServiceOrderSettings _settings;
     courierd::SourceContext* _context = nullptr;

@@ -21,6 +21,7 @@ class AssignmentConcurrencyTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(AssignmentConcurrencyTest);
     CPPUNIT_TEST(everyOrderGetsExactlyOneCourier);
+    CPPUNIT_TEST(everyOrderGetsExactlyOneCourierInSets);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int THREADS = 8;
@@ -30,7 +31,15 @@ class AssignmentConcurrencyTest : public CppUnit::TestFixture
 public:
     // 8 threads assign 2,000 orders, each submitted twice, to 50 couriers whose deliveries
     // expire (and are released by a running monitor) while the test goes on.
-    void everyOrderGetsExactlyOneCourier()
+    void everyOrderGetsExactlyOneCourier() { assignConcurrently(1); }
+
+    // The same through the set-based path: each call assigns 16 submissions at once, so sets
+    // overlap (an order's two copies often sit in two concurrent sets, or in the same one) and
+    // compete for the same few free couriers.
+    void everyOrderGetsExactlyOneCourierInSets() { assignConcurrently(16); }
+
+private:
+    void assignConcurrently(std::size_t setSize)
     {
         StoreFixture store("concurrency", THREADS + 2);
         AssignmentConfig config = StoreFixture::assignmentConfig();
@@ -69,37 +78,43 @@ public:
             threads.emplace_back(
                 [&]
                 {
-                    for (std::size_t i = next++; i < submissions.size(); i = next++)
+                    for (std::size_t i = next.fetch_add(setSize); i < submissions.size();
+                         i = next.fetch_add(setSize))
                     {
-                        const std::string order = "order-" + std::to_string(submissions[i]);
-                        for (;;)
+                        std::vector<OrderRef> set;
+                        for (std::size_t k = i; k < std::min(i + setSize, submissions.size()); ++k)
+                            set.push_back({"order-" + std::to_string(submissions[k]), "test"});
+                        while (!set.empty())
                         {
                             if (started.elapsed() > 180'000'000)
                             {
                                 late = true;
                                 return;
                             }
+                            std::vector<OrderRef> waiting;
                             try
                             {
-                                const AssignOutcome outcome = assigner.assign(order, "test");
-                                if (outcome.kind == Kind::Assigned)
-                                    ++assigned;
-                                else if (outcome.kind == Kind::AlreadyAssigned)
-                                    ++already;
-                                else
-                                {
-                                    // Nobody free: wait for the monitor to release someone.
-                                    ++waits;
-                                    Poco::Thread::sleep(5);
-                                    continue;
-                                }
+                                const auto outcomes = assigner.assign(set);
+                                for (std::size_t k = 0; k < set.size(); ++k)
+                                    if (outcomes[k].kind == Kind::Assigned)
+                                        ++assigned;
+                                    else if (outcomes[k].kind == Kind::AlreadyAssigned)
+                                        ++already;
+                                    else
+                                        waiting.push_back(set[k]);
                             }
                             catch (const Poco::Exception& e)
                             {
                                 ++errors;
                                 Poco::Logger::get("test").error(e.displayText());
                             }
-                            break;
+                            if (!waiting.empty())
+                            {
+                                // Nobody free: wait for the monitor to release someone.
+                                ++waits;
+                                Poco::Thread::sleep(5);
+                            }
+                            set = std::move(waiting);
                         }
                     }
                 });

@@ -57,10 +57,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(5),
                              store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'assigned' "
                                              "AND attempts = 1 AND last_error IS NULL"));
-        // Deliveries were made in order of the orders' age.
+        // Older orders got the couriers first in line (all equally loaded: the lower ids).
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
                              store.db.scalar("SELECT count(*) FROM deliveries a JOIN deliveries b "
-                                             "ON a.id < b.id WHERE a.order_id > b.order_id"));
+                                             "ON a.courier_id < b.courier_id "
+                                             "WHERE a.order_id > b.order_id"));
     }
 
     void withoutACourierRowsWaitUntouchedUntilWoken()

@@ -21,6 +21,39 @@ std::string snapshot(const courierd::test::TestDatabase& db)
            std::to_string(db.scalar("SELECT sum(hashtext(d::text)) FROM deliveries d"));
 }
 
+// Eight couriers with a history: loads 1 to 3, one paused, one busy (with order h6).
+void giveHistory(StoreFixture& store)
+{
+    const char* transports[] = {"car", "on_foot", "scooter"};
+    for (int i = 0; i < 8; ++i)
+        store.addCourier("c" + std::to_string(i), transports[i % 3],
+                         i == 5 ? "paused" : "available");
+    for (int i = 0; i < 7; ++i)
+        store.assigner.assign("h" + std::to_string(i), "test");
+    for (int i = 0; i < 6; ++i)
+        store.expire("h" + std::to_string(i));
+    for (int i = 0; i < 4; ++i)
+        store.assigner.assign("g" + std::to_string(i), "test");
+    for (int i = 0; i < 4; ++i)
+        store.expire("g" + std::to_string(i));
+}
+
+// Who got what, and for how long: everything an assignment decides.
+std::string decisions(const courierd::test::TestDatabase& db)
+{
+    return joined(db.column("SELECT order_id || ' ' || source || ' ' || courier_id || ' ' || "
+                            "(deadline - assigned_at) FROM deliveries ORDER BY order_id"));
+}
+
+std::string describe(const std::vector<AssignOutcome>& outcomes)
+{
+    std::string out;
+    for (const auto& outcome : outcomes)
+        out += std::to_string(static_cast<int>(outcome.kind)) + ":" +
+               std::to_string(outcome.courierId) + " ";
+    return out;
+}
+
 } // namespace
 
 class CourierAssignerTest : public CppUnit::TestFixture
@@ -34,6 +67,9 @@ class CourierAssignerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(unassignRemovesTheDeliveryAndFreesTheCourier);
     CPPUNIT_TEST(unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder);
     CPPUNIT_TEST(invalidOrderIdIsRefused);
+    CPPUNIT_TEST(aSetIsAssignedExactlyAsOneByOneInOrderWould);
+    CPPUNIT_TEST(aSetTakesAnyOrderIdAndSourceText);
+    CPPUNIT_TEST(anInvalidIdInASetWritesNothing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -175,6 +211,71 @@ public:
         CPPUNIT_ASSERT_THROW(store.assigner.assign(std::string(201, 'x'), "test"),
                              ValidationException);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+
+    // The set-based path decides what the one-by-one path would: the same least-loaded
+    // couriers in the same order, the same deadlines, the same answer for an order that
+    // already has a delivery, for a repeated order and for orders beyond the free couriers.
+    void aSetIsAssignedExactlyAsOneByOneInOrderWould()
+    {
+        const std::vector<OrderRef> orders = {{"n1", "a"}, {"h6", "a"}, {"n2", "b"}, {"n2", "b"},
+                                              {"n3", "a"}, {"n4", "b"}, {"n5", "a"}, {"n6", "a"},
+                                              {"n7", "b"}, {"n8", "a"}};
+
+        StoreFixture oneByOne("assigner");
+        giveHistory(oneByOne);
+        std::vector<AssignOutcome> sequential;
+        for (const auto& order : orders)
+            sequential.push_back(oneByOne.assigner.assign(order.orderId, order.source));
+
+        StoreFixture asASet("assigner");
+        giveHistory(asASet);
+        const std::vector<AssignOutcome> batched = asASet.assigner.assign(orders);
+
+        CPPUNIT_ASSERT_EQUAL(describe(sequential), describe(batched));
+        CPPUNIT_ASSERT_EQUAL(decisions(oneByOne.db), decisions(asASet.db));
+        // Six couriers were free: n1..n6 got one (n2 once), n7 and n8 wait.
+        CPPUNIT_ASSERT(batched[0].kind == Kind::Assigned);
+        CPPUNIT_ASSERT(batched[1].kind == Kind::AlreadyAssigned);
+        CPPUNIT_ASSERT(batched[3].kind == Kind::AlreadyAssigned);
+        CPPUNIT_ASSERT_EQUAL(batched[2].courierId, batched[3].courierId);
+        CPPUNIT_ASSERT(batched[7].kind == Kind::Assigned);
+        CPPUNIT_ASSERT(batched[8].kind == Kind::NoCourierAvailable);
+        CPPUNIT_ASSERT(batched[9].kind == Kind::NoCourierAvailable);
+        for (auto* store : {&oneByOne, &asASet})
+            CPPUNIT_ASSERT_MESSAGE(joined(test::violatedInvariants(store->database)),
+                                   test::violatedInvariants(store->database).empty());
+    }
+
+    void aSetTakesAnyOrderIdAndSourceText()
+    {
+        StoreFixture store("assigner");
+        const std::vector<OrderRef> orders = {{"with \"quotes\"", "a,b"},
+                                              {"back\\slash", "{braces}"},
+                                              {"NULL", " spaced "},
+                                              {"заказ-1", "ünïcode"}};
+        for (std::size_t i = 0; i < orders.size(); ++i)
+            store.addCourier("c" + std::to_string(i));
+        const auto outcomes = store.assigner.assign(orders);
+        for (const auto& outcome : outcomes)
+            CPPUNIT_ASSERT(outcome.kind == Kind::Assigned);
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("NULL| spaced \nback\\slash|{braces}\nwith \"quotes\"|a,b\n"
+                        "заказ-1|ünïcode\n"),
+            joined(store.db.column("SELECT order_id || '|' || source FROM "
+                                   "deliveries ORDER BY order_id COLLATE \"C\"")));
+    }
+
+    void anInvalidIdInASetWritesNothing()
+    {
+        StoreFixture store("assigner");
+        store.addCourier("a");
+        store.addCourier("b");
+        const std::string before = snapshot(store.db);
+        CPPUNIT_ASSERT_THROW(
+            store.assigner.assign({{"fine", "test"}, {std::string(201, 'x'), "test"}}),
+            ValidationException);
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(store.db));
     }
 };
 

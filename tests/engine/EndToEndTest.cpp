@@ -86,7 +86,8 @@ public:
     void sigtermWithABatchInFlightLeavesNothingHalfDone()
     {
         constexpr int ORDERS = 1500;
-        Installation site(ORDERS);
+        // Sets of five, so that the signal finds many still to do.
+        Installation site(ORDERS, "[pipeline]\nbatch_size = 5\n");
         for (int i = 0; i < ORDERS; ++i)
             site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(1, 0));
 

@@ -78,6 +78,9 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(nonIdempotentRequestsAreNotRetried);
     CPPUNIT_TEST(keepsTheConnectionAlive);
     CPPUNIT_TEST(refusesABadBaseUrl);
+    CPPUNIT_TEST(aStreamedBodyArrivesInPieces);
+    CPPUNIT_TEST(aReaderErrorIsNotRetried);
+    CPPUNIT_TEST(aStreamedBodyIsRetriedUntilItsFirstPiece);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -298,6 +301,73 @@ public:
         CPPUNIT_ASSERT_THROW(HttpClient{options}, ConfigException);
         options.baseUrl = "https://example.org";
         CPPUNIT_ASSERT_THROW(HttpClient{options}, ConfigException);
+    }
+
+    void aStreamedBodyArrivesInPieces()
+    {
+        FakeServiceOrder fake;
+        Fault big = status(200);
+        big.body = "[" + std::string(40 * 1024, ' ') + "]";
+        fake.fail(big);
+        Client client(fake.baseUrl());
+        std::string streamed;
+        int pieces = 0;
+        const HttpResponse response = client.http->get(ORDERS,
+                                                       [&](std::string_view piece)
+                                                       {
+                                                           streamed += piece;
+                                                           ++pieces;
+                                                       });
+        CPPUNIT_ASSERT_EQUAL(200, response.status);
+        CPPUNIT_ASSERT(response.body.empty());
+        CPPUNIT_ASSERT_EQUAL(big.body, streamed);
+        CPPUNIT_ASSERT(pieces >= 1);
+        // The size limit holds for streamed bodies too.
+        big.body = "[" + std::string(100 * 1024, ' ') + "]";
+        fake.fail(big);
+        try
+        {
+            client.http->get(ORDERS, [](std::string_view) {});
+            CPPUNIT_FAIL("a body over the limit was accepted");
+        }
+        catch (const SourceException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                   e.message().find("larger than 65536") != std::string::npos);
+        }
+        // The connection is usable afterwards.
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+    }
+
+    void aReaderErrorIsNotRetried()
+    {
+        // The reader stores what it reads; its failure (the database, say) is not the
+        // network's, so it propagates as it is, after one attempt.
+        FakeServiceOrder fake;
+        fake.addOrder("created");
+        Client client(fake.baseUrl());
+        CPPUNIT_ASSERT_THROW(client.http->get(ORDERS, [](std::string_view)
+                                              { throw Poco::IOException("the store is down"); }),
+                             Poco::IOException);
+        CPPUNIT_ASSERT_EQUAL(1, client.http->lastAttempts());
+        CPPUNIT_ASSERT(client.slept.empty());
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status);
+    }
+
+    void aStreamedBodyIsRetriedUntilItsFirstPiece()
+    {
+        FakeServiceOrder fake;
+        fake.fail(status(503));
+        Fault dropped;
+        dropped.dropConnection = true;
+        fake.fail(dropped);
+        Client client(fake.baseUrl());
+        std::string streamed;
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            client.http->get(ORDERS, [&](std::string_view piece) { streamed += piece; }).status);
+        CPPUNIT_ASSERT_EQUAL(3, client.http->lastAttempts());
+        CPPUNIT_ASSERT_EQUAL(std::string("[]"), streamed);
     }
 };
 

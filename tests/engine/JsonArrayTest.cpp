@@ -3,6 +3,7 @@
 #include <Poco/Exception.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+using courierd::JsonArrayReader;
 using courierd::splitJsonArray;
 
 namespace
@@ -30,6 +31,32 @@ std::string errorOf(std::string_view body)
     return {};
 }
 
+// The elements, or the error, of `body` fed to a reader in pieces of `size` bytes; pieces
+// cut through strings, escapes, numbers and multi-byte characters.
+std::string streamed(std::string_view body, std::size_t size, std::size_t maxElement = 1 << 20)
+{
+    std::string out;
+    JsonArrayReader reader([&](std::string_view text, bool truncated)
+                           { out += std::string(text) + (truncated ? "…" : "") + "\n"; },
+                           maxElement);
+    try
+    {
+        for (std::size_t at = 0; at < body.size(); at += size)
+            reader.feed(body.substr(at, size));
+        reader.finish();
+    }
+    catch (const Poco::SyntaxException& e)
+    {
+        out += "error: " + e.message();
+    }
+    return out;
+}
+
+std::string whole(std::string_view body)
+{
+    return streamed(body, std::max<std::size_t>(body.size(), 1));
+}
+
 } // namespace
 
 class JsonArrayTest : public CppUnit::TestFixture
@@ -40,6 +67,8 @@ class JsonArrayTest : public CppUnit::TestFixture
     CPPUNIT_TEST(stringsMayHoldBracketsCommasAndEscapes);
     CPPUNIT_TEST(malformedElementsAreStillSplit);
     CPPUNIT_TEST(brokenArraysAreRefusedWithAnOffset);
+    CPPUNIT_TEST(piecesOfAnySizeGiveTheSameElementsAndErrors);
+    CPPUNIT_TEST(anOversizedElementIsCutAndFlagged);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -91,6 +120,56 @@ public:
         CPPUNIT_ASSERT(errorOf("[1] x").find("text after the array at byte 4") !=
                        std::string::npos);
         CPPUNIT_ASSERT(errorOf("[1}]").find("unbalanced") != std::string::npos);
+    }
+
+    void piecesOfAnySizeGiveTheSameElementsAndErrors()
+    {
+        const char* bodies[] = {
+            " [ {\"id\": \"a\",  \"n\":[1,2]} ,{\"id\":\"b\"},\n 3 ,null, -12.5e3 ] \n",
+            R"([{"fio":"Иван, \"Ваня\" ]}["},"x\\",true,"tail"])",
+            "[]",
+            "",
+            "<html>",
+            "[{\"id\":1},{\"id\"",
+            "[{\"id\":\"abc",
+            "[1 2]",
+            "[1,,2]",
+            "[1,2,]",
+            "[1] x",
+            "[1}]",
+            "[12345",
+        };
+        for (std::string_view body : bodies)
+        {
+            const std::string expected = whole(body);
+            // Whole, the reader agrees with splitJsonArray().
+            std::string split;
+            try
+            {
+                for (auto element : splitJsonArray(body))
+                    split += std::string(element) + "\n";
+            }
+            catch (const Poco::SyntaxException& e)
+            {
+                split += "error: " + e.message();
+            }
+            // (A reader hands elements over before it meets an error; splitJsonArray() throws.)
+            const auto error = expected.find("error: ");
+            CPPUNIT_ASSERT_EQUAL(split,
+                                 error == std::string::npos ? expected : expected.substr(error));
+            for (std::size_t size = 1; size < body.size(); ++size)
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(std::string(body) + " in pieces of " +
+                                                 std::to_string(size),
+                                             expected, streamed(body, size));
+        }
+    }
+
+    void anOversizedElementIsCutAndFlagged()
+    {
+        const std::string body = R"([{"id":"0123456789"}, 7, {"a":1}])";
+        for (std::size_t size : {1, 3, 7, 100})
+            CPPUNIT_ASSERT_EQUAL(std::string("{\"id\":\"…\n7\n{\"a\":1}\n"),
+                                 streamed(body, size, 7));
     }
 };
 

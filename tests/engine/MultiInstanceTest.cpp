@@ -41,7 +41,8 @@ public:
     void oneInstancePollsAndAllAssign()
     {
         constexpr int ORDERS = 1500;
-        Installation site(ORDERS, "[pipeline]\nidle_poll = 50ms\n");
+        // Small sets, so that there are many for the instances to share.
+        Installation site(ORDERS, "[pipeline]\nidle_poll = 50ms\nbatch_size = 10\n");
         auto a = site.start({"--set", "daemon.instance_id=a"});
         auto b = site.start({"--set", "daemon.instance_id=b"});
         auto c = site.start({"--set", "daemon.instance_id=c"});

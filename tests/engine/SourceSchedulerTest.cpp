@@ -56,6 +56,54 @@ private:
     bool _failing;
 };
 
+// A source that streams: two parts of three records each, then the last record with the
+// cursor; or, when `breaking`, a failure after the parts. Each part checks what is stored.
+class StreamingSource : public Source
+{
+public:
+    StreamingSource(const courierd::test::TestDatabase& db, bool breaking)
+        : _db(db)
+        , _breaking(breaking)
+    {
+    }
+    std::vector<ConfigKey> settings() const override { return {}; }
+    void initialize(SourceContext&) override {}
+    Batch fetch(const std::string&) override
+    {
+        throw SourceException("the engine called fetch(), not stream()");
+    }
+    Batch stream(const std::string& cursor, RecordSink& sink) override
+    {
+        for (int part = 0; part < 2; ++part)
+        {
+            std::vector<Record> records;
+            std::vector<Reject> rejects;
+            for (int k = 0; k < 3; ++k)
+                records.push_back({"p" + std::to_string(part) + "-" + std::to_string(k),
+                                   Poco::Timestamp(), "{}", Record::Verdict::Assign, ""});
+            sink.write(records, rejects);
+            // Stored at once, each part in its own transaction, the cursor not moved.
+            storedAfterPart.push_back(_db.scalar("SELECT count(*) FROM inbox"));
+            cursorsAfterPart.push_back(_db.text("SELECT cursor FROM source_cursors"));
+        }
+        ++streams;
+        if (_breaking)
+            throw SourceException("the answer broke off");
+        Batch rest;
+        rest.records.push_back({"last", Poco::Timestamp(), "{}", Record::Verdict::Assign, ""});
+        rest.cursor = cursor + "+";
+        return rest;
+    }
+
+    std::vector<Poco::Int64> storedAfterPart;
+    std::vector<std::string> cursorsAfterPart;
+    std::atomic<int> streams{0};
+
+private:
+    const courierd::test::TestDatabase& _db;
+    bool _breaking;
+};
+
 // One source "orders" whose plugin is replaced by `source`, every `interval`.
 struct Scheduled
 {
@@ -87,6 +135,8 @@ class SourceSchedulerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(slowTicksNeverOverlapAndCarryTheCursor);
     CPPUNIT_TEST(standbyWhileAnotherInstanceHoldsTheLease);
     CPPUNIT_TEST(aFailedFetchKeepsTheCursorAndIsReported);
+    CPPUNIT_TEST(streamedPartsAreStoredBeforeTheCursorMoves);
+    CPPUNIT_TEST(aStreamBrokenMidwayKeepsItsPartsAndTheCursor);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -155,6 +205,42 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(""), source.cursors.back());
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
                              store.db.scalar("SELECT count(*) FROM source_cursors"));
+    }
+
+    void streamedPartsAreStoredBeforeTheCursorMoves()
+    {
+        StoreFixture store("scheduler");
+        StreamingSource source(store.db, false);
+        Scheduled scheduled(store, source, 1h, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return scheduled.scheduler->status().at(0).ticks >= 1; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT((source.storedAfterPart == std::vector<Poco::Int64>{3, 6}));
+        CPPUNIT_ASSERT((source.cursorsAfterPart == std::vector<std::string>{"", ""}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), store.db.scalar("SELECT count(*) FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(std::string("+"), store.db.text("SELECT cursor FROM source_cursors"));
+        const auto status = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), status.lastOutcome);
+        CPPUNIT_ASSERT_EQUAL(7L, static_cast<long>(status.records));
+        // The workers were woken by each part, and by the rest.
+        CPPUNIT_ASSERT_EQUAL(3, scheduled.wakes.load());
+    }
+
+    void aStreamBrokenMidwayKeepsItsPartsAndTheCursor()
+    {
+        StoreFixture store("scheduler");
+        StreamingSource source(store.db, true);
+        Scheduled scheduled(store, source, 20ms, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.streams.load() >= 2; }));
+        scheduled.scheduler->stop();
+        // The parts are stored once, however often they come again; the cursor never moved.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(6), store.db.scalar("SELECT count(*) FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM source_cursors"));
+        const auto status = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("error"), status.lastOutcome);
+        CPPUNIT_ASSERT(status.lastError.find("broke off") != std::string::npos);
     }
 };
 

@@ -1,14 +1,17 @@
 // The fake service-order as a program, for trying courierd by hand and for bench/:
-//   build/tests/fake_service_order [PORT] [ORDERS_PER_SECOND] [PRELOAD]
-// Serves the contract on 127.0.0.1:PORT (default 8080). Without PRELOAD it starts with ten past
-// orders and creates ORDERS_PER_SECOND new orders a second (default 1, mixed statuses). With
-// PRELOAD it starts with that many assignable orders, created over the last five seconds (so
-// many share a second), then creates ORDERS_PER_SECOND more a second (0: none).
+//   build/tests/fake_service_order [PORT] [ORDERS_PER_SECOND] [PRELOAD [RECORD_FILE]]
+// Serves the contract on 127.0.0.1:PORT (default 8080) and creates ORDERS_PER_SECOND new orders
+// a second (default 1; 0: none), evenly spread, each visible from the moment it is created.
+// Without PRELOAD it starts with ten past orders and uses mixed statuses. With PRELOAD every
+// order is assignable and it starts with PRELOAD orders created over the last five seconds (so
+// that many share a second). On SIGTERM or SIGINT it writes every order's id and creation time
+// (epoch microseconds, tab-separated) to RECORD_FILE, when given, and exits.
 #include "FakeServiceOrder.h"
 
 #include <Poco/Thread.h>
 
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 namespace
@@ -22,30 +25,42 @@ int main(int argc, char** argv)
 {
     const auto port = static_cast<unsigned short>(argc > 1 ? std::stoi(argv[1]) : 8080);
     const int rate = argc > 2 ? std::stoi(argv[2]) : 1;
-    const long preload = argc > 3 ? std::stol(argv[3]) : 0;
+    const bool bench = argc > 3;
+    const long preload = bench ? std::stol(argv[3]) : 0;
+    const std::string record = argc > 4 ? argv[4] : "";
     std::signal(SIGINT, [](int) { stop = 1; });
     std::signal(SIGTERM, [](int) { stop = 1; });
 
     courierd::test::FakeServiceOrder fake(port);
-    if (preload > 0)
-    {
-        const Poco::Timestamp now;
-        for (long i = 0; i < preload; ++i)
-            fake.addOrder("created", now - (5'000'000 * (preload - i)) / preload);
-    }
-    else
+    const Poco::Timestamp started;
+    for (long i = 0; i < preload; ++i)
+        fake.addOrder("created", started - (5'000'000 * (preload - i)) / preload);
+    if (!bench)
         for (int i = 0; i < 10; ++i)
             fake.addOrder(i % 4 == 3 ? "canceled" : "created",
-                          Poco::Timestamp() - Poco::Timespan(0, 0, 6 + i, 0, 0));
+                          started - Poco::Timespan(0, 0, 6 + i, 0, 0));
     std::cout << "fake service-order on " << fake.baseUrl() << ", " << rate
               << " new order(s) a second; Ctrl-C stops it" << std::endl;
-    const char* statuses[] = {"created", "pending", "confirmed", "cooking",
-                              preload > 0 ? "created" : "canceled"};
-    for (long n = 0; !stop; ++n)
+    const char* statuses[] = {"created", "pending", "confirmed", "cooking", "canceled"};
+    for (long n = 0; !stop;)
     {
-        for (int i = 0; i < rate; ++i)
-            fake.addOrder(statuses[(n * rate + i) % 5]);
-        Poco::Thread::sleep(1000);
+        // The n-th order is due n/rate seconds after the start: no drift, no bursts.
+        const Poco::Timestamp::TimeDiff due =
+            rate > 0 ? n * Poco::Timestamp::TimeDiff(1'000'000) / rate : 1'000'000'000;
+        const Poco::Timestamp::TimeDiff wait = due - started.elapsed();
+        if (wait > 0)
+        {
+            Poco::Thread::sleep(std::min<long>(static_cast<long>(wait / 1000) + 1, 100));
+            continue;
+        }
+        fake.addOrder(bench ? "created" : statuses[n % 5]);
+        ++n;
+    }
+    if (!record.empty())
+    {
+        std::ofstream out(record);
+        for (const auto& [id, createdAt] : fake.orders())
+            out << id << '\t' << createdAt.epochMicroseconds() << '\n';
     }
     return 0;
 }

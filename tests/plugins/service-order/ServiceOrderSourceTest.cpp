@@ -55,6 +55,31 @@ struct Plugin
     std::string cursor;
 };
 
+// What a streaming fetch handed over, part by part.
+struct RecordingSink : RecordSink
+{
+    void write(std::vector<Record>& records, std::vector<Reject>& rejects) override
+    {
+        parts.push_back(records.size() + rejects.size());
+        for (const auto& record : records)
+            ids.insert(record.id);
+        records.clear();
+        rejects.clear();
+    }
+    std::vector<std::size_t> parts;
+    std::set<std::string> ids;
+};
+
+// `count` assignable orders o0, o1, … as service-order shows them, as JSON array elements.
+std::string ordersJson(int count)
+{
+    std::string out;
+    for (int i = 0; i < count; ++i)
+        out += std::string(i ? "," : "") + R"({"id":"o)" + std::to_string(i) +
+               R"(","status":"created","created_at":"2026-11-24T10:15:30Z"})";
+    return out;
+}
+
 std::set<std::string> idsOf(const Batch& batch)
 {
     std::set<std::string> ids;
@@ -75,6 +100,9 @@ class ServiceOrderSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(lateOrdersInsideTheLookbackArePickedUpOnce);
     CPPUNIT_TEST(malformedElementsAreRejectedWithReasons);
     CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
+    CPPUNIT_TEST(aLargeAnswerIsStreamedInBoundedParts);
+    CPPUNIT_TEST(anAnswerBrokenMidwayKeepsThePartsAndTheCursor);
+    CPPUNIT_TEST(anOversizedOrderIsRejectedCut);
     CPPUNIT_TEST(paginationWalksPagesWithoutLoopingInsideASecond);
     CPPUNIT_TEST(idCursorFollowsGrowingIds);
     CPPUNIT_TEST(badSettingsAreRefused);
@@ -219,6 +247,70 @@ public:
             }
             CPPUNIT_ASSERT_EQUAL(cursor, plugin.cursor);
         }
+    }
+
+    void aLargeAnswerIsStreamedInBoundedParts()
+    {
+        FakeServiceOrder fake;
+        for (int i = 0; i < 2500; ++i)
+            fake.addOrder("created", secondsAgo(3) + i);
+        Plugin plugin(fake.baseUrl(), {{"write_batch", "1000"}, {"lookback", "10s"}});
+        RecordingSink sink;
+        const Batch rest = plugin.source->stream("", sink);
+        // Two full parts went to the engine while the answer was read; the rest comes back
+        // with the cursor, which covers all 2,500.
+        CPPUNIT_ASSERT((sink.parts == std::vector<std::size_t>{1000, 1000}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(500), rest.records.size());
+        for (const auto& record : rest.records)
+            sink.ids.insert(record.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2500), sink.ids.size());
+        // Read again from that cursor, nothing is new.
+        RecordingSink again;
+        const Batch second = plugin.source->stream(rest.cursor, again);
+        CPPUNIT_ASSERT(again.parts.empty());
+        CPPUNIT_ASSERT(second.records.empty());
+    }
+
+    void anAnswerBrokenMidwayKeepsThePartsAndTheCursor()
+    {
+        FakeServiceOrder fake;
+        FakeServiceOrder::Fault cut;
+        cut.status = 200;
+        cut.body = "[" + ordersJson(1500) + R"(,{"id":"o1500","sta)";
+        fake.fail(cut);
+        Plugin plugin(fake.baseUrl(), {{"write_batch", "1000"}, {"retry_count", "0"}});
+        RecordingSink sink;
+        try
+        {
+            plugin.source->stream("", sink);
+            CPPUNIT_FAIL("a truncated answer was accepted");
+        }
+        catch (const SourceException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("truncated") != std::string::npos);
+        }
+        // The first thousand were handed over (and would be stored); no cursor came back, so
+        // the next poll reads them again and the inbox ignores the repeats.
+        CPPUNIT_ASSERT((sink.parts == std::vector<std::size_t>{1000}));
+    }
+
+    void anOversizedOrderIsRejectedCut()
+    {
+        FakeServiceOrder fake;
+        FakeServiceOrder::Fault answer;
+        answer.status = 200;
+        answer.body =
+            R"([{"id":"big","status":"created","created_at":"2026-11-24T10:15:30Z","fio":")" +
+            std::string(1000, 'x') + R"("},)" + ordersJson(1) + "]";
+        fake.fail(answer);
+        Plugin plugin(fake.baseUrl(), {{"max_order_bytes", "256"}});
+        const Batch batch = plugin.fetch();
+        CPPUNIT_ASSERT(idsOf(batch) == (std::set<std::string>{"o0"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), batch.rejects.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(256), batch.rejects.front().payload.size());
+        CPPUNIT_ASSERT_MESSAGE(batch.rejects.front().reason,
+                               batch.rejects.front().reason.find("max_order_bytes (256 bytes)") !=
+                                   std::string::npos);
     }
 
     void paginationWalksPagesWithoutLoopingInsideASecond()

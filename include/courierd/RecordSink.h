@@ -1,0 +1,41 @@
+#pragma once
+
+#include "courierd/Batch.h"
+#include "courierd/Record.h"
+#include "courierd/Reject.h"
+
+#include <vector>
+
+namespace courierd
+{
+
+/// Where Source::stream() hands over what it has read so far. Implemented by the engine; used
+/// on the source's timer thread, inside stream() only.
+class RecordSink
+{
+public:
+    virtual ~RecordSink() = default;
+
+    /// Stores `records` and `rejects` now, in one transaction of their own, then empties both.
+    /// The cursor does not move: the Batch that stream() returns moves it, after everything
+    /// written here is stored. Throws when they could not be stored (the lease was lost, the
+    /// database failed): let it propagate, so that the fetch fails and the cursor stays.
+    virtual void write(std::vector<Record>& records, std::vector<Reject>& rejects) = 0;
+};
+
+/// A RecordSink that keeps everything written to it in one Batch: what a caller of
+/// Source::fetch() gets from a plugin that streams (see Source::fetchAll()). Not thread-safe.
+class BatchCollector : public RecordSink
+{
+public:
+    void write(std::vector<Record>& records, std::vector<Reject>& rejects) override;
+
+    /// Everything written so far followed by `last`'s records and rejects, with `last`'s
+    /// cursor and `more` flag. Leaves this collector empty.
+    Batch merge(Batch last);
+
+private:
+    Batch _batch;
+};
+
+} // namespace courierd
