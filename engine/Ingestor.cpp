@@ -178,10 +178,8 @@ IngestResult Ingestor::store(const Lease& lease, const std::vector<Record>& reco
         session << INSERT_ROWS, use(source), use(rows), into(stored), into(skipped), into(rejected),
             now;
     if (cursor)
-    {
-        std::string value = *cursor;
-        session << SAVE_CURSOR, use(source), use(value), now;
-    }
+        // Bound by reference (POCO only reads it): a cursor can be megabytes.
+        session << SAVE_CURSOR, use(source), use(const_cast<std::string&>(*cursor)), now;
     transaction.commit();
     result.records = static_cast<int>(stored);
     result.skipped = static_cast<int>(skipped);

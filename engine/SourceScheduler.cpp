@@ -152,22 +152,31 @@ void SourceScheduler::tick(Runner& runner)
             outcome = "standby";
         else
         {
-            const std::string before = _ingestor.cursor(name);
-            std::string cursor = before;
+            if (runner.cursorTerm != runner.lease->term)
+            {
+                runner.cursorTerm = 0;
+                runner.cursor = _ingestor.cursor(name);
+                runner.cursorTerm = runner.lease->term;
+            }
+            bool moved = false;
             IngestSink sink(_ingestor, *runner.lease, total, _wake, _stopping);
             for (;;)
             {
-                const Batch batch = runner.entry->source->stream(cursor, sink);
+                Batch batch = runner.entry->source->stream(runner.cursor, sink);
+                runner.cursorTerm = 0; // until the new cursor is stored
                 sink.add(_ingestor.ingest(*runner.lease, batch));
-                cursor = batch.cursor;
+                moved = moved || batch.cursor != runner.cursor;
+                runner.cursor = std::move(batch.cursor);
+                runner.cursorTerm = runner.lease->term;
                 if (!batch.more || _stopping)
                     break;
             }
             if (total.records > 0 || total.rejects > 0)
                 _logger.information("source %s: %d new record(s) (%d skipped), %d rejected", name,
                                     total.records, total.skipped, total.rejects);
-            if (cursor != before)
-                _logger.information("source %s: cursor moved to %s", name, shortened(cursor));
+            if (moved)
+                _logger.information("source %s: cursor moved to %s", name,
+                                    shortened(runner.cursor));
             else
                 _logger.debug("source %s: tick, nothing new", name);
         }

@@ -64,7 +64,11 @@ private:
         SourceCatalog::Entry* entry = nullptr;
         std::unique_ptr<Poco::Timer> timer;
         std::optional<Lease> lease; // touched by the tick only
-        mutable std::mutex mutex;   // guards status
+        // The cursor this instance stored last, under lease term `cursorTerm`: while the term
+        // is unchanged nobody else can have stored one, so the tick need not read it back.
+        std::string cursor;
+        Poco::Int64 cursorTerm = 0;
+        mutable std::mutex mutex; // guards status
         SourceStatus status;
     };
 

@@ -41,7 +41,9 @@ public:
 
     /// The state to hand back to restore() on the next fetch: the watermark and the ids still
     /// inside the window. Only store it together with every record admitted since restore().
-    std::string cursor() const;
+    /// Forgets the ids that have fallen behind the window, so that an instance kept from one
+    /// fetch to the next (instead of restored) stays as small as the window.
+    std::string cursor();
 
     /// How many ids the window holds.
     std::size_t remembered() const { return _seen.size(); }

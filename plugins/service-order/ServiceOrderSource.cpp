@@ -131,16 +131,25 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
 courierd::Batch ServiceOrderSource::streamByCreatedAt(const std::string& cursor,
                                                       courierd::RecordSink& sink)
 {
-    courierd::TimestampWatermark mark(Poco::Timespan(_settings.lookback.count() * 1000),
-                                      _settings.startFrom);
-    try
+    // The window as the last fetch left it, when the engine hands that fetch's cursor back:
+    // parsing a cursor of 100,000 ids on every tick would cost more than the tick. It is
+    // forgotten first, so that a fetch that fails half-way restores from the cursor next time.
+    const bool cached = _mark && cursor == _markCursor;
+    _markCursor.clear();
+    if (!cached)
     {
-        mark.restore(cursor);
+        _mark.emplace(Poco::Timespan(_settings.lookback.count() * 1000), _settings.startFrom);
+        try
+        {
+            _mark->restore(cursor);
+        }
+        catch (const Poco::SyntaxException& e)
+        {
+            _mark.reset();
+            throw courierd::SourceException("stored cursor is not this plugin's: " + e.message());
+        }
     }
-    catch (const Poco::SyntaxException& e)
-    {
-        throw courierd::SourceException("stored cursor is not this plugin's: " + e.message());
-    }
+    courierd::TimestampWatermark& mark = *_mark;
 
     // The filter compares against stored times finer than the whole seconds answers show: a
     // `from` on a whole second never skips an order shown with that second.
@@ -148,11 +157,21 @@ courierd::Batch ServiceOrderSource::streamByCreatedAt(const std::string& cursor,
         Poco::Timestamp::fromEpochTime(mark.from().epochMicroseconds() / 1'000'000);
     const std::string query =
         "?from=" + courierd::HttpClient::encode(courierd::formatRfc3339(from));
+    courierd::Batch batch;
     if (_settings.pageSize > 0)
-        return pagesByCreatedAt(mark, query);
+        batch = pagesByCreatedAt(mark, query);
+    else
+        batch = streamWhole(mark, query, sink);
+    _markCursor = batch.cursor;
+    return batch;
+}
 
-    // One answer, however large: orders go to the engine as they are read. The watermark
-    // moves only with the batch returned last, after all of them are stored.
+// One answer, however large: orders go to the engine as they are read. The watermark moves
+// only with the batch returned last, after all of them are stored.
+courierd::Batch ServiceOrderSource::streamWhole(courierd::TimestampWatermark& mark,
+                                                const std::string& query,
+                                                courierd::RecordSink& sink)
+{
     Pending pending(sink, _settings.writeBatch);
     request(query,
             [&](Order&& order)

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <variant>
 
 namespace service_order
@@ -32,11 +33,15 @@ private:
     void request(const std::string& query, const std::function<void(Order&&)>& take);
     courierd::Batch streamByCreatedAt(const std::string& cursor, courierd::RecordSink& sink);
     courierd::Batch pagesByCreatedAt(courierd::TimestampWatermark& mark, const std::string& query);
+    courierd::Batch streamWhole(courierd::TimestampWatermark& mark, const std::string& query,
+                                courierd::RecordSink& sink);
     courierd::Batch streamById(const std::string& cursor, courierd::RecordSink& sink);
 
     ServiceOrderSettings _settings;
     courierd::SourceContext* _context = nullptr;
     std::unique_ptr<courierd::HttpClient> _http;
+    std::optional<courierd::TimestampWatermark> _mark; // the window after the last fetch…
+    std::string _markCursor;                           // …and the cursor it returned
 };
 
 } // namespace service_order

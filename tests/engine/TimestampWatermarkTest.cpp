@@ -29,6 +29,7 @@ class TimestampWatermarkTest : public CppUnit::TestFixture
     CPPUNIT_TEST(watermarkNeverMovesBackwards);
     CPPUNIT_TEST(cursorKeepsOnlyTheWindow);
     CPPUNIT_TEST(foreignCursorIsRefused);
+    CPPUNIT_TEST(cursorGroupsIdsByTimeAndReadsTheFirstFormat);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -128,6 +129,28 @@ public:
         TimestampWatermark mark(TEN_SECONDS, at(0));
         CPPUNIT_ASSERT_THROW(mark.restore("2026-11-24T10:00:00Z"), Poco::SyntaxException);
         CPPUNIT_ASSERT_THROW(mark.restore("{\"v\":7}"), Poco::SyntaxException);
+    }
+
+    void cursorGroupsIdsByTimeAndReadsTheFirstFormat()
+    {
+        TimestampWatermark mark(TEN_SECONDS, at(0));
+        mark.admit("b", at(200));
+        mark.admit("a", at(200));
+        mark.admit("q\"uote", at(199));
+        const std::string us199 = std::to_string(at(199).epochMicroseconds());
+        const std::string us200 = std::to_string(at(200).epochMicroseconds());
+        CPPUNIT_ASSERT_EQUAL(
+            "{\"watermark\":\"2026-09-21T14:16:40Z\",\"v\":2,\"watermark_us\":" + us200 +
+                ",\"seen\":{\"" + us199 + "\":[\"q\\\"uote\"],\"" + us200 + "\":[\"a\",\"b\"]}}",
+            mark.cursor());
+        // Cursors stored by the first version ({"id": µs}) still restore.
+        TimestampWatermark old(TEN_SECONDS, at(0));
+        old.restore("{\"watermark\":\"x\",\"v\":1,\"watermark_us\":" + us200 +
+                    ",\"seen\":{\"a\":" + us200 + ",\"z\":" + us199 + "}}");
+        CPPUNIT_ASSERT(old.watermark() == at(200));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), old.remembered());
+        CPPUNIT_ASSERT(!old.admit("z", at(199)));
+        CPPUNIT_ASSERT(old.admit("b", at(200)));
     }
 };
 
