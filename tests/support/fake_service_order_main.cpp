@@ -4,13 +4,15 @@
 // a second (default 1; 0: none), evenly spread, each visible from the moment it is created.
 // Without PRELOAD it starts with ten past orders and uses mixed statuses. With PRELOAD every
 // order is assignable and it starts with PRELOAD orders created over the last five seconds (so
-// that many share a second). On SIGTERM or SIGINT it writes every order's id and creation time
-// (epoch microseconds, tab-separated) to RECORD_FILE, when given, and exits.
+// that many share a second). SIGUSR1 stops the creating (the service goes on answering); then,
+// and on SIGTERM or SIGINT before exiting, it writes every order's id and creation time (epoch
+// microseconds, tab-separated) to RECORD_FILE when given (complete once renamed into place).
 #include "FakeServiceOrder.h"
 
 #include <Poco/Thread.h>
 
 #include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 
@@ -18,6 +20,19 @@ namespace
 {
 
 volatile std::sig_atomic_t stop = 0;
+volatile std::sig_atomic_t paused = 0;
+
+void record(const courierd::test::FakeServiceOrder& fake, const std::string& file)
+{
+    if (file.empty())
+        return;
+    {
+        std::ofstream out(file + ".part");
+        for (const auto& [id, createdAt] : fake.orders())
+            out << id << '\t' << createdAt.epochMicroseconds() << '\n';
+    }
+    std::rename((file + ".part").c_str(), file.c_str());
+}
 
 } // namespace
 
@@ -27,9 +42,10 @@ int main(int argc, char** argv)
     const int rate = argc > 2 ? std::stoi(argv[2]) : 1;
     const bool bench = argc > 3;
     const long preload = bench ? std::stol(argv[3]) : 0;
-    const std::string record = argc > 4 ? argv[4] : "";
+    const std::string file = argc > 4 ? argv[4] : "";
     std::signal(SIGINT, [](int) { stop = 1; });
     std::signal(SIGTERM, [](int) { stop = 1; });
+    std::signal(SIGUSR1, [](int) { paused = 1; });
 
     courierd::test::FakeServiceOrder fake(port);
     const Poco::Timestamp started;
@@ -42,7 +58,7 @@ int main(int argc, char** argv)
     std::cout << "fake service-order on " << fake.baseUrl() << ", " << rate
               << " new order(s) a second; Ctrl-C stops it" << std::endl;
     const char* statuses[] = {"created", "pending", "confirmed", "cooking", "canceled"};
-    for (long n = 0; !stop;)
+    for (long n = 0; !stop && !paused;)
     {
         // The n-th order is due n/rate seconds after the start: no drift, no bursts.
         const Poco::Timestamp::TimeDiff due =
@@ -56,11 +72,9 @@ int main(int argc, char** argv)
         fake.addOrder(bench ? "created" : statuses[n % 5]);
         ++n;
     }
-    if (!record.empty())
-    {
-        std::ofstream out(record);
-        for (const auto& [id, createdAt] : fake.orders())
-            out << id << '\t' << createdAt.epochMicroseconds() << '\n';
-    }
+    record(fake, file);
+    while (!stop)
+        Poco::Thread::sleep(50);
+    record(fake, file);
     return 0;
 }
