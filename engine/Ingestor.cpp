@@ -1,14 +1,11 @@
 #include "Ingestor.h"
 
 #include "Exceptions.h"
+#include "courierd/JsonArray.h"
 
 #include <Poco/Data/Transaction.h>
 #include <Poco/DigestEngine.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
 #include <Poco/SHA1Engine.h>
-
-#include <sstream>
 
 namespace courierd
 {
@@ -69,39 +66,50 @@ std::string rejectKey(const std::string& payload)
     return "rejected:" + Poco::DigestEngine::digestToHex(sha1.digest());
 }
 
+// The rows as one JSON array for json_to_recordset, written directly (through a DOM it was the
+// largest cost of a drain): {"id","created_us"?,"payload","state","reason"?}.
 std::string rowsOf(const std::vector<Record>& records, const std::vector<Reject>& rejects)
 {
-    Poco::JSON::Array rows;
+    std::size_t size = 2;
+    for (const auto& record : records)
+        size += record.payload.size() + record.id.size() + record.reason.size() + 96;
+    for (const auto& reject : rejects)
+        size += reject.payload.size() + reject.id.size() + reject.reason.size() + 160;
+    std::string out;
+    out.reserve(size + size / 8);
+    const auto row = [&out](std::string_view id, const Poco::Timestamp* created,
+                            std::string_view payload, std::string_view state,
+                            std::string_view reason)
+    {
+        out += out.size() > 1 ? ",{\"id\":" : "{\"id\":";
+        appendJsonString(out, id);
+        if (created)
+            out += ",\"created_us\":" + std::to_string(created->epochMicroseconds());
+        out += ",\"payload\":";
+        appendJsonString(out, payload);
+        out += ",\"state\":";
+        appendJsonString(out, state);
+        if (!reason.empty())
+        {
+            out += ",\"reason\":";
+            appendJsonString(out, reason);
+        }
+        out += '}';
+    };
+    out += '[';
     for (const auto& record : records)
     {
-        Poco::JSON::Object row;
-        row.set("id", record.id);
-        row.set("created_us", static_cast<Poco::Int64>(record.createdAt.epochMicroseconds()));
-        row.set("payload", record.payload);
-        if (record.verdict == Record::Verdict::Skip)
-        {
-            row.set("state", "skipped");
-            row.set("reason", record.reason);
-        }
-        else
-            row.set("state", "pending");
-        rows.add(row);
+        const bool skip = record.verdict == Record::Verdict::Skip;
+        row(record.id, &record.createdAt, record.payload, skip ? "skipped" : "pending",
+            skip ? std::string_view(record.reason) : std::string_view());
     }
     for (const auto& reject : rejects)
-    {
         // Keyed by content, not by the salvaged id: a later, valid version of the same
         // order must not collide with its malformed one.
-        Poco::JSON::Object row;
-        row.set("id", rejectKey(reject.payload));
-        row.set("payload", reject.payload);
-        row.set("state", "rejected");
-        row.set("reason",
-                reject.id.empty() ? reject.reason : "id " + reject.id + ": " + reject.reason);
-        rows.add(row);
-    }
-    std::ostringstream out;
-    rows.stringify(out);
-    return out.str();
+        row(rejectKey(reject.payload), nullptr, reject.payload, "rejected",
+            reject.id.empty() ? reject.reason : "id " + reject.id + ": " + reject.reason);
+    out += ']';
+    return out;
 }
 
 } // namespace

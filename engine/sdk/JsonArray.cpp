@@ -180,4 +180,43 @@ std::vector<std::string_view> splitJsonArray(std::string_view body)
     return elements;
 }
 
+void appendJsonString(std::string& out, std::string_view value)
+{
+    static constexpr char HEX[] = "0123456789abcdef";
+    out += '"';
+    std::size_t plain = 0; // start of the run of bytes copied as they are
+    for (std::size_t i = 0; i < value.size(); ++i)
+    {
+        const auto c = static_cast<unsigned char>(value[i]);
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        out.append(value.substr(plain, i - plain));
+        plain = i + 1;
+        switch (c)
+        {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            out += "\\u00";
+            out += HEX[c >> 4];
+            out += HEX[c & 0xf];
+        }
+    }
+    out.append(value.substr(plain));
+    out += '"';
+}
+
 } // namespace courierd

@@ -1,14 +1,13 @@
 #include "courierd/TimestampWatermark.h"
 
+#include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
-#include <Poco/UTF8String.h>
 
-#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -21,17 +20,6 @@ namespace
 // 2: "seen" groups ids by time ({"<µs>":["id",…]}), as most share a whole second; 1 (still
 // read): {"id":µs,…}.
 constexpr int CURSOR_VERSION = 2;
-
-// `value` as a JSON string.
-void appendJsonString(std::string& out, const std::string& value)
-{
-    const bool plain =
-        std::all_of(value.begin(), value.end(),
-                    [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
-    out += '"';
-    out += plain ? value : Poco::UTF8::escape(value, true);
-    out += '"';
-}
 
 // Fills a window from a stored cursor:
 // {"watermark":…,"v":2,"watermark_us":N,"seen":{"N":["id",…],…}} or, version 1, "seen":{"id":N,…}.

@@ -70,6 +70,10 @@ private:
     std::size_t _elements = 0;
 };
 
+/// Appends `value` to `out` as a JSON string: quoted, with `"`, `\` and control characters
+/// escaped; other bytes (UTF-8 included) are copied as they are. Pure; any thread.
+void appendJsonString(std::string& out, std::string_view value);
+
 /// The whole array at once: the exact text of each top-level element, as views into `body`.
 /// Throws Poco::SyntaxException as JsonArrayReader does. Pure; any thread.
 std::vector<std::string_view> splitJsonArray(std::string_view body);

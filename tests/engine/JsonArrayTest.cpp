@@ -1,6 +1,8 @@
 #include "courierd/JsonArray.h"
 
 #include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using courierd::JsonArrayReader;
@@ -69,6 +71,7 @@ class JsonArrayTest : public CppUnit::TestFixture
     CPPUNIT_TEST(brokenArraysAreRefusedWithAnOffset);
     CPPUNIT_TEST(piecesOfAnySizeGiveTheSameElementsAndErrors);
     CPPUNIT_TEST(anOversizedElementIsCutAndFlagged);
+    CPPUNIT_TEST(appendedStringsReadBackAsTheyWere);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -170,6 +173,27 @@ public:
         for (std::size_t size : {1, 3, 7, 100})
             CPPUNIT_ASSERT_EQUAL(std::string("{\"id\":\"…\n7\n{\"a\":1}\n"),
                                  streamed(body, size, 7));
+    }
+
+    void appendedStringsReadBackAsTheyWere()
+    {
+        const std::string values[] = {"",
+                                      "plain-id-123",
+                                      "quote \" and backslash \\",
+                                      "tab\tnew line\ncarriage\rbell\a",
+                                      std::string("nul\0byte", 8),
+                                      "Иван, \"Ваня\" 🚀"};
+        for (const auto& value : values)
+        {
+            std::string json = "[";
+            courierd::appendJsonString(json, value);
+            json += "]";
+            const auto parsed = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
+            CPPUNIT_ASSERT_EQUAL(value, parsed->getElement<std::string>(0));
+        }
+        std::string raw;
+        courierd::appendJsonString(raw, "Иван");
+        CPPUNIT_ASSERT_EQUAL(std::string("\"Иван\""), raw); // UTF-8 is copied, not escaped
     }
 };
 
