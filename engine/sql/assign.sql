@@ -7,6 +7,9 @@
 -- LOCKED, so concurrent statements split them and never wait on each other; deliveries are
 -- inserted in order-id order with ON CONFLICT (order_id) DO NOTHING, so that a concurrent
 -- statement assigning the same orders can neither double-book nor deadlock.
+-- Rows are found by `= ANY (array)`, which lets the planner use an index scan even where
+-- statistics are stale (the pipeline also sets enable_seqscan off for its transaction): joins
+-- against the CTEs were planned as scans of the whole tables, once per set.
 -- One row per order id:
 --   fresh = 1: assigned now to courier_id until deadline_us (epoch µs);
 --   fresh = 0: it already had that delivery (nothing written);
@@ -18,8 +21,7 @@ WITH wanted AS (
     FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w (order_id, source, n)
     ORDER BY order_id, n
 ), existing AS (
-    SELECT d.order_id, d.courier_id, d.deadline
-    FROM wanted w JOIN deliveries d ON d.order_id = w.order_id
+    SELECT order_id, courier_id, deadline FROM deliveries WHERE order_id = ANY ($1::text[])
 ), needing AS (
     SELECT w.order_id, w.source, row_number() OVER (ORDER BY w.n) AS rank
     FROM wanted w
@@ -51,6 +53,7 @@ WITH wanted AS (
         delivery_count = c.delivery_count + 1, updated_at = now()
     FROM delivery d
     WHERE c.id = d.courier_id
+      AND c.id = ANY (ARRAY (SELECT courier_id FROM delivery))
 )
 SELECT order_id, 1::bigint AS fresh, courier_id,
        (extract(epoch FROM deadline) * 1000000)::bigint AS deadline_us
