@@ -192,58 +192,58 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
         return Step::Done;
     }
 
+    // Rows whose order has a courier now are marked; the others wait, untouched.
     std::vector<std::string> done; // ctids
-    std::size_t fresh = 0;
-    const AssignOutcome* example = nullptr;
-    const OrderRef* exampleOrder = nullptr;
     for (std::size_t i = 0; i < orders.size(); ++i)
-    {
-        const AssignOutcome& outcome = outcomes[i];
-        if (outcome.kind == AssignOutcome::Kind::NoCourierAvailable)
-            continue; // Waiting for a courier is not an error: the row stays as it was.
-        done.push_back(rows[i]);
-        if (outcome.kind == AssignOutcome::Kind::Assigned)
-        {
-            ++fresh;
-            if (!example)
-            {
-                example = &outcome;
-                exampleOrder = &orders[i];
-            }
-        }
-        if (_logger.debug())
-            _logger.debug(
-                "order %s (source %s) %s courier %Ld until %s", orders[i].orderId, orders[i].source,
-                std::string(outcome.kind == AssignOutcome::Kind::Assigned ? "assigned to"
-                                                                          : "already had"),
-                outcome.courierId, formatRfc3339(outcome.deadline));
-    }
-    const std::size_t waiting = orders.size() - done.size();
+        if (outcomes[i].kind != AssignOutcome::Kind::NoCourierAvailable)
+            done.push_back(rows[i]);
     if (done.empty())
     {
         transaction.rollback();
-        _waits += 1;
+        ++_waits;
         return Step::Starved;
     }
     std::string doneArray = textArray(done);
     session << MARK_ASSIGNED, use(doneArray), now;
     transaction.commit();
     _assigned += static_cast<long>(done.size());
-
-    if (example)
-        _logger.information("%z order(s) assigned to couriers, %z already had one, %z waiting; "
-                            "first: order %s (source %s) to courier %Ld until %s",
-                            fresh, done.size() - fresh, waiting, exampleOrder->orderId,
-                            exampleOrder->source, example->courierId,
-                            formatRfc3339(example->deadline));
-    else
-        _logger.information("%z order(s) already had a courier, %z waiting", done.size(), waiting);
-    if (waiting > 0)
+    report(orders, outcomes);
+    if (done.size() < orders.size())
     {
-        _waits += 1;
+        ++_waits;
         return Step::Starved;
     }
     return Step::Done;
+}
+
+void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
+                                const std::vector<AssignOutcome>& outcomes)
+{
+    std::size_t fresh = 0;
+    std::size_t already = 0;
+    std::size_t first = orders.size(); // the first order assigned now
+    for (std::size_t i = 0; i < orders.size(); ++i)
+    {
+        const AssignOutcome& outcome = outcomes[i];
+        if (outcome.kind == AssignOutcome::Kind::NoCourierAvailable)
+            continue;
+        const bool now = outcome.kind == AssignOutcome::Kind::Assigned;
+        if (now && first == orders.size())
+            first = i;
+        ++(now ? fresh : already);
+        if (_logger.debug())
+            _logger.debug("order %s (source %s) %s courier %Ld until %s", orders[i].orderId,
+                          orders[i].source, std::string(now ? "assigned to" : "already had"),
+                          outcome.courierId, formatRfc3339(outcome.deadline));
+    }
+    const std::size_t waiting = orders.size() - fresh - already;
+    if (first < orders.size())
+        _logger.information("%z order(s) assigned to couriers, %z already had one, %z waiting; "
+                            "first: order %s (source %s) to courier %Ld until %s",
+                            fresh, already, waiting, orders[first].orderId, orders[first].source,
+                            outcomes[first].courierId, formatRfc3339(outcomes[first].deadline));
+    else
+        _logger.information("%z order(s) already had a courier, %z waiting", already, waiting);
 }
 
 void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string& error)

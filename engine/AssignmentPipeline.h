@@ -56,6 +56,8 @@ private:
     void work();
     // `isolate`: this worker's count of rows still to take one at a time after a failed batch.
     Step step(int& isolate);
+    // Logs a settled set: one line, and one per order at debug level.
+    void report(const std::vector<OrderRef>& orders, const std::vector<AssignOutcome>& outcomes);
     void recordFailure(const OrderRef& order, const std::string& error);
     std::chrono::milliseconds untilNextDue();
     // Waits until wake(), stop(), or `limit`; returns at once if a wake came since `seen`.

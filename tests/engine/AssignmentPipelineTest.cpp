@@ -40,6 +40,7 @@ class AssignmentPipelineTest : public CppUnit::TestFixture
     CPPUNIT_TEST(withoutACourierRowsWaitUntouchedUntilWoken);
     CPPUNIT_TEST(rowsWaitingForBusyCouriersGoWhenDeliveriesExpire);
     CPPUNIT_TEST(errorsCountAttemptsKeepTheErrorAndEndFailed);
+    CPPUNIT_TEST(aFailedSetIsRetriedRowByRow);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -141,6 +142,30 @@ public:
                              store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'failed' "
                                              "AND attempts = 2 AND last_error LIKE '%order id%'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
+    }
+
+    void aFailedSetIsRetriedRowByRow()
+    {
+        StoreFixture store("pipeline");
+        for (int i = 0; i < 5; ++i)
+            store.addCourier("c" + std::to_string(i));
+        addPending(store.db, 4);
+        // One bad row among good ones, older than all of them: the set that holds it fails.
+        store.db.execute("INSERT INTO inbox (source, record_id, created_at, payload) VALUES "
+                         "('orders', repeat('x', 201), now() - interval '1 hour', '{}')");
+        AssignmentPipeline pipeline(store.database, store.assigner, workers(1),
+                                    Poco::Logger::get("test.pipeline"));
+        pipeline.start();
+        CPPUNIT_ASSERT(waitFor([&] { return pipeline.assigned() == 4; }));
+        pipeline.stop();
+        // Only the bad row paid for the error; the good ones went through on their first try.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(4),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'assigned' "
+                                             "AND attempts = 1 AND last_error IS NULL"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'pending' "
+                                             "AND attempts = 1 AND last_error LIKE '%order id%'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(4), store.db.scalar("SELECT count(*) FROM deliveries"));
     }
 };
 
