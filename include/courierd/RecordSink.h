@@ -19,12 +19,14 @@ public:
     /// Stores `records` and `rejects` now, in one transaction of their own, then empties both.
     /// The cursor does not move: the Batch that stream() returns moves it, after everything
     /// written here is stored. Throws when they could not be stored (the lease was lost, the
-    /// database failed): let it propagate, so that the fetch fails and the cursor stays.
+    /// database failed) or the daemon is stopping: let it propagate, so that the fetch ends
+    /// and the cursor stays.
     virtual void write(std::vector<Record>& records, std::vector<Reject>& rejects) = 0;
 };
 
-/// A RecordSink that keeps everything written to it in one Batch: what a caller of
-/// Source::fetch() gets from a plugin that streams (see Source::fetchAll()). Not thread-safe.
+/// A RecordSink that keeps everything written to it in one Batch, so that a plugin that streams
+/// can offer fetch() too: `BatchCollector all; return all.merge(stream(cursor, all));`.
+/// Not thread-safe.
 class BatchCollector : public RecordSink
 {
 public:
