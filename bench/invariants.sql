@@ -10,7 +10,8 @@ FROM fake_orders f JOIN watermark w ON f.created_us <= w.us
 WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = w.source AND i.record_id = f.id))
 UNION ALL
 -- 2. Each order has at most one delivery.
-SELECT 'an order has two deliveries: ' || order_id FROM deliveries GROUP BY order_id HAVING count(*) > 1
+SELECT 'an order has two deliveries: ' || source || '/' || order_id FROM deliveries
+ GROUP BY source, order_id HAVING count(*) > 1
 UNION ALL
 -- 3. A courier is busy exactly while it has an unexpired delivery; loads are consistent.
 SELECT 'busy courier without an unexpired delivery: ' || c.id FROM couriers c
@@ -27,7 +28,8 @@ UNION ALL
 SELECT 'inbox row ' || state || ': ' || record_id FROM inbox WHERE state IN ('pending', 'failed')
 UNION ALL
 SELECT 'assigned without a delivery: ' || record_id FROM inbox i
- WHERE state = 'assigned' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = i.record_id)
+ WHERE state = 'assigned'
+   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source = i.source AND d.order_id = i.record_id)
 UNION ALL
 SELECT 'served but never assigned: ' || f.id FROM fake_orders f
- WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = f.id);
+ WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source = 'orders' AND d.order_id = f.id);

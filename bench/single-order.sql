@@ -4,7 +4,7 @@
 -- for on_foot/scooter/car. Lock the least-loaded available courier, insert the delivery, mark
 -- the courier busy; an order with a delivery already is answered from `existing`.
 WITH existing AS (
-    SELECT courier_id, deadline FROM deliveries WHERE order_id = $1
+    SELECT courier_id, deadline FROM deliveries WHERE source = $2 AND order_id = $1
 ), picked AS (
     SELECT id, transport_type FROM couriers
     WHERE status = 'available' AND NOT EXISTS (SELECT 1 FROM existing)
@@ -19,11 +19,11 @@ WITH existing AS (
                                    ELSE $5::bigint
                                END * interval '1 millisecond'
     FROM picked
-    ON CONFLICT (order_id) DO NOTHING
+    ON CONFLICT (source, order_id) DO NOTHING
     RETURNING courier_id, deadline
 ), busy AS (
     UPDATE couriers c
-    SET status = 'busy', active_order_id = $1, busy_until = d.deadline,
+    SET status = 'busy', active_order_id = $1, active_source = $2, busy_until = d.deadline,
         delivery_count = c.delivery_count + 1, updated_at = now()
     FROM delivery d
     WHERE c.id = d.courier_id

@@ -54,6 +54,8 @@ Poco::JSON::Object::Ptr toJson(const Courier& courier)
     object->set("active_order_id", courier.activeOrderId
                                        ? Poco::Dynamic::Var(*courier.activeOrderId)
                                        : Poco::Dynamic::Var());
+    object->set("active_source", courier.activeSource ? Poco::Dynamic::Var(*courier.activeSource)
+                                                      : Poco::Dynamic::Var());
     object->set("busy_until", courier.busyUntil ? Poco::Dynamic::Var(rfc3339(*courier.busyUntil))
                                                 : Poco::Dynamic::Var());
     return object;

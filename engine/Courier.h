@@ -42,6 +42,7 @@ struct Courier
     Transport transport = Transport::OnFoot;
     Poco::Int64 deliveryCount = 0;            ///< Deliveries ever assigned (and not unassigned).
     std::optional<std::string> activeOrderId; ///< While busy: the order being delivered.
+    std::optional<std::string> activeSource;  ///< While busy: the source of that order.
     std::optional<Poco::Timestamp> busyUntil; ///< While busy: that delivery's deadline.
 };
 

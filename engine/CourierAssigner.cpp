@@ -2,11 +2,12 @@
 
 #include "Exceptions.h"
 #include "Statements.h"
+#include "courierd/Record.h"
 
 #include <Poco/Nullable.h>
 
+#include <map>
 #include <string_view>
-#include <unordered_map>
 
 namespace courierd
 {
@@ -16,7 +17,7 @@ using namespace Poco::Data::Keywords;
 namespace
 {
 
-constexpr std::size_t MAX_ID = 200;
+constexpr std::size_t MAX_ID = MAX_RECORD_ID_BYTES;
 
 // engine/sql/assign.sql, compiled in: one statement for a whole set of orders.
 const std::string ASSIGN = sql::ASSIGN;
@@ -25,13 +26,18 @@ const std::string ASSIGN = sql::ASSIGN;
 // whose courier has moved on leaves that courier alone.
 const std::string UNASSIGN = R"sql(
 WITH removed AS (
-    DELETE FROM deliveries WHERE order_id = $1 RETURNING courier_id
+    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
 ), freed AS (
     UPDATE couriers c
     SET delivery_count = c.delivery_count - 1,
-        status = CASE WHEN c.active_order_id = $1 THEN 'available' ELSE c.status END,
-        busy_until = CASE WHEN c.active_order_id = $1 THEN NULL ELSE c.busy_until END,
-        active_order_id = CASE WHEN c.active_order_id = $1 THEN NULL ELSE c.active_order_id END,
+        status = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN 'available'
+                      ELSE c.status END,
+        busy_until = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                          ELSE c.busy_until END,
+        active_order_id = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                               ELSE c.active_order_id END,
+        active_source = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                             ELSE c.active_source END,
         updated_at = now()
     FROM removed r
     WHERE c.id = r.courier_id
@@ -94,20 +100,22 @@ std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
     Poco::Int64 onFoot = _config.deadlineOnFoot.count();
     Poco::Int64 scooter = _config.deadlineScooter.count();
     Poco::Int64 car = _config.deadlineCar.count();
+    std::vector<std::string> answeredSources;
     std::vector<std::string> answered;
     std::vector<Poco::Int64> fresh;
     std::vector<Poco::Nullable<Poco::Int64>> couriers;
     std::vector<Poco::Nullable<Poco::Int64>> deadlines;
     session << ASSIGN, use(orderArray), use(sourceArray), use(onFoot), use(scooter), use(car),
-        into(answered), into(fresh), into(couriers), into(deadlines), now;
+        into(answeredSources), into(answered), into(fresh), into(couriers), into(deadlines), now;
 
-    std::unordered_map<std::string_view, std::size_t> row;
-    row.reserve(answered.size());
+    // Answers by (source, order id).
+    std::map<std::pair<std::string_view, std::string_view>, std::size_t> row;
     for (std::size_t i = 0; i < answered.size(); ++i)
-        row.emplace(answered[i], i);
+        row.emplace(
+            std::make_pair(std::string_view(answeredSources[i]), std::string_view(answered[i])), i);
     for (std::size_t k = 0; k < orders.size(); ++k)
     {
-        const auto found = row.find(orders[k].orderId);
+        const auto found = row.find({orders[k].source, orders[k].orderId});
         if (found == row.end() || fresh[found->second] == 2)
             continue; // No courier free, or a concurrent call assigned it meanwhile.
         const std::size_t i = found->second;
@@ -123,13 +131,16 @@ std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
     return outcomes;
 }
 
-std::optional<Poco::Int64> CourierAssigner::unassign(const std::string& orderId)
+std::optional<Poco::Int64> CourierAssigner::unassign(const std::string& source,
+                                                     const std::string& orderId)
 {
+    checkId("source", source);
     checkId("order id", orderId);
+    std::string from = source;
     std::string order = orderId;
     std::vector<Poco::Int64> couriers;
     auto session = _database.session();
-    session << UNASSIGN, use(order), into(couriers), now;
+    session << UNASSIGN, use(from), use(order), into(couriers), now;
     if (couriers.empty())
         return std::nullopt;
     return couriers.front();

@@ -35,7 +35,8 @@ struct OrderRef
 };
 
 /// The assignment use case: one order, one courier, once. Thread-safe; any number of threads
-/// and processes may assign at once (row locks with SKIP LOCKED and UNIQUE(order_id)).
+/// and processes may assign at once (row locks with SKIP LOCKED and UNIQUE(source, order_id)).
+/// An order is its source and its id: ids are unique within a source only.
 class CourierAssigner
 {
 public:
@@ -61,12 +62,13 @@ public:
     AssignOutcome assign(const std::string& orderId, const std::string& source);
 
     /// Throws ValidationException unless `order` could be assigned: both ids non-empty and
-    /// at most 200 bytes.
+    /// at most MAX_RECORD_ID_BYTES.
     static void validate(const OrderRef& order);
 
-    /// Removes the order's delivery and frees its courier if that delivery is the one it is
-    /// busy with. Returns the courier, or nothing when the order has no delivery.
-    std::optional<Poco::Int64> unassign(const std::string& orderId);
+    /// Removes the delivery of `source`'s order `orderId` and frees its courier if that
+    /// delivery is the one it is busy with. Returns the courier, or nothing when the order has
+    /// no delivery.
+    std::optional<Poco::Int64> unassign(const std::string& source, const std::string& orderId);
 
 private:
     Database& _database;

@@ -19,7 +19,7 @@ constexpr std::size_t MAX_PHONE = 32;
 
 const std::string COLUMNS =
     "id, name, phone, status, transport_type, delivery_count, active_order_id, "
-    "(extract(epoch FROM busy_until) * 1000000)::bigint";
+    "(extract(epoch FROM busy_until) * 1000000)::bigint, active_source";
 
 std::vector<Courier> readCouriers(Poco::Data::Statement& statement)
 {
@@ -38,6 +38,8 @@ std::vector<Courier> readCouriers(Poco::Data::Statement& statement)
             courier.activeOrderId = rows.value(6, row).convert<std::string>();
         if (!rows.isNull(7, row))
             courier.busyUntil = Poco::Timestamp(rows.value(7, row).convert<Poco::Int64>());
+        if (!rows.isNull(8, row))
+            courier.activeSource = rows.value(8, row).convert<std::string>();
         couriers.push_back(std::move(courier));
     }
     return couriers;
@@ -132,7 +134,8 @@ Courier CourierRepository::update(Poco::Int64 id, const CourierChanges& changes)
         const CourierStatus status = checkedStatus(*changes.status);
         if (courier.status == CourierStatus::Busy)
             throw ConflictException("courier " + std::to_string(id) + " is busy with order " +
-                                    courier.activeOrderId.value_or("?") +
+                                    courier.activeOrderId.value_or("?") + " of source " +
+                                    courier.activeSource.value_or("?") +
                                     "; its status can change once that delivery ends");
         courier.status = status;
     }

@@ -12,7 +12,8 @@ namespace
 
 const std::string RELEASE = R"sql(
 UPDATE couriers
-SET status = 'available', active_order_id = NULL, busy_until = NULL, updated_at = now()
+SET status = 'available', active_order_id = NULL, active_source = NULL, busy_until = NULL,
+    updated_at = now()
 WHERE status = 'busy' AND busy_until <= now()
 )sql";
 

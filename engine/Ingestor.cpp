@@ -1,7 +1,9 @@
 #include "Ingestor.h"
 
 #include "Exceptions.h"
+#include "RecordScreen.h"
 #include "courierd/JsonArray.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/Data/Transaction.h>
 #include <Poco/DigestEngine.h>
@@ -11,6 +13,21 @@ namespace courierd
 {
 
 using namespace Poco::Data::Keywords;
+
+// The rows as one JSON array for json_to_recordset, written directly (through a DOM it was the
+// largest cost of a drain): {"id","created_us"?,"payload","state","reason"?}. Each row's place
+// in the text is kept, so that a part the store refuses can be stored row by row.
+struct IngestRows
+{
+    std::string json;
+    std::vector<std::pair<std::size_t, std::size_t>> spans; // offset, length of each row
+
+    bool empty() const { return spans.empty(); }
+    std::string one(std::size_t i) const
+    {
+        return "[" + json.substr(spans[i].first, spans[i].second) + "]";
+    }
+};
 
 namespace
 {
@@ -26,11 +43,13 @@ WHERE l.holder = EXCLUDED.holder OR l.expires_at < now()
 RETURNING term
 )sql";
 
-// Locks the lease row: a takeover waits for this ingest, and this ingest sees a takeover.
+// Checks that this instance still holds the lease and renews it: a long tick keeps its lease
+// while it stores parts. Locks the lease row, so a takeover waits for this ingest and this
+// ingest sees a takeover.
 const std::string FENCE = R"sql(
-SELECT term FROM source_leases
+UPDATE source_leases SET expires_at = now() + $4::bigint * interval '1 millisecond'
 WHERE source = $1 AND holder = $2 AND term = $3 AND expires_at > now()
-FOR UPDATE
+RETURNING term
 )sql";
 
 // The whole batch in one statement, as one JSON document of rows.
@@ -59,29 +78,36 @@ INSERT INTO source_cursors (source, cursor, updated_at) VALUES ($1, $2, now())
 ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()
 )sql";
 
-std::string rejectKey(const std::string& payload)
+// A reject's inbox key: its salvaged id and content, so that two rejects differing in either
+// are both kept.
+std::string rejectKey(std::string_view id, std::string_view payload)
 {
     Poco::SHA1Engine sha1;
-    sha1.update(payload);
+    sha1.update(id.data(), static_cast<unsigned>(id.size()));
+    sha1.update('\0');
+    sha1.update(payload.data(), static_cast<unsigned>(payload.size()));
     return "rejected:" + Poco::DigestEngine::digestToHex(sha1.digest());
 }
 
-// The rows as one JSON array for json_to_recordset, written directly (through a DOM it was the
-// largest cost of a drain): {"id","created_us"?,"payload","state","reason"?}.
-std::string rowsOf(const std::vector<Record>& records, const std::vector<Reject>& rejects)
+IngestRows rowsOf(const std::vector<Record>& records, const std::vector<Reject>& rejects,
+                  const RecordScreen& screen)
 {
     std::size_t size = 2;
     for (const auto& record : records)
         size += record.payload.size() + record.id.size() + record.reason.size() + 96;
     for (const auto& reject : rejects)
         size += reject.payload.size() + reject.id.size() + reject.reason.size() + 160;
-    std::string out;
+    IngestRows rows;
+    std::string& out = rows.json;
     out.reserve(size + size / 8);
-    const auto row = [&out](std::string_view id, const Poco::Timestamp* created,
-                            std::string_view payload, std::string_view state,
-                            std::string_view reason)
+    rows.spans.reserve(records.size() + rejects.size());
+    const auto row = [&](std::string_view id, const Poco::Timestamp* created,
+                         std::string_view payload, std::string_view state, std::string_view reason)
     {
-        out += out.size() > 1 ? ",{\"id\":" : "{\"id\":";
+        if (!rows.spans.empty())
+            out += ',';
+        const std::size_t begin = out.size();
+        out += "{\"id\":";
         appendJsonString(out, id);
         if (created)
             out += ",\"created_us\":" + std::to_string(created->epochMicroseconds());
@@ -95,21 +121,31 @@ std::string rowsOf(const std::vector<Record>& records, const std::vector<Reject>
             appendJsonString(out, reason);
         }
         out += '}';
+        rows.spans.emplace_back(begin, out.size() - begin);
+    };
+    // Keyed by a hash of id and content, never by the id alone: a later, valid version of the
+    // same order must not collide with its malformed one.
+    const auto reject = [&](std::string_view id, std::string_view payload, std::string_view why)
+    {
+        const Reject storable = RecordScreen::storable(id, payload, why);
+        row(rejectKey(id, payload), nullptr, storable.payload, "rejected", storable.reason);
     };
     out += '[';
     for (const auto& record : records)
     {
+        if (const auto why = screen.unstorable(record))
+        {
+            reject(record.id, record.payload, *why);
+            continue;
+        }
         const bool skip = record.verdict == Record::Verdict::Skip;
         row(record.id, &record.createdAt, record.payload, skip ? "skipped" : "pending",
             skip ? std::string_view(record.reason) : std::string_view());
     }
-    for (const auto& reject : rejects)
-        // Keyed by content, not by the salvaged id: a later, valid version of the same
-        // order must not collide with its malformed one.
-        row(rejectKey(reject.payload), nullptr, reject.payload, "rejected",
-            reject.id.empty() ? reject.reason : "id " + reject.id + ": " + reject.reason);
+    for (const auto& item : rejects)
+        reject(item.id, item.payload, item.reason);
     out += ']';
-    return out;
+    return rows;
 }
 
 } // namespace
@@ -118,6 +154,7 @@ Ingestor::Ingestor(Database& database, std::string holder, Duration ttl)
     : _database(database)
     , _holder(std::move(holder))
     , _ttl(ttl)
+    , _logger(Poco::Logger::get("courierd.ingest"))
 {
 }
 
@@ -153,45 +190,110 @@ std::string Ingestor::cursor(const std::string& source)
     return cursors.empty() ? std::string() : cursors.front();
 }
 
-IngestResult Ingestor::ingest(const Lease& lease, const Batch& batch)
+IngestResult Ingestor::ingest(const Lease& lease, const Batch& batch, Duration maxClockSkew)
 {
-    return store(lease, batch.records, batch.rejects, &batch.cursor);
+    return store(lease, batch.records, batch.rejects, &batch.cursor, maxClockSkew);
 }
 
 IngestResult Ingestor::ingestPart(const Lease& lease, const std::vector<Record>& records,
-                                  const std::vector<Reject>& rejects)
+                                  const std::vector<Reject>& rejects, Duration maxClockSkew)
 {
-    return store(lease, records, rejects, nullptr);
+    return store(lease, records, rejects, nullptr, maxClockSkew);
 }
 
 IngestResult Ingestor::store(const Lease& lease, const std::vector<Record>& records,
-                             const std::vector<Reject>& rejects, const std::string* cursor)
+                             const std::vector<Reject>& rejects, const std::string* cursor,
+                             Duration maxClockSkew)
+{
+    const IngestRows rows = rowsOf(records, rejects, RecordScreen(Poco::Timestamp(), maxClockSkew));
+    try
+    {
+        return store(lease, rows, cursor, false);
+    }
+    catch (const Poco::Data::DataException& e)
+    {
+        if (rows.spans.size() <= 1 && !cursor)
+            throw;
+        // Something in the part that the screen did not foresee: one row must not hold back
+        // the others, so each is stored on its own and a row the store refuses is rejected.
+        _logger.warning("source %s: the store refused a part of %z row(s) as a whole (%s); "
+                        "storing it row by row",
+                        lease.source, rows.spans.size(), clipped(e.displayText(), 300));
+        return store(lease, rows, cursor, true);
+    }
+}
+
+void Ingestor::fence(Poco::Data::Session& session, const Lease& lease)
 {
     std::string source = lease.source;
     std::string holder = lease.holder;
     Poco::Int64 term = lease.term;
-    std::string rows = rowsOf(records, rejects);
-
-    auto session = _database.session();
-    Poco::Data::Transaction transaction(session);
+    Poco::Int64 ttl = _ttl.count();
     std::vector<Poco::Int64> held;
-    session << FENCE, use(source), use(holder), use(term), into(held), now;
+    session << FENCE, use(source), use(holder), use(term), use(ttl), into(held), now;
     if (held.empty())
         throw LeaseLostException("source " + source + ": lease term " + std::to_string(term) +
                                  " is no longer current; this instance stepped down");
+}
+
+bool Ingestor::renew(const Lease& lease)
+{
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+    try
+    {
+        fence(session, lease);
+    }
+    catch (const LeaseLostException&)
+    {
+        return false;
+    }
+    transaction.commit();
+    return true;
+}
+
+IngestResult Ingestor::store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
+                             bool rowByRow)
+{
+    std::string source = lease.source;
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+    fence(session, lease);
 
     IngestResult result;
-    Poco::Int64 stored = 0, skipped = 0, rejected = 0;
-    if (!records.empty() || !rejects.empty())
-        session << INSERT_ROWS, use(source), use(rows), into(stored), into(skipped), into(rejected),
-            now;
+    const auto insert = [&](const std::string& json)
+    {
+        Poco::Int64 stored = 0, skipped = 0, rejected = 0;
+        session << INSERT_ROWS, use(source), use(const_cast<std::string&>(json)), into(stored),
+            into(skipped), into(rejected), now;
+        result.records += static_cast<int>(stored);
+        result.skipped += static_cast<int>(skipped);
+        result.rejects += static_cast<int>(rejected);
+    };
+    if (!rowByRow && !rows.empty())
+        insert(rows.json);
+    for (std::size_t i = 0; rowByRow && i < rows.spans.size(); ++i)
+    {
+        const std::string row = rows.one(i);
+        session << "SAVEPOINT ingest_row", now;
+        try
+        {
+            insert(row);
+        }
+        catch (const Poco::Data::DataException& e)
+        {
+            session << "ROLLBACK TO SAVEPOINT ingest_row", now;
+            const std::string why = "the store refused it: " + e.displayText();
+            const std::string text = row.substr(1, row.size() - 2);
+            insert(rowsOf({}, {RecordScreen::storable("", text, why)},
+                          RecordScreen(Poco::Timestamp(), Duration(0)))
+                       .json);
+        }
+    }
     if (cursor)
         // Bound by reference (POCO only reads it): a cursor can be megabytes.
         session << SAVE_CURSOR, use(source), use(const_cast<std::string&>(*cursor)), now;
     transaction.commit();
-    result.records = static_cast<int>(stored);
-    result.skipped = static_cast<int>(skipped);
-    result.rejects = static_cast<int>(rejected);
     return result;
 }
 

@@ -3,11 +3,15 @@
 #include "Database.h"
 #include "courierd/Batch.h"
 
+#include <Poco/Logger.h>
+
 #include <optional>
 #include <string>
 
 namespace courierd
 {
+
+struct IngestRows;
 
 /// A lease on one source: held by `holder` with `term` until it expires.
 struct Lease
@@ -45,27 +49,45 @@ public:
     /// The stored cursor of `source`; empty before its first ingest.
     std::string cursor(const std::string& source);
 
+    /// Renews the lease for another TTL while its term is current; false once it is not.
+    /// A tick longer than the TTL keeps its lease this way. Throws on store errors.
+    bool renew(const Lease& lease);
+
     /// Stores `batch` under `lease` in one transaction: records (pending, or skipped with
-    /// their reason), rejects (with their reason) and the cursor. Rows already in the inbox
-    /// are left as they are. Throws LeaseLostException, having written nothing, when the
-    /// lease's term is no longer current; store errors likewise write nothing.
-    IngestResult ingest(const Lease& lease, const Batch& batch);
+    /// their reason), rejects (with their reason) and the cursor; the lease is renewed. Rows
+    /// already in the inbox are left as they are. A record the store cannot hold (see
+    /// RecordScreen; `maxClockSkew` bounds `created_at`) is stored rejected with the reason.
+    /// A batch the store still refuses as a whole is stored row by row, a refused row rejected
+    /// with the store's error, so that one row never holds back the others. Throws
+    /// LeaseLostException, having written nothing, when the lease's term is no longer current;
+    /// other store errors likewise write nothing.
+    IngestResult ingest(const Lease& lease, const Batch& batch,
+                        Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
 
     /// Stores part of a streamed answer the same way, in a transaction of its own, leaving
     /// the cursor where it is (see Source::stream()).
     IngestResult ingestPart(const Lease& lease, const std::vector<Record>& records,
-                            const std::vector<Reject>& rejects);
+                            const std::vector<Reject>& rejects,
+                            Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+
+    /// `source.NAME.max_clock_skew` unless set.
+    static constexpr Duration DEFAULT_MAX_CLOCK_SKEW{5 * 60 * 1000};
 
     const std::string& holder() const { return _holder; }
 
 private:
     // `cursor`: the cursor to store with the rows, or nullptr to leave it.
     IngestResult store(const Lease& lease, const std::vector<Record>& records,
-                       const std::vector<Reject>& rejects, const std::string* cursor);
+                       const std::vector<Reject>& rejects, const std::string* cursor,
+                       Duration maxClockSkew);
+    IngestResult store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
+                       bool rowByRow);
+    void fence(Poco::Data::Session& session, const Lease& lease);
 
     Database& _database;
     std::string _holder;
     Duration _ttl;
+    Poco::Logger& _logger;
 };
 
 } // namespace courierd

@@ -30,6 +30,9 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
          "the plugin: a name looked up in plugins.dir, or a path to a .so file"},
         {prefix + "interval", ConfigType::Duration, "5s", "time between two polls of the source",
          100, MS_PER_DAY},
+        {prefix + "max_clock_skew", ConfigType::Duration, "5m",
+         "how far past now a record's created_at may be; a later one is stored rejected", 0,
+         MS_PER_DAY},
     };
 }
 
@@ -79,7 +82,10 @@ SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
         settings.addProblem(problem);
     if (settings.problems().empty())
         for (auto& entry : _entries)
+        {
             entry.interval = settings.getDuration("source." + entry.name + ".interval");
+            entry.maxClockSkew = settings.getDuration("source." + entry.name + ".max_clock_skew");
+        }
 }
 
 SourceCatalog::~SourceCatalog()

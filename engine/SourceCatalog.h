@@ -15,8 +15,8 @@ namespace courierd
 
 /// Every configured source: for each `[source.NAME]`, the plugin it names (loaded through the
 /// PluginHost), one instance of it, and its context. Construction declares and validates the
-/// engine's keys of each section (`plugin`, `interval`) and the plugin's own keys; problems
-/// are added to the Settings, never thrown. Used from the main thread.
+/// engine's keys of each section (`plugin`, `interval`, `max_clock_skew`) and the plugin's own
+/// keys; problems are added to the Settings, never thrown. Used from the main thread.
 class SourceCatalog
 {
 public:
@@ -26,6 +26,7 @@ public:
         std::string plugin;
         PluginHost::Loaded info;
         Duration interval{0};
+        Duration maxClockSkew{0};
         Source* source = nullptr; ///< Owned by the host.
         std::unique_ptr<PluginSourceContext> context;
     };

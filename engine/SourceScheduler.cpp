@@ -22,10 +22,11 @@ std::string shortened(const std::string& cursor)
 class IngestSink : public RecordSink
 {
 public:
-    IngestSink(Ingestor& ingestor, const Lease& lease, IngestResult& total,
+    IngestSink(Ingestor& ingestor, const Lease& lease, Duration maxClockSkew, IngestResult& total,
                const std::function<void()>& wake, const std::atomic<bool>& stopping)
         : _ingestor(ingestor)
         , _lease(lease)
+        , _maxClockSkew(maxClockSkew)
         , _total(total)
         , _wake(wake)
         , _stopping(stopping)
@@ -34,7 +35,7 @@ public:
 
     void write(std::vector<Record>& records, std::vector<Reject>& rejects) override
     {
-        const IngestResult stored = _ingestor.ingestPart(_lease, records, rejects);
+        const IngestResult stored = _ingestor.ingestPart(_lease, records, rejects, _maxClockSkew);
         records.clear();
         rejects.clear();
         add(stored);
@@ -55,6 +56,7 @@ public:
 private:
     Ingestor& _ingestor;
     const Lease& _lease;
+    Duration _maxClockSkew;
     IngestResult& _total;
     const std::function<void()>& _wake;
     const std::atomic<bool>& _stopping;
@@ -159,12 +161,13 @@ void SourceScheduler::tick(Runner& runner)
                 runner.cursorTerm = runner.lease->term;
             }
             bool moved = false;
-            IngestSink sink(_ingestor, *runner.lease, total, _wake, _stopping);
+            IngestSink sink(_ingestor, *runner.lease, runner.entry->maxClockSkew, total, _wake,
+                            _stopping);
             for (;;)
             {
                 Batch batch = runner.entry->source->stream(runner.cursor, sink);
                 runner.cursorTerm = 0; // until the new cursor is stored
-                sink.add(_ingestor.ingest(*runner.lease, batch));
+                sink.add(_ingestor.ingest(*runner.lease, batch, runner.entry->maxClockSkew));
                 moved = moved || batch.cursor != runner.cursor;
                 runner.cursor = std::move(batch.cursor);
                 runner.cursorTerm = runner.lease->term;

@@ -1,27 +1,92 @@
 #include "courierd/Rfc3339.h"
 
-#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
-
-#include <regex>
+#include <Poco/Timespan.h>
 
 namespace courierd
 {
 
+namespace
+{
+
+// Reads `count` digits at `at` into `value`; false if any is not a digit.
+bool digits(const std::string& text, std::size_t at, std::size_t count, int& value)
+{
+    if (at + count > text.size())
+        return false;
+    value = 0;
+    for (std::size_t i = at; i < at + count; ++i)
+    {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        value = value * 10 + (text[i] - '0');
+    }
+    return true;
+}
+
+bool is(const std::string& text, std::size_t at, char c)
+{
+    return at < text.size() && text[at] == c;
+}
+
+} // namespace
+
+// The shape and every field's range are checked here, because POCO's ISO 8601 parser is
+// lenient (it accepts an offset of +99:99 and years that format past 9999).
 std::optional<Poco::Timestamp> parseRfc3339(const std::string& text)
 {
-    // POCO's ISO 8601 parser is lenient; the shape is checked first.
-    static const std::regex RFC3339(
-        R"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2}))");
-    if (!std::regex_match(text, RFC3339))
+    int year, month, day, hour, minute, second;
+    if (!digits(text, 0, 4, year) || !is(text, 4, '-') || !digits(text, 5, 2, month) ||
+        !is(text, 7, '-') || !digits(text, 8, 2, day) ||
+        !(is(text, 10, 'T') || is(text, 10, 't')) || !digits(text, 11, 2, hour) ||
+        !is(text, 13, ':') || !digits(text, 14, 2, minute) || !is(text, 16, ':') ||
+        !digits(text, 17, 2, second))
         return std::nullopt;
-    Poco::DateTime time;
-    int tzd = 0;
-    if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::ISO8601_FRAC_FORMAT, text, time, tzd))
+    if (year < 1 || !Poco::DateTime::isValid(year, month, day, hour, minute, second))
         return std::nullopt;
-    time.makeUTC(tzd);
-    return time.timestamp();
+
+    std::size_t at = 19;
+    int micros = 0;
+    if (is(text, at, '.'))
+    {
+        std::size_t fraction = 0;
+        for (++at; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, ++fraction)
+            if (fraction < 6)
+                micros = micros * 10 + (text[at] - '0');
+        if (fraction == 0 || fraction > 9)
+            return std::nullopt;
+        for (; fraction < 6; ++fraction)
+            micros *= 10;
+    }
+
+    int offsetMinutes = 0;
+    if (is(text, at, 'Z') || is(text, at, 'z'))
+        ++at;
+    else if (is(text, at, '+') || is(text, at, '-'))
+    {
+        int hours, minutes;
+        if (!digits(text, at + 1, 2, hours) || !is(text, at + 3, ':') ||
+            !digits(text, at + 4, 2, minutes) || hours > 23 || minutes > 59)
+            return std::nullopt;
+        offsetMinutes = (hours * 60 + minutes) * (text[at] == '-' ? -1 : 1);
+        at += 6;
+    }
+    else
+        return std::nullopt;
+    if (at != text.size())
+        return std::nullopt;
+
+    Poco::DateTime local(year, month, day, hour, minute, second, micros / 1000, micros % 1000);
+    const Poco::Timestamp utc =
+        local.timestamp() - Poco::Timespan(0, 0, offsetMinutes, 0, 0).totalMicroseconds();
+    // Still a time that RFC3339 can write once in UTC: years 0001 to 9999.
+    static const Poco::Timestamp FIRST = Poco::DateTime(1, 1, 1).timestamp();
+    static const Poco::Timestamp LAST =
+        Poco::DateTime(9999, 12, 31, 23, 59, 59, 999, 999).timestamp();
+    if (utc < FIRST || utc > LAST)
+        return std::nullopt;
+    return utc;
 }
 
 std::string formatRfc3339(Poco::Timestamp time)

@@ -1,6 +1,7 @@
 #include "OrderParser.h"
 
 #include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Parser.h>
@@ -84,7 +85,8 @@ private:
 } // namespace
 
 std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view element,
-                                                            const std::set<std::string>& assignable)
+                                                            const std::set<std::string>& assignable,
+                                                            Poco::Timestamp latest)
 {
     std::string payload(element);
     const auto reject = [&](const std::string& id, const std::string& why) {
@@ -107,13 +109,24 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
     if (!fields->id.text || fields->id.text->empty())
         return reject("", "missing or non-string 'id'");
     const std::string& orderId = *fields->id.text;
+    if (orderId.size() > courierd::MAX_RECORD_ID_BYTES)
+        return reject(courierd::clipped(orderId, 64),
+                      "'id' is longer than " + std::to_string(courierd::MAX_RECORD_ID_BYTES) +
+                          " bytes (" + std::to_string(orderId.size()) + ")");
+    if (courierd::firstUnstorableByte(orderId))
+        return reject(courierd::escapeUnstorable(orderId),
+                      "'id' is not UTF-8 text (it holds a NUL or a byte outside UTF-8)");
 
     if (!fields->createdAt.text)
         return reject(orderId, "missing or non-string 'created_at'");
     const auto created = courierd::parseRfc3339(*fields->createdAt.text);
     if (!created)
-        return reject(orderId,
-                      "'created_at' is not an RFC3339 time: '" + *fields->createdAt.text + "'");
+        return reject(orderId, "'created_at' is not an RFC3339 time: '" +
+                                   courierd::clipped(*fields->createdAt.text, 64) + "'");
+    if (*created > latest)
+        return reject(orderId, "'created_at' " + *fields->createdAt.text +
+                                   " is later than now + max_clock_skew (" +
+                                   courierd::formatRfc3339(latest) + ")");
 
     if (!fields->status.text)
         return reject(orderId, "missing or non-string 'status'");
@@ -126,7 +139,7 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
     if (!assignable.count(statusText))
     {
         record.verdict = courierd::Record::Verdict::Skip;
-        record.reason = "status " + statusText;
+        record.reason = "status " + courierd::clipped(statusText, 64);
     }
     return record;
 }

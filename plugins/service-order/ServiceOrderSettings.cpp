@@ -63,6 +63,7 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     settings.maxOrderBytes = static_cast<std::size_t>(context.getInt("max_order_bytes"));
     settings.writeBatch = static_cast<std::size_t>(context.getInt("write_batch"));
     settings.interval = context.getDuration("interval");
+    settings.maxClockSkew = context.getDuration("max_clock_skew");
 
     const std::string startFrom = context.getString("start_from");
     const auto start = courierd::parseRfc3339(startFrom);

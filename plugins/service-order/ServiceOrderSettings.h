@@ -33,9 +33,10 @@ struct ServiceOrderSettings
     CursorField cursorField = CursorField::CreatedAt;
     int pageSize = 0; ///< 0: one request per fetch (service-order has no pagination).
     std::size_t maxResponseBytes = 0;
-    std::size_t maxOrderBytes = 0; ///< A larger order is rejected, cut to this size.
-    std::size_t writeBatch = 0;    ///< Orders stored per transaction while reading an answer.
-    courierd::Duration interval;   ///< The engine's poll interval of this source.
+    std::size_t maxOrderBytes = 0;   ///< A larger order is rejected, cut to this size.
+    std::size_t writeBatch = 0;      ///< Orders stored per transaction while reading an answer.
+    courierd::Duration interval;     ///< The engine's poll interval of this source.
+    courierd::Duration maxClockSkew; ///< The engine's max_clock_skew of this source.
 
     /// The keys of `[source.NAME]` this plugin reads.
     static std::vector<courierd::ConfigKey> keys();

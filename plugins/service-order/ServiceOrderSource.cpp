@@ -104,6 +104,8 @@ courierd::Batch ServiceOrderSource::stream(const std::string& cursor, courierd::
 void ServiceOrderSource::request(const std::string& query, const std::function<void(Order&&)>& take)
 {
     const std::string url = _settings.baseUrl + ORDERS + query;
+    // An order from the future would move the watermark past every order still to come.
+    const Poco::Timestamp latest = _context->now() + _settings.maxClockSkew.count() * 1000;
     courierd::JsonArrayReader reader(
         [&](std::string_view element, bool truncated)
         {
@@ -113,7 +115,7 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
                                           std::to_string(_settings.maxOrderBytes) +
                                           " bytes); only its beginning is kept"});
             else
-                take(parseOrder(element, _settings.statuses));
+                take(parseOrder(element, _settings.statuses, latest));
         },
         _settings.maxOrderBytes);
     try

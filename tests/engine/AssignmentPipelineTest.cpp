@@ -124,7 +124,7 @@ public:
         store.addCourier("c");
         // An order id the assignment refuses: a real error, not a wait.
         store.db.execute("INSERT INTO inbox (source, record_id, payload) VALUES ('orders', "
-                         "repeat('x', 201), '{}')");
+                         "repeat('x', 257), '{}')");
         AssignmentPipeline pipeline(store.database, store.assigner, workers(1, 2),
                                     Poco::Logger::get("test.pipeline"));
         pipeline.start();
@@ -152,7 +152,7 @@ public:
         addPending(store.db, 4);
         // One bad row among good ones, older than all of them: the set that holds it fails.
         store.db.execute("INSERT INTO inbox (source, record_id, created_at, payload) VALUES "
-                         "('orders', repeat('x', 201), now() - interval '1 hour', '{}')");
+                         "('orders', repeat('x', 257), now() - interval '1 hour', '{}')");
         AssignmentPipeline pipeline(store.database, store.assigner, workers(1),
                                     Poco::Logger::get("test.pipeline"));
         pipeline.start();

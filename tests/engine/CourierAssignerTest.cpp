@@ -66,6 +66,7 @@ class CourierAssignerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(noCourierWritesNothing);
     CPPUNIT_TEST(unassignRemovesTheDeliveryAndFreesTheCourier);
     CPPUNIT_TEST(unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder);
+    CPPUNIT_TEST(ordersOfTwoSourcesWithTheSameIdAreDifferentOrders);
     CPPUNIT_TEST(invalidOrderIdIsRefused);
     CPPUNIT_TEST(aSetIsAssignedExactlyAsOneByOneInOrderWould);
     CPPUNIT_TEST(aSetTakesAnyOrderIdAndSourceText);
@@ -152,7 +153,7 @@ public:
         store.addCourier("second");
         const std::string before = snapshot(store.db);
 
-        const AssignOutcome again = store.assigner.assign("o1", "other-source");
+        const AssignOutcome again = store.assigner.assign("o1", "test");
         CPPUNIT_ASSERT(again.kind == Kind::AlreadyAssigned);
         CPPUNIT_ASSERT_EQUAL(first.courierId, again.courierId);
         CPPUNIT_ASSERT(first.deadline == again.deadline);
@@ -175,15 +176,39 @@ public:
         StoreFixture store("assigner");
         const auto courier = store.addCourier("a").id;
         store.assigner.assign("o1", "test");
-        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("o1").value_or(0));
+        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("test", "o1").value_or(0));
         const auto stored = store.couriers.get(courier);
         CPPUNIT_ASSERT(stored->status == CourierStatus::Available);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), stored->deliveryCount);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
-        CPPUNIT_ASSERT(!store.assigner.unassign("o1").has_value());
-        CPPUNIT_ASSERT(!store.assigner.unassign("never-seen").has_value());
+        CPPUNIT_ASSERT(!store.assigner.unassign("test", "o1").has_value());
+        CPPUNIT_ASSERT(!store.assigner.unassign("test", "never-seen").has_value());
         // The order can be assigned again.
         CPPUNIT_ASSERT(store.assigner.assign("o1", "test").kind == Kind::Assigned);
+    }
+
+    // Found by hostile testing: with deliveries unique on order_id alone, a second source's
+    // order 7 found the first source's delivery of order 7 and was "assigned" with no courier.
+    void ordersOfTwoSourcesWithTheSameIdAreDifferentOrders()
+    {
+        StoreFixture store("assigner");
+        const auto a = store.addCourier("a").id;
+        const auto b = store.addCourier("b").id;
+        const auto c = store.addCourier("c").id;
+        CPPUNIT_ASSERT_EQUAL(a, store.assigner.assign("7", "east").courierId);
+        const auto outcomes = store.assigner.assign({{"7", "west"}, {"7", "east"}, {"8", "west"}});
+        CPPUNIT_ASSERT(outcomes[0].kind == Kind::Assigned);
+        CPPUNIT_ASSERT_EQUAL(b, outcomes[0].courierId);
+        CPPUNIT_ASSERT(outcomes[1].kind == Kind::AlreadyAssigned);
+        CPPUNIT_ASSERT_EQUAL(a, outcomes[1].courierId);
+        CPPUNIT_ASSERT_EQUAL(c, outcomes[2].courierId);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), store.db.scalar("SELECT count(*) FROM deliveries"));
+        // Unassigning one source's order leaves the other's alone.
+        CPPUNIT_ASSERT_EQUAL(b, store.assigner.unassign("west", "7").value_or(0));
+        CPPUNIT_ASSERT(store.couriers.get(b)->status == CourierStatus::Available);
+        CPPUNIT_ASSERT(store.couriers.get(a)->status == CourierStatus::Busy);
+        CPPUNIT_ASSERT_EQUAL(std::string("east"), store.couriers.get(a)->activeSource.value_or(""));
+        CPPUNIT_ASSERT(courierd::test::violatedInvariants(store.database).empty());
     }
 
     void unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder()
@@ -193,7 +218,7 @@ public:
         store.assigner.assign("o1", "test");
         store.expire("o1");
         CPPUNIT_ASSERT_EQUAL(courier, store.assigner.assign("o2", "test").courierId);
-        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("o1").value_or(0));
+        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("test", "o1").value_or(0));
         const auto stored = store.couriers.get(courier);
         CPPUNIT_ASSERT(stored->status == CourierStatus::Busy);
         CPPUNIT_ASSERT_EQUAL(std::string("o2"), stored->activeOrderId.value_or(""));
@@ -208,7 +233,7 @@ public:
         store.addCourier("a");
         CPPUNIT_ASSERT_THROW(store.assigner.assign("", "test"), ValidationException);
         CPPUNIT_ASSERT_THROW(store.assigner.assign("o1", ""), ValidationException);
-        CPPUNIT_ASSERT_THROW(store.assigner.assign(std::string(201, 'x'), "test"),
+        CPPUNIT_ASSERT_THROW(store.assigner.assign(std::string(257, 'x'), "test"),
                              ValidationException);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), store.db.scalar("SELECT count(*) FROM deliveries"));
     }
@@ -218,8 +243,8 @@ public:
     // already has a delivery, for a repeated order and for orders beyond the free couriers.
     void aSetIsAssignedExactlyAsOneByOneInOrderWould()
     {
-        const std::vector<OrderRef> orders = {{"n1", "a"}, {"h6", "a"}, {"n2", "b"}, {"n2", "b"},
-                                              {"n3", "a"}, {"n4", "b"}, {"n5", "a"}, {"n6", "a"},
+        const std::vector<OrderRef> orders = {{"n1", "a"}, {"h6", "test"}, {"n2", "b"}, {"n2", "b"},
+                                              {"n3", "a"}, {"n4", "b"},    {"n5", "a"}, {"n6", "a"},
                                               {"n7", "b"}, {"n8", "a"}};
 
         StoreFixture oneByOne("assigner");
@@ -273,7 +298,7 @@ public:
         store.addCourier("b");
         const std::string before = snapshot(store.db);
         CPPUNIT_ASSERT_THROW(
-            store.assigner.assign({{"fine", "test"}, {std::string(201, 'x'), "test"}}),
+            store.assigner.assign({{"fine", "test"}, {std::string(257, 'x'), "test"}}),
             ValidationException);
         CPPUNIT_ASSERT_EQUAL(before, snapshot(store.db));
     }

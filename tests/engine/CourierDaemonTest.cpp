@@ -143,7 +143,8 @@ public:
 
         // The monitor runs: an expired delivery's courier becomes available.
         db.execute("INSERT INTO couriers (name, transport_type, status, active_order_id, "
-                   "busy_until, delivery_count) VALUES ('c', 'car', 'busy', 'o1', "
+                   "active_source, busy_until, delivery_count) VALUES ('c', 'car', 'busy', 'o1', "
+                   "'test', "
                    "now() - interval '1 s', 1);"
                    "INSERT INTO deliveries (courier_id, order_id, source, assigned_at, deadline) "
                    "SELECT id, 'o1', 'test', now() - interval '1 min', now() - interval '1 s' "

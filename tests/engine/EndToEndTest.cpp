@@ -38,6 +38,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(everyAssignableOrderGetsOneCourierAcrossRestarts);
     CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
     CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
+    CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -141,6 +142,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), busy.json().extract<Poco::JSON::Array::Ptr>()->size());
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+
+    // Found by hostile testing: with two sources serving ids 1-50, the second source's 50
+    // orders were marked assigned with the first source's couriers and had none of their own.
+    void twoSourcesServingTheSameIdsGetACourierEach()
+    {
+        FakeServiceOrder west;
+        Installation site(100, "[source.west]\nplugin = service-order\nbase_url = " +
+                                   west.baseUrl() + "\ninterval = 200ms\n");
+        const Poco::Timestamp created = Poco::Timestamp() - Poco::Timespan(5, 0);
+        for (int id = 1; id <= 50; ++id)
+        {
+            site.fake.addOrder("created", created, std::to_string(id));
+            west.addOrder("created", created, std::to_string(id));
+        }
+        auto daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 100));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(100),
+                             site.count("SELECT count(DISTINCT courier_id) FROM deliveries"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(50),
+                             site.count("SELECT count(*) FROM deliveries WHERE source = 'west'"));
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
     }
 };
 

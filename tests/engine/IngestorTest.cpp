@@ -33,6 +33,9 @@ class IngestorTest : public CppUnit::TestFixture
     CPPUNIT_TEST(anExpiredLeaseIsTakenOverWithAHigherTerm);
     CPPUNIT_TEST(aStaleHolderWritesNothing);
     CPPUNIT_TEST(aValidVersionOfARejectedOrderIsStillStored);
+    CPPUNIT_TEST(recordsTheStoreCannotHoldAreRejectedBesideTheOthers);
+    CPPUNIT_TEST(aPartTheStoreRefusesIsStoredRowByRow);
+    CPPUNIT_TEST(storingRenewsTheLease);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -147,6 +150,113 @@ public:
                 "SELECT count(*) FROM inbox WHERE record_id = 'o1' AND state = 'pending'"));
         CPPUNIT_ASSERT_EQUAL(
             Poco::Int64(1), store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'rejected'"));
+    }
+
+    // Hostile input: each of these failed the whole part before (invalid byte sequence for
+    // encoding "UTF8", \u0000 cannot be converted to text, index row size exceeds maximum).
+    void recordsTheStoreCannotHoldAreRejectedBesideTheOthers()
+    {
+        StoreFixture store("ingest");
+        Ingestor ingestor(store.database, "a", 30s);
+        const auto lease = ingestor.acquire("orders");
+        Batch batch = batchOf({"good"}, "c1");
+        const Poco::Timestamp now;
+        const auto record = [&](std::string id, std::string payload, Poco::Timestamp created) {
+            batch.records.push_back({id, created, payload, Record::Verdict::Assign, ""});
+        };
+        record("utf8", "{\"fio\":\"\xff\xfe\xc3\"}", now);
+        record(std::string("n\0ul", 4), "{}", now);
+        record("nul-in-payload", std::string("{\"a\":\"\0\"}", 10), now);
+        record(std::string(10240, 'x'), "{}", now);
+        record("future", "{}", Poco::Timestamp::fromEpochTime(253402300799)); // 9999-12-31
+        record("before-1970", "{}", Poco::Timestamp::fromEpochTime(-86400));
+        batch.records.push_back(
+            {"skip", now, "{}", Record::Verdict::Skip, std::string("status a\0b", 10)});
+        // An oversized order cut inside a two-byte character.
+        batch.rejects.push_back({"", "{\"fio\":\"\xd0", "order larger than max_order_bytes"});
+
+        const IngestResult result = ingestor.ingest(*lease, batch);
+        CPPUNIT_ASSERT_EQUAL(1, result.records);
+        CPPUNIT_ASSERT_EQUAL(8, result.rejects);
+        CPPUNIT_ASSERT_EQUAL(std::string("c1"), ingestor.cursor("orders"));
+        CPPUNIT_ASSERT_EQUAL(std::string("pending"),
+                             store.db.text("SELECT state FROM inbox WHERE record_id = 'good'"));
+        const auto reasonLike = [&](const std::string& pattern)
+        {
+            return store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'rejected' AND "
+                                   "reason LIKE '" +
+                                   pattern + "'");
+        };
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             reasonLike("id utf8: payload is not UTF-8 text: byte 8 of 13 is not "
+                                        "part of a UTF-8 character (payload of 13 bytes%"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("{\"fio\":\"\\xFF\\xFE\\xC3\"}"),
+            store.db.text("SELECT payload FROM inbox WHERE reason LIKE 'id utf8:%'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("id n_x00ul: id is not UTF-8 text: byte 1 "
+                                                        "of 4 is a NUL%"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("id nul-in-payload: payload %is a NUL%"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("id xxx%(10240 bytes): id longer than 256 "
+                                                        "bytes (10240)"));
+        CPPUNIT_ASSERT(store.db.scalar("SELECT max(length(reason)) FROM inbox") < 2000);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             reasonLike("id future: created_at 9999-12-31T23:59:59Z is later than "
+                                        "now + max_clock_skew (5m)"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("id before-1970: created_at 1969-12-31T00:"
+                                                        "00:00Z is before 1970"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("id skip: reason is not UTF-8 text%"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), reasonLike("order larger than max_order_bytes "
+                                                        "(payload of 9 bytes%"));
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(1),
+            store.db.scalar("SELECT count(*) FROM inbox WHERE payload = '{\"fio\":\"\\xD0'"));
+    }
+
+    // A row the screen lets through but the store refuses (here a trigger stands in for any
+    // such cause) is rejected with the store's error; the rest of its part and the cursor stay.
+    void aPartTheStoreRefusesIsStoredRowByRow()
+    {
+        StoreFixture store("ingest");
+        store.db.execute(R"sql(
+CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN RAISE EXCEPTION 'poisoned row'; END $$;
+CREATE TRIGGER poison BEFORE INSERT ON inbox FOR EACH ROW
+    WHEN (NEW.record_id = 'poison') EXECUTE FUNCTION refuse_poison();
+)sql");
+        Ingestor ingestor(store.database, "a", 30s);
+        const auto lease = ingestor.acquire("orders");
+        const IngestResult result =
+            ingestor.ingest(*lease, batchOf({"o1", "poison", "o2", "o3"}, "c1"));
+        CPPUNIT_ASSERT_EQUAL(3, result.records);
+        CPPUNIT_ASSERT_EQUAL(1, result.rejects);
+        CPPUNIT_ASSERT_EQUAL(std::string("c1"), ingestor.cursor("orders"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'pending'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'rejected' "
+                                             "AND reason LIKE 'the store refused it: %poisoned "
+                                             "row%' AND payload LIKE '%\"id\":\"poison\"%'"));
+    }
+
+    // The fence renews the lease: a tick that keeps storing parts keeps its lease past the TTL.
+    void storingRenewsTheLease()
+    {
+        StoreFixture store("ingest");
+        Ingestor ingestor(store.database, "a", 30s);
+        const auto lease = ingestor.acquire("orders");
+        store.db.execute("UPDATE source_leases SET expires_at = now() + interval '1 second'");
+        ingestor.ingestPart(*lease, batchOf({"o1"}, "").records, {});
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM source_leases WHERE expires_at "
+                                             "> now() + interval '20 seconds'"));
+        store.db.execute("UPDATE source_leases SET expires_at = now() + interval '1 second'");
+        CPPUNIT_ASSERT(ingestor.renew(*lease));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM source_leases WHERE expires_at "
+                                             "> now() + interval '20 seconds'"));
+        // Once expired, it is not renewed: a stalled holder still loses it.
+        store.db.execute("UPDATE source_leases SET expires_at = now() - interval '1 second'");
+        CPPUNIT_ASSERT(!ingestor.renew(*lease));
     }
 };
 

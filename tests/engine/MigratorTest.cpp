@@ -52,6 +52,7 @@ class MigratorTest : public CppUnit::TestFixture
     CPPUNIT_TEST(concurrentMigratorsApplyEachMigrationOnce);
     CPPUNIT_TEST(fileNameWithoutVersionIsRefused);
     CPPUNIT_TEST(duplicateVersionIsRefused);
+    CPPUNIT_TEST(theDeliveryKeyMigrationRepairsOrdersOfCollidingSources);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -70,7 +71,7 @@ public:
                                                    table + "'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
                              db.scalar("SELECT count(*) FROM pg_indexes WHERE indexname = "
-                                       "'deliveries_order_id_key'"));
+                                       "'deliveries_source_order_id_key'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(applied.size()),
                              db.scalar("SELECT count(*) FROM schema_migrations"));
     }
@@ -175,6 +176,38 @@ public:
         {
             CPPUNIT_ASSERT(e.message().find("0001") != std::string::npos);
         }
+    }
+
+    // Under the old key, source west's order 7 was marked assigned with east's delivery of
+    // order 7. The migration to (source, order_id) puts it back to pending and names the
+    // busy courier's source.
+    void theDeliveryKeyMigrationRepairsOrdersOfCollidingSources()
+    {
+        TestDatabase db("migrator");
+        Database database(db.store());
+        auto session = database.connect();
+        std::vector<Migration> before, all = Migrator::builtIn();
+        for (const auto& migration : all)
+            if (migration.file < "0003")
+                before.push_back(migration);
+        Migrator(before).apply(session, logger());
+        db.execute("INSERT INTO couriers (name, transport_type, status, active_order_id, "
+                   "busy_until, delivery_count) VALUES ('c', 'car', 'busy', '7', "
+                   "now() + interval '1 hour', 1);"
+                   "INSERT INTO deliveries (courier_id, order_id, source, deadline) "
+                   "SELECT id, '7', 'east', now() + interval '1 hour' FROM couriers;"
+                   "INSERT INTO inbox (source, record_id, payload, state) VALUES "
+                   "('east', '7', '{}', 'assigned'), ('west', '7', '{}', 'assigned')");
+        Migrator(all).apply(session, logger());
+        CPPUNIT_ASSERT_EQUAL(std::string("assigned"),
+                             db.text("SELECT state FROM inbox WHERE source = 'east'"));
+        CPPUNIT_ASSERT_EQUAL(std::string("pending"),
+                             db.text("SELECT state FROM inbox WHERE source = 'west'"));
+        CPPUNIT_ASSERT_EQUAL(std::string("east"), db.text("SELECT active_source FROM couriers"));
+        // West's order 7 now gets a delivery of its own.
+        db.execute("INSERT INTO deliveries (courier_id, order_id, source, deadline) "
+                   "SELECT id, '7', 'west', now() + interval '1 hour' FROM couriers");
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), db.scalar("SELECT count(*) FROM deliveries"));
     }
 };
 

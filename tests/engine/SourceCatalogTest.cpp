@@ -75,7 +75,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
             anyContains(settings.problems(), {file.path(), "unknown key 'greetng'", "[source.demo]",
-                                              "greeting, interval, plugin"}));
+                                              "greeting, interval, max_clock_skew, plugin"}));
     }
 
     void sourceWithoutPluginIsReported()

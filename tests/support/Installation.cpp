@@ -21,9 +21,11 @@ const std::string DELIVERIES = "SELECT count(*) FROM deliveries";
 
 const std::string HALF_DONE = R"sql(
 SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
-          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.order_id = i.record_id))
+          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.source = i.source
+                                                          AND d.order_id = i.record_id))
      + (SELECT count(*) FROM deliveries d
-          WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.record_id = d.order_id
+          WHERE NOT EXISTS (SELECT 1 FROM inbox i WHERE i.source = d.source
+                            AND i.record_id = d.order_id
                             AND i.state = 'assigned'))
 )sql";
 

@@ -20,7 +20,7 @@ struct Rule
 
 const Rule RULES[] = {
     {"2: an order has two deliveries",
-     "SELECT count(*) FROM (SELECT order_id FROM deliveries GROUP BY order_id "
+     "SELECT count(*) FROM (SELECT 1 FROM deliveries GROUP BY source, order_id "
      "HAVING count(*) > 1) o"},
     {"3: a busy courier has no unexpired delivery",
      "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
@@ -34,6 +34,7 @@ const Rule RULES[] = {
     {"3: a busy courier's active order is not its delivery",
      "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
      "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.order_id = c.active_order_id "
+     "AND d.source = c.active_source "
      "AND d.deadline = c.busy_until)"},
     {"load: delivery_count differs from the courier's deliveries",
      "SELECT count(*) FROM couriers c WHERE c.delivery_count <> "

@@ -34,6 +34,7 @@ struct Plugin
             values[key.name] = key.defaultValue;
         values["base_url"] = baseUrl;
         values["interval"] = "5s";
+        values["max_clock_skew"] = "5m";
         values["lookback"] = "0s";
         for (const auto& [key, value] : overrides)
             values[key] = value;
@@ -99,6 +100,7 @@ class ServiceOrderSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(burstInOneSecondLosesNothingAndRepeatsNothing);
     CPPUNIT_TEST(lateOrdersInsideTheLookbackArePickedUpOnce);
     CPPUNIT_TEST(malformedElementsAreRejectedWithReasons);
+    CPPUNIT_TEST(hostileOrdersAreRejectedAndNeverMoveTheWatermark);
     CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
     CPPUNIT_TEST(aLargeAnswerIsStreamedInBoundedParts);
     CPPUNIT_TEST(anAnswerBrokenMidwayKeepsThePartsAndTheCursor);
@@ -217,6 +219,46 @@ public:
         // The cursor follows the good records only.
         CPPUNIT_ASSERT(batch.cursor.find("\"later\"") != std::string::npos);
         CPPUNIT_ASSERT(batch.cursor.find("bad-time") == std::string::npos);
+    }
+
+    // Found by hostile testing: an order dated 9999 moved the watermark there for good (every
+    // later poll asked from=9999-…); an offset of -23:59 made a time RFC3339 cannot write; a
+    // 10 KB id was taken as a record that no index could hold.
+    void hostileOrdersAreRejectedAndNeverMoveTheWatermark()
+    {
+        FakeServiceOrder fake;
+        FakeServiceOrder::Fault answer;
+        answer.status = 200;
+        const std::string longId(10240, 'x');
+        answer.body = R"([
+            {"id":"good","status":"created","created_at":"2026-11-24T10:15:30Z"},
+            {"id":"future","status":"created","created_at":"9999-12-31T23:59:59Z"},
+            {"id":"past-9999","status":"created","created_at":"9999-12-31T23:59:59-23:59"},
+            {"id":"bad-offset","status":"created","created_at":"2026-11-24T10:15:30+99:99"},
+            {"id":"nul\u0000id","status":"created","created_at":"2026-11-24T10:15:30Z"},
+            {"id":")" +
+                      longId + R"(","status":"created","created_at":"2026-11-24T10:15:30Z"}
+        ])";
+        fake.fail(answer);
+        fake.addOrder("created", secondsAgo(3), "next");
+        Plugin plugin(fake.baseUrl());
+        const Batch batch = plugin.fetch();
+        CPPUNIT_ASSERT(idsOf(batch) == (std::set<std::string>{"good"}));
+        std::map<std::string, std::string> reasons;
+        for (const auto& reject : batch.rejects)
+            reasons[reject.id] = reject.reason;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), reasons.size());
+        CPPUNIT_ASSERT(reasons["future"].find("later than now + max_clock_skew") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT(reasons["past-9999"].find("not an RFC3339 time") != std::string::npos);
+        CPPUNIT_ASSERT(reasons["bad-offset"].find("not an RFC3339 time") != std::string::npos);
+        CPPUNIT_ASSERT(reasons["nul\\x00id"].find("not UTF-8 text") != std::string::npos);
+        CPPUNIT_ASSERT(reasons[std::string(64, 'x') + "…(10240 bytes)"].find(
+                           "longer than 256 bytes (10240)") != std::string::npos);
+        CPPUNIT_ASSERT(batch.cursor.find("9999") == std::string::npos);
+        // The next poll still asks from the good orders' time, and finds the next one.
+        CPPUNIT_ASSERT(idsOf(plugin.fetch()).count("next"));
+        CPPUNIT_ASSERT(fake.requests().back().find("from=9999") == std::string::npos);
     }
 
     void brokenAnswerFailsThePollAndKeepsTheCursor()

@@ -1,0 +1,82 @@
+#include "courierd/Utf8.h"
+
+#include <Poco/UTF8Encoding.h>
+
+namespace courierd
+{
+
+namespace
+{
+
+// The length of the well-formed character starting at `at`, or 0 if none does (Poco checks
+// the sequence: overlong forms, surrogates and code points past U+10FFFF are refused).
+std::size_t characterAt(std::string_view text, std::size_t at)
+{
+    const auto lead = static_cast<unsigned char>(text[at]);
+    if (lead == 0)
+        return 0;
+    if (lead < 0x80)
+        return 1;
+    const std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+    if (at + length > text.size())
+        return 0;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data() + at);
+    return Poco::UTF8Encoding::isLegal(bytes, static_cast<int>(length)) ? length : 0;
+}
+
+} // namespace
+
+std::optional<std::size_t> firstUnstorableByte(std::string_view text)
+{
+    for (std::size_t at = 0; at < text.size();)
+    {
+        const std::size_t length = characterAt(text, at);
+        if (length == 0)
+            return at;
+        at += length;
+    }
+    return std::nullopt;
+}
+
+std::string escapeUnstorable(std::string_view text)
+{
+    static constexpr char HEX[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (std::size_t at = 0; at < text.size();)
+    {
+        const std::size_t length = characterAt(text, at);
+        if (length > 0)
+        {
+            out.append(text.substr(at, length));
+            at += length;
+            continue;
+        }
+        const auto byte = static_cast<unsigned char>(text[at++]);
+        out += "\\x";
+        out += HEX[byte >> 4];
+        out += HEX[byte & 0xF];
+    }
+    return out;
+}
+
+std::string clipped(std::string_view text, std::size_t max)
+{
+    std::string out;
+    std::size_t at = 0;
+    while (at < text.size())
+    {
+        const std::size_t length = characterAt(text, at);
+        const std::size_t step = length > 0 ? length : 1;
+        if (out.size() + (length > 0 ? length : 4) > max)
+            break;
+        out += length > 0 ? std::string(text.substr(at, length))
+                          : escapeUnstorable(text.substr(at, 1));
+        at += step;
+    }
+    if (at < text.size())
+        out += "…(" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
+} // namespace courierd

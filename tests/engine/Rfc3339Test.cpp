@@ -1,0 +1,101 @@
+#include "courierd/Rfc3339.h"
+
+#include "courierd/Utf8.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+using namespace courierd;
+
+namespace
+{
+
+std::string reformatted(const std::string& text)
+{
+    const auto time = parseRfc3339(text);
+    return time ? formatRfc3339(*time) : "refused";
+}
+
+} // namespace
+
+// The SDK's text helpers for outside input: RFC3339 times and UTF-8 text.
+class Rfc3339Test : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(Rfc3339Test);
+    CPPUNIT_TEST(parsesTheContractsShapes);
+    CPPUNIT_TEST(refusesOtherShapes);
+    CPPUNIT_TEST(refusesOffsetsAndFieldsOutOfRange);
+    CPPUNIT_TEST(refusesTimesThatLeaveTheFourDigitYears);
+    CPPUNIT_TEST(findsAndEscapesUnstorableBytes);
+    CPPUNIT_TEST(clipsForLogs);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void parsesTheContractsShapes()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("2026-11-24T10:15:30Z"),
+                             reformatted("2026-11-24T10:15:30Z"));
+        CPPUNIT_ASSERT_EQUAL(std::string("2026-11-24T07:15:30Z"),
+                             reformatted("2026-11-24T10:15:30+03:00"));
+        CPPUNIT_ASSERT_EQUAL(std::string("2026-11-24T10:15:30Z"),
+                             reformatted("2026-11-24t10:15:30.123456789z"));
+        const auto fine = parseRfc3339("2025-09-01T12:04:05.696Z");
+        CPPUNIT_ASSERT(fine.has_value());
+        CPPUNIT_ASSERT_EQUAL(Poco::Timestamp::TimeVal(696000), fine->epochMicroseconds() % 1000000);
+        CPPUNIT_ASSERT_EQUAL(std::string("9999-12-31T23:59:59Z"),
+                             reformatted("9999-12-31T23:59:59Z"));
+    }
+
+    void refusesOtherShapes()
+    {
+        for (const char* text :
+             {"", "2026-11-24", "2026-11-24T10:15:30", "2026-11-24 10:15:30Z",
+              "2026-11-24T10:15:30 03:00", "2026-11-24T10:15:30.Z",
+              "2026-11-24T10:15:30.1234567890Z", "2026-11-24T10:15:30Zjunk", "2026-11-24T10:15Z",
+              "+2026-11-24T10:15:30Z", "２026-11-24T10:15:30Z"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(text, std::string("refused"), reformatted(text));
+    }
+
+    void refusesOffsetsAndFieldsOutOfRange()
+    {
+        for (const char* text :
+             {"2026-11-24T10:15:30+99:99", "2026-11-24T10:15:30+24:00", "2026-11-24T10:15:30-00:60",
+              "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-24T25:00:00Z",
+              "2026-11-24T10:61:00Z", "0000-01-01T00:00:00Z"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(text, std::string("refused"), reformatted(text));
+    }
+
+    // 9999-12-31T23:59:59-23:59 is 10000-01-01T23:58:59Z in UTC, which RFC3339 cannot write.
+    void refusesTimesThatLeaveTheFourDigitYears()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("refused"), reformatted("9999-12-31T23:59:59-23:59"));
+        CPPUNIT_ASSERT_EQUAL(std::string("refused"), reformatted("0001-01-01T00:00:00+00:01"));
+        CPPUNIT_ASSERT_EQUAL(std::string("0001-01-01T00:00:00Z"),
+                             reformatted("0001-01-01T00:01:00+00:01"));
+    }
+
+    void findsAndEscapesUnstorableBytes()
+    {
+        CPPUNIT_ASSERT(!firstUnstorableByte("Иван Иванов 😀").has_value());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), *firstUnstorableByte("ab\xff"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), *firstUnstorableByte(std::string("a\0b", 3)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), *firstUnstorableByte("\xc0\xaf"));     // overlong '/'
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), *firstUnstorableByte("\xed\xa0\x80")); // surrogate
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), *firstUnstorableByte("a\xd0"));        // cut short
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0),
+                             *firstUnstorableByte("\xf4\x90\x80\x80")); // > U+10FFFF
+        CPPUNIT_ASSERT_EQUAL(std::string("\\xFF\\xFEИ\\x00\\xD0"),
+                             escapeUnstorable(std::string("\xff\xfeИ\0\xd0", 6)));
+        CPPUNIT_ASSERT(!firstUnstorableByte(escapeUnstorable("\xc3\x28\xa0\xa1")).has_value());
+    }
+
+    void clipsForLogs()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("short"), clipped("short", 10));
+        CPPUNIT_ASSERT_EQUAL(std::string("aa…(10240 bytes)"), clipped(std::string(10240, 'a'), 2));
+        // Never cut inside a character, and never longer than asked.
+        CPPUNIT_ASSERT_EQUAL(std::string("И…(4 bytes)"), clipped("ИИ", 3));
+        CPPUNIT_ASSERT_EQUAL(std::string("\\x00…(2 bytes)"), clipped(std::string("\0\0", 2), 5));
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(Rfc3339Test);
