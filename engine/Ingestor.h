@@ -74,6 +74,7 @@ public:
     static constexpr Duration DEFAULT_MAX_CLOCK_SKEW{5 * 60 * 1000};
 
     const std::string& holder() const { return _holder; }
+    Duration ttl() const { return _ttl; }
 
 private:
     // `cursor`: the cursor to store with the rows, or nullptr to leave it.

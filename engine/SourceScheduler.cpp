@@ -2,6 +2,8 @@
 
 #include "Exceptions.h"
 
+#include <algorithm>
+
 namespace courierd
 {
 
@@ -93,13 +95,18 @@ void SourceScheduler::start()
 {
     if (_runners.empty())
         return;
-    const int threads = static_cast<int>(_runners.size());
+    // One thread per source, and one for the lease keeper.
+    const int threads = static_cast<int>(_runners.size()) + 1;
     _threads = std::make_unique<Poco::ThreadPool>("source-timers", threads, threads);
     for (auto& runner : _runners)
     {
         runner->timer = std::make_unique<Poco::Timer>(0, runner->entry->interval.count());
         runner->timer->start(Poco::TimerCallback<Runner>(*runner, &Runner::onTimer), *_threads);
     }
+    const long renewEvery = std::max<long>(10, _ingestor.ttl().count() / 3);
+    _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
+    _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
+                   *_threads);
     _started = true;
 }
 
@@ -110,6 +117,7 @@ void SourceScheduler::stop()
     _started = false;
     for (auto& runner : _runners)
         runner->timer->stop();
+    _keeper->stop();
     for (auto& runner : _runners)
     {
         if (!runner->lease)
@@ -139,6 +147,63 @@ std::vector<SourceStatus> SourceScheduler::status() const
     return out;
 }
 
+void SourceScheduler::renewLeases(Poco::Timer&)
+{
+    for (auto& runner : _runners)
+    {
+        std::optional<Lease> lease;
+        {
+            std::lock_guard lock(runner->mutex);
+            lease = runner->polling;
+        }
+        if (!lease)
+            continue;
+        try
+        {
+            if (!_ingestor.renew(*lease))
+                _logger.warning("source %s: lease term %Ld expired while polling; the poll will "
+                                "store nothing and step down",
+                                lease->source, static_cast<long long>(lease->term));
+        }
+        catch (const Poco::Exception& e)
+        {
+            _logger.warning("source %s: could not renew the lease: %s", lease->source,
+                            e.displayText());
+        }
+    }
+}
+
+void SourceScheduler::poll(Runner& runner, IngestResult& total)
+{
+    const std::string& name = runner.entry->name;
+    if (runner.cursorTerm != runner.lease->term)
+    {
+        runner.cursorTerm = 0;
+        runner.cursor = _ingestor.cursor(name);
+        runner.cursorTerm = runner.lease->term;
+    }
+    bool moved = false;
+    IngestSink sink(_ingestor, *runner.lease, runner.entry->maxClockSkew, total, _wake, _stopping);
+    for (;;)
+    {
+        Batch batch = runner.entry->source->stream(runner.cursor, sink);
+        runner.cursorTerm = 0; // until the new cursor is stored
+        sink.add(_ingestor.ingest(*runner.lease, batch, runner.entry->maxClockSkew));
+        moved = moved || batch.cursor != runner.cursor;
+        runner.cursor = std::move(batch.cursor);
+        runner.cursorTerm = runner.lease->term;
+        if (!batch.more || _stopping)
+            break;
+    }
+    if (total.records > 0 || total.rejects > 0)
+        _logger.information("source %s: %d new record(s) (%d skipped), %d rejected", name,
+                            total.records, total.skipped, total.rejects);
+    if (moved)
+        _logger.information("source %s: cursor moved to %s", name, shortened(runner.cursor));
+    else
+        _logger.debug("source %s: tick, nothing new", name);
+}
+
 void SourceScheduler::tick(Runner& runner)
 {
     if (_stopping)
@@ -154,34 +219,16 @@ void SourceScheduler::tick(Runner& runner)
             outcome = "standby";
         else
         {
-            if (runner.cursorTerm != runner.lease->term)
+            // The keeper renews the lease for as long as the poll runs, however it ends.
+            const auto polling = [&runner](std::optional<Lease> lease)
             {
-                runner.cursorTerm = 0;
-                runner.cursor = _ingestor.cursor(name);
-                runner.cursorTerm = runner.lease->term;
-            }
-            bool moved = false;
-            IngestSink sink(_ingestor, *runner.lease, runner.entry->maxClockSkew, total, _wake,
-                            _stopping);
-            for (;;)
-            {
-                Batch batch = runner.entry->source->stream(runner.cursor, sink);
-                runner.cursorTerm = 0; // until the new cursor is stored
-                sink.add(_ingestor.ingest(*runner.lease, batch, runner.entry->maxClockSkew));
-                moved = moved || batch.cursor != runner.cursor;
-                runner.cursor = std::move(batch.cursor);
-                runner.cursorTerm = runner.lease->term;
-                if (!batch.more || _stopping)
-                    break;
-            }
-            if (total.records > 0 || total.rejects > 0)
-                _logger.information("source %s: %d new record(s) (%d skipped), %d rejected", name,
-                                    total.records, total.skipped, total.rejects);
-            if (moved)
-                _logger.information("source %s: cursor moved to %s", name,
-                                    shortened(runner.cursor));
-            else
-                _logger.debug("source %s: tick, nothing new", name);
+                std::lock_guard lock(runner.mutex);
+                runner.polling = std::move(lease);
+            };
+            polling(runner.lease);
+            const std::unique_ptr<Runner, std::function<void(Runner*)>> done(
+                &runner, [&polling](Runner*) { polling(std::nullopt); });
+            poll(runner, total);
         }
     }
     catch (const StoppingException& e)

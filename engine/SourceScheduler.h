@@ -37,6 +37,9 @@ struct SourceStatus
 /// first tick runs at start; a source's ticks never overlap, and a slow tick delays the next
 /// one. A tick: take or renew the lease → read the cursor → fetch (more pages while the plugin
 /// says more is ready) → ingest each batch in one fenced transaction → wake the pipeline.
+/// While a tick runs, a keeper renews its lease every third of the TTL, so a tick longer than
+/// the TTL still stores its cursor; a holder that stalls (SIGSTOP, a frozen VM) stops renewing
+/// and loses the lease as before.
 class SourceScheduler
 {
 public:
@@ -63,16 +66,19 @@ private:
         SourceScheduler* scheduler = nullptr;
         SourceCatalog::Entry* entry = nullptr;
         std::unique_ptr<Poco::Timer> timer;
-        std::optional<Lease> lease; // touched by the tick only
+        std::optional<Lease> lease;   // touched by the tick only
+        std::optional<Lease> polling; // the lease of a tick in progress, for the keeper
         // The cursor this instance stored last, under lease term `cursorTerm`: while the term
         // is unchanged nobody else can have stored one, so the tick need not read it back.
         std::string cursor;
         Poco::Int64 cursorTerm = 0;
-        mutable std::mutex mutex; // guards status
+        mutable std::mutex mutex; // guards status and polling
         SourceStatus status;
     };
 
     void tick(Runner& runner);
+    void poll(Runner& runner, IngestResult& total);
+    void renewLeases(Poco::Timer&);
 
     Ingestor& _ingestor;
     std::function<void()> _wake;
@@ -80,6 +86,7 @@ private:
     Poco::Logger& _logger;
     std::vector<std::unique_ptr<Runner>> _runners;
     std::unique_ptr<Poco::ThreadPool> _threads;
+    std::unique_ptr<Poco::Timer> _keeper;
     bool _started = false;
 };
 

@@ -107,10 +107,11 @@ private:
 // One source "orders" whose plugin is replaced by `source`, every `interval`.
 struct Scheduled
 {
-    Scheduled(StoreFixture& store, Source& source, Duration interval, const std::string& holder)
+    Scheduled(StoreFixture& store, Source& source, Duration interval, const std::string& holder,
+              Duration leaseTtl = 30s)
         : settings(Settings::read("", {}, {{"source.orders.plugin", "fixture-good"}}))
         , catalog(settings, COURIERD_FIXTURE_PLUGIN_DIR, stopping)
-        , ingestor(store.database, holder, 30s)
+        , ingestor(store.database, holder, leaseTtl)
     {
         catalog.entries().at(0).source = &source;
         catalog.entries().at(0).interval = interval;
@@ -137,6 +138,7 @@ class SourceSchedulerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aFailedFetchKeepsTheCursorAndIsReported);
     CPPUNIT_TEST(streamedPartsAreStoredBeforeTheCursorMoves);
     CPPUNIT_TEST(aStreamBrokenMidwayKeepsItsPartsAndTheCursor);
+    CPPUNIT_TEST(aTickLongerThanTheLeaseKeepsItAndStoresItsCursor);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -241,6 +243,26 @@ public:
         const auto status = scheduled.scheduler->status().at(0);
         CPPUNIT_ASSERT_EQUAL(std::string("error"), status.lastOutcome);
         CPPUNIT_ASSERT(status.lastError.find("broke off") != std::string::npos);
+    }
+
+    // Found by hostile testing: the lease was taken once per tick, so a tick longer than
+    // daemon.lease_ttl could never store its cursor ("lease term 1 is no longer current").
+    void aTickLongerThanTheLeaseKeepsItAndStoresItsCursor()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(3000); // three times the TTL
+        Scheduled scheduled(store, source, std::chrono::hours(1), "me", 1s);
+        Ingestor other(store.database, "other", 1s);
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.inside.load() == 1; }));
+        Poco::Thread::sleep(2000); // past the TTL: another instance would take an unrenewed lease
+        CPPUNIT_ASSERT(!other.acquire("orders").has_value());
+        CPPUNIT_ASSERT(waitFor([&] { return scheduled.scheduler->status().at(0).ticks == 1; }));
+        scheduled.scheduler->stop();
+        const auto status = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(status.lastError, std::string("ok"), status.lastOutcome);
+        CPPUNIT_ASSERT_EQUAL(std::string("1"), store.db.text("SELECT cursor FROM source_cursors"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), store.db.scalar("SELECT count(*) FROM inbox"));
     }
 };
 
