@@ -9,7 +9,6 @@ POCO_IMPLEMENT_EXCEPTION(StoreException, Poco::IOException, "Store error")
 POCO_IMPLEMENT_EXCEPTION(MigrationException, StoreException, "Migration failed")
 POCO_IMPLEMENT_EXCEPTION(PluginException, Poco::RuntimeException, "Plugin error")
 POCO_IMPLEMENT_EXCEPTION(LeaseLostException, Poco::RuntimeException, "Lease lost")
-POCO_IMPLEMENT_EXCEPTION(StoppingException, Poco::RuntimeException, "Stopping")
 POCO_IMPLEMENT_EXCEPTION(ValidationException, Poco::InvalidArgumentException, "Invalid input")
 POCO_IMPLEMENT_EXCEPTION(ConflictException, Poco::IllegalStateException, "Conflict")
 

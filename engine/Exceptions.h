@@ -19,10 +19,6 @@ POCO_DECLARE_EXCEPTION(, PluginException, Poco::RuntimeException)
 /// This instance's lease on a source has been taken over; it must stop polling that source.
 POCO_DECLARE_EXCEPTION(, LeaseLostException, Poco::RuntimeException)
 
-/// The daemon is stopping: a tick gives up the rest of a streamed answer (what it stored stays
-/// stored; the cursor does not move).
-POCO_DECLARE_EXCEPTION(, StoppingException, Poco::RuntimeException)
-
 /// Input from outside (an API call, a record) is invalid; the message says which field and why.
 POCO_DECLARE_EXCEPTION(, ValidationException, Poco::InvalidArgumentException)
 

@@ -7,5 +7,6 @@ namespace courierd
 
 POCO_IMPLEMENT_EXCEPTION(ConfigException, Poco::InvalidArgumentException, "Configuration error")
 POCO_IMPLEMENT_EXCEPTION(SourceException, Poco::RuntimeException, "Source error")
+POCO_IMPLEMENT_EXCEPTION(StoppingException, Poco::RuntimeException, "Stopping")
 
 } // namespace courierd

@@ -135,6 +135,28 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     return send(method, pathAndQuery, body, contentType, nullptr);
 }
 
+void HttpClient::readBody(std::istream& in, Poco::Timestamp started, Duration limit,
+                          const std::string& what,
+                          const std::function<void(std::string_view)>& take)
+{
+    // One receive at a time: peek() waits for the next bytes (at most `timeout`), readsome()
+    // takes what arrived. Reading whole chunks would wait for a chunk to fill, and a source
+    // that trickles a byte a second would hold the read, the stop flag and the limit unheard.
+    char chunk[65536];
+    while (in.peek() != std::char_traits<char>::eof())
+    {
+        const std::streamsize got = in.readsome(chunk, sizeof chunk);
+        if (got > 0)
+            take(std::string_view(chunk, static_cast<std::size_t>(got)));
+        if (_stopRequested && _stopRequested())
+            throw StoppingException(what + ": the daemon is stopping; the rest of the answer is "
+                                           "left for the next poll");
+        if (limit.count() > 0 && started.elapsed() > limit.count() * 1000)
+            throw Poco::TimeoutException(what + ": the answer was not complete within " +
+                                         formatDuration(limit));
+    }
+}
+
 HttpResponse HttpClient::send(const std::string& method, const std::string& pathAndQuery,
                               const std::string& body, const std::string& contentType,
                               const BodyReader* reader)
@@ -147,11 +169,14 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
     _attempts = 0;
     // Time spent so far: attempts as measured, waits as planned (the sleeper may be a fake).
     Duration spent(0);
+    Poco::Timestamp requestStarted;
 
     for (;;)
     {
         ++_attempts;
         const Poco::Timestamp attemptStarted;
+        if (_attempts == 1)
+            requestStarted = attemptStarted;
         Retryable failure;
         bool readerFailed = false;
         try
@@ -179,7 +204,6 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             std::istream& in = _session->receiveResponse(response);
             const int status = response.getStatus();
             const bool success = status >= 200 && status < 300;
-            char chunk[65536];
             std::size_t total = 0;
             const auto tooLarge = [&]
             {
@@ -189,15 +213,28 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             };
             if (success && reader)
             {
-                // Streamed: each piece goes to the reader; a stalled read times out.
-                while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
+                // Streamed: each piece goes to the reader; a stalled read times out, and so
+                // does the whole answer past the deadline (not retried once the reader has
+                // seen part of it).
+                try
                 {
-                    total += static_cast<std::size_t>(in.gcount());
-                    if (total > _options.maxResponseBytes)
-                        tooLarge();
-                    readerFailed = true; // until it returns: its exceptions are not retried
-                    (*reader)(std::string_view(chunk, static_cast<std::size_t>(in.gcount())));
-                    readerFailed = false;
+                    readBody(in, requestStarted, _options.deadline, method + " " + url,
+                             [&](std::string_view piece)
+                             {
+                                 total += piece.size();
+                                 if (total > _options.maxResponseBytes)
+                                     tooLarge();
+                                 readerFailed = true; // until it returns: its exceptions pass on
+                                 (*reader)(piece);
+                                 readerFailed = false;
+                             });
+                }
+                catch (const Poco::TimeoutException& e)
+                {
+                    if (total == 0)
+                        throw;
+                    _session.reset();
+                    throw SourceException(e.message());
                 }
                 if (in.bad())
                 {
@@ -210,17 +247,16 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
                 return {status, response.getContentType(), {}};
             }
             // Read the whole body (keep-alive needs it), within the size limit and the timeout.
-            const Poco::Timestamp started;
             std::string received;
-            while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
-            {
-                received.append(chunk, static_cast<std::size_t>(in.gcount()));
-                if (received.size() > _options.maxResponseBytes)
-                    tooLarge();
-                if (started.elapsed() > _options.timeout.count() * 1000)
-                    throw Poco::TimeoutException("response body not complete within " +
-                                                 formatDuration(_options.timeout));
-            }
+            readBody(in, Poco::Timestamp(), _options.timeout, method + " " + url,
+                     [&](std::string_view piece)
+                     {
+                         received.append(piece);
+                         if (received.size() > _options.maxResponseBytes)
+                             tooLarge();
+                     });
+            if (in.bad())
+                throw Poco::IOException(method + " " + url + ": the answer broke off");
 
             if (success)
                 return {status, response.getContentType(), std::move(received)};
@@ -234,6 +270,11 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
         {
             if (readerFailed)
                 _session.reset(); // the rest of the body is left unread
+            throw;
+        }
+        catch (const StoppingException&)
+        {
+            _session.reset(); // the rest of the body is left unread
             throw;
         }
         catch (const Poco::Exception& e)

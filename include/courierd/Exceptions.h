@@ -15,4 +15,9 @@ POCO_DECLARE_EXCEPTION(, ConfigException, Poco::InvalidArgumentException)
 /// on the next tick. Malformed single elements are not exceptions: they are Batch::rejects.
 POCO_DECLARE_EXCEPTION(, SourceException, Poco::RuntimeException)
 
+/// The daemon is stopping: a fetch gives up the rest of an answer (the parts it handed over
+/// stay stored; the cursor does not move). Thrown by RecordSink::write() and by HttpClient
+/// while it reads; a plugin lets it propagate.
+POCO_DECLARE_EXCEPTION(, StoppingException, Poco::RuntimeException)
+
 } // namespace courierd

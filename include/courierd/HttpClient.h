@@ -6,6 +6,7 @@
 #include <Poco/URI.h>
 
 #include <functional>
+#include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -28,6 +29,9 @@ struct HttpClientOptions
     /// while its wait still fits, so a poll never runs into the next one; the last attempt may
     /// still take up to `timeout`.
     Duration budget = Duration(0);
+    /// The longest one request may take to be answered in full, its body read included
+    /// (0: none). A source that trickles bytes, each within `timeout`, is cut off here.
+    Duration deadline = Duration(0);
 };
 
 /// A response with a 2xx status.
@@ -57,7 +61,8 @@ public:
     using BodyReader = std::function<void(std::string_view piece)>;
 
     /// Throws ConfigException for a base URL that is not `http://host[:port][/path]`.
-    /// `stopRequested`, when given, cuts backoff waits short (the daemon is stopping).
+    /// `stopRequested`, when given, cuts backoff waits short and ends a body being read with
+    /// StoppingException (the daemon is stopping).
     explicit HttpClient(HttpClientOptions options, std::function<bool()> stopRequested = {},
                         Sleeper sleeper = {});
     ~HttpClient();
@@ -71,8 +76,9 @@ public:
     /// returns the response with an empty body. Retried as get() is until the first piece
     /// reached `reader`; a failure after that throws SourceException at once (the caller has
     /// seen part of the answer). The timeout applies to each read, not to the whole body, so a
-    /// long answer may take as long as it keeps coming; maxResponseBytes still applies.
-    /// Whatever `reader` throws propagates unchanged.
+    /// long answer may take as long as it keeps coming, up to `deadline`; maxResponseBytes
+    /// still applies. Throws StoppingException once `stopRequested` says so, between two reads
+    /// of the socket. Whatever `reader` throws propagates unchanged.
     HttpResponse get(const std::string& pathAndQuery, const BodyReader& reader);
 
     /// Any method, with an optional body; retried only when the method is idempotent.
@@ -91,6 +97,8 @@ public:
 
 private:
     Duration backoff(int retry);
+    void readBody(std::istream& in, Poco::Timestamp started, Duration limit,
+                  const std::string& what, const std::function<void(std::string_view)>& take);
     HttpResponse send(const std::string& method, const std::string& pathAndQuery,
                       const std::string& body, const std::string& contentType,
                       const BodyReader* reader);

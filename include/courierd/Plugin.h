@@ -6,9 +6,11 @@
 
 /// The plugin ABI this SDK builds. The host refuses a plugin built for another one, saying
 /// both numbers, before it runs any of the plugin's code beyond the version function. Raised
-/// whenever Source, SourceContext, Batch, Record, Reject, RecordSink or PluginInfo change
-/// incompatibly. 2: Source::stream() and RecordSink.
-#define COURIERD_ABI_VERSION 2
+/// whenever Source, SourceContext, Batch, Record, Reject, RecordSink, PluginInfo or another SDK
+/// type a plugin constructs (HttpClientOptions, JsonArrayReader) change incompatibly.
+/// 2: Source::stream() and RecordSink. 3: HttpClientOptions::deadline, JsonArrayReader's
+/// element size, StoppingException in the SDK.
+#define COURIERD_ABI_VERSION 3
 
 namespace courierd
 {

@@ -27,6 +27,10 @@ std::vector<ConfigKey> ServiceOrderSettings::keys()
         {"timeout", ConfigType::Duration, "3s", "time one HTTP attempt may take", 100,
          300 * courierd::MS_PER_SECOND},
         {"retry_count", ConfigType::Integer, "3", "retries of a failed request", 0, 10},
+        {"poll_timeout", ConfigType::Duration, "10m",
+         "longest one request may take, its whole answer included; a source that trickles "
+         "bytes is cut off here",
+         1000, courierd::MS_PER_DAY},
         {"lookback", ConfigType::Duration, "10s",
          "how far behind the newest created_at to keep re-reading, for orders that become "
          "visible late",
@@ -56,6 +60,7 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     ServiceOrderSettings settings;
     settings.baseUrl = context.getString("base_url");
     settings.timeout = context.getDuration("timeout");
+    settings.pollTimeout = context.getDuration("poll_timeout");
     settings.retryCount = static_cast<int>(context.getInt("retry_count"));
     settings.lookback = context.getDuration("lookback");
     settings.pageSize = static_cast<int>(context.getInt("page_size"));

@@ -27,6 +27,7 @@ struct ServiceOrderSettings
     std::string baseUrl;
     courierd::Duration timeout;
     int retryCount = 3;
+    courierd::Duration pollTimeout; ///< One request, its whole answer included.
     courierd::Duration lookback;
     Poco::Timestamp startFrom;
     std::set<std::string> statuses; ///< Statuses that need a courier; others are skipped.

@@ -83,6 +83,7 @@ void ServiceOrderSource::initialize(courierd::SourceContext& context)
     options.timeout = _settings.timeout;
     options.retryCount = _settings.retryCount;
     options.maxResponseBytes = _settings.maxResponseBytes;
+    options.deadline = _settings.pollTimeout;
     // Retries end before the next poll is due: polls never pile up behind a failing service.
     options.budget = _settings.interval;
     _http = std::make_unique<courierd::HttpClient>(options,

@@ -7,7 +7,11 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
 
 using namespace courierd;
 using namespace std::chrono_literals;
@@ -90,6 +94,8 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aStreamedBodyArrivesInPieces);
     CPPUNIT_TEST(aReaderErrorIsNotRetried);
     CPPUNIT_TEST(aStreamedBodyIsRetriedUntilItsFirstPiece);
+    CPPUNIT_TEST(aTricklingBodyEndsWhenStopIsRequested);
+    CPPUNIT_TEST(aTricklingBodyEndsAtTheDeadline);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -373,6 +379,62 @@ public:
             client.http->get(ORDERS, [&](std::string_view piece) { streamed += piece; }).status);
         CPPUNIT_ASSERT_EQUAL(3, client.http->lastAttempts());
         CPPUNIT_ASSERT_EQUAL(std::string("[]"), streamed);
+    }
+
+    // Found by hostile testing: a byte every 2 s (within the read timeout) held the first tick
+    // forever, and SIGTERM ended in exit 70: reads waited for a 64 KiB chunk to fill.
+    void aTricklingBodyEndsWhenStopIsRequested()
+    {
+        FakeServiceOrder fake;
+        Fault slow = status(200);
+        slow.body = "[" + std::string(1000, ' ') + "]";
+        slow.trickleMs = 200; // 200 s in all, each byte well within the timeout
+        fake.fail(slow);
+        std::atomic<bool> stop{false};
+        HttpClientOptions options;
+        options.baseUrl = fake.baseUrl();
+        HttpClient http(options, [&] { return stop.load(); });
+        std::size_t received = 0;
+        std::thread stopper(
+            [&]
+            {
+                Poco::Thread::sleep(600);
+                stop = true;
+            });
+        const Poco::Timestamp started;
+        CPPUNIT_ASSERT_THROW(
+            http.get(ORDERS, [&](std::string_view piece) { received += piece.size(); }),
+            StoppingException);
+        stopper.join();
+        // Ended between two bytes, not after the body or a chunk: within a second of the stop.
+        CPPUNIT_ASSERT(started.elapsed() < 1'600'000);
+        CPPUNIT_ASSERT(received > 0);
+    }
+
+    void aTricklingBodyEndsAtTheDeadline()
+    {
+        FakeServiceOrder fake;
+        Fault slow = status(200);
+        slow.body = "[" + std::string(1000, ' ') + "]";
+        slow.trickleMs = 50;
+        fake.fail(slow);
+        HttpClientOptions options;
+        options.baseUrl = fake.baseUrl();
+        options.deadline = 500ms;
+        HttpClient http(options);
+        const Poco::Timestamp started;
+        try
+        {
+            http.get(ORDERS, [](std::string_view) {});
+            CPPUNIT_FAIL("a trickling answer outlived its deadline");
+        }
+        catch (const SourceException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("not complete within 500ms") !=
+                                                    std::string::npos);
+        }
+        CPPUNIT_ASSERT(started.elapsed() < 1'500'000);
+        CPPUNIT_ASSERT_EQUAL(1, http.lastAttempts());
     }
 };
 

@@ -4,6 +4,7 @@
 #include "Wait.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
@@ -34,6 +35,7 @@ class SourceFaultsTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(SourceFaultsTest);
     CPPUNIT_TEST(aBrokenSourceNeverStopsAnother);
     CPPUNIT_TEST(anOutageKeepsTheRequestRateBoundedAndRecoversWithinTwoTicks);
+    CPPUNIT_TEST(sigtermWithATricklingSourceExitsCleanly);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -100,6 +102,29 @@ public:
         CPPUNIT_ASSERT_MESSAGE(std::to_string(sinceRecovery) + "ms", sinceRecovery < 2000);
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+
+    // Found by hostile testing: one byte every 2 s (under the 3 s read timeout) kept the first
+    // tick running forever, and SIGTERM ended in exit 70 after daemon.shutdown_timeout.
+    void sigtermWithATricklingSourceExitsCleanly()
+    {
+        Installation site(1);
+        FakeServiceOrder::Fault trickle;
+        trickle.status = 200;
+        trickle.body = "[" + std::string(100, ' ') + "]";
+        trickle.trickleMs = 2000;
+        site.fake.fail(trickle);
+        auto daemon = site.start();
+        CPPUNIT_ASSERT(waitFor([&] { return site.fake.requestCount() >= 1; }));
+        Poco::Thread::sleep(2500); // a byte or two into the answer
+        const Poco::Timestamp stopping;
+        daemon->signal(SIGTERM);
+        const auto code = daemon->waitForExit(20s);
+        const auto took = stopping.elapsed() / 1000;
+        std::cout << "\nSIGTERM with a trickling source: exit " << code.value_or(-1) << " after "
+                  << took << " ms\n";
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(daemon->output(), 0, code.value_or(-1));
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(took), took < 5000);
     }
 };
 
