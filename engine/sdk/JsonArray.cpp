@@ -33,6 +33,7 @@ void JsonArrayReader::startElement(std::string_view, std::size_t at)
 {
     _collecting = true;
     _start = at;
+    _startAt = _offset + at;
     _partial.clear();
     _truncated = false;
 }
@@ -42,6 +43,7 @@ void JsonArrayReader::endElement(std::string_view piece, std::size_t end)
     _collecting = false;
     _state = State::Done;
     ++_elements;
+    _elementBytes = _offset + end - _startAt;
     if (_partial.empty() && !_truncated)
     {
         // The whole element is in this piece: hand it over without copying.

@@ -37,6 +37,11 @@ public:
     /// Elements passed to the callback so far.
     std::size_t elements() const { return _elements; }
 
+    /// During the callback: the whole size of the element handed over, in bytes, also when it
+    /// was truncated (only its first maxElementBytes were kept; the rest was skipped as it
+    /// streamed by).
+    std::size_t elementBytes() const { return _elementBytes; }
+
 private:
     enum class Phase
     {
@@ -64,9 +69,11 @@ private:
     bool _escaped = false;
     bool _collecting = false; // an element is being read
     std::size_t _start = 0;   // where it started in the current piece
-    std::string _partial;     // its text from earlier pieces
-    bool _truncated = false;  // it outgrew maxElementBytes
-    std::size_t _offset = 0;  // bytes before the current piece
+    std::size_t _startAt = 0; // where it started in the whole text
+    std::size_t _elementBytes = 0;
+    std::string _partial;    // its text from earlier pieces
+    bool _truncated = false; // it outgrew maxElementBytes
+    std::size_t _offset = 0; // bytes before the current piece
     std::size_t _elements = 0;
 };
 

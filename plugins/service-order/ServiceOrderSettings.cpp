@@ -52,6 +52,10 @@ std::vector<ConfigKey> ServiceOrderSettings::keys()
          64 * 1024 * 1024},
         {"write_batch", ConfigType::Integer, "1000",
          "orders stored per transaction while an answer is still being read", 1, 100000},
+        {"write_batch_bytes", ConfigType::Integer, "4194304",
+         "bytes of orders stored per transaction while an answer is still being read (a part "
+         "is stored when it reaches write_batch orders or this many bytes)",
+         1024, 64 * 1024 * 1024},
     };
 }
 
@@ -67,6 +71,7 @@ ServiceOrderSettings ServiceOrderSettings::read(const courierd::SourceContext& c
     settings.maxResponseBytes = static_cast<std::size_t>(context.getInt("max_response_bytes"));
     settings.maxOrderBytes = static_cast<std::size_t>(context.getInt("max_order_bytes"));
     settings.writeBatch = static_cast<std::size_t>(context.getInt("write_batch"));
+    settings.writeBatchBytes = static_cast<std::size_t>(context.getInt("write_batch_bytes"));
     settings.interval = context.getDuration("interval");
     settings.maxClockSkew = context.getDuration("max_clock_skew");
 

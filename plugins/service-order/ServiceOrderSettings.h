@@ -36,6 +36,7 @@ struct ServiceOrderSettings
     std::size_t maxResponseBytes = 0;
     std::size_t maxOrderBytes = 0;   ///< A larger order is rejected, cut to this size.
     std::size_t writeBatch = 0;      ///< Orders stored per transaction while reading an answer.
+    std::size_t writeBatchBytes = 0; ///< Or sooner, once its orders hold this many bytes.
     courierd::Duration interval;     ///< The engine's poll interval of this source.
     courierd::Duration maxClockSkew; ///< The engine's max_clock_skew of this source.
 

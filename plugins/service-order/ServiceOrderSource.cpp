@@ -25,24 +25,28 @@ bool idAfter(const std::string& id, const std::string& cursor)
     return id > cursor;
 }
 
-// Orders read and not yet handed to the engine: written to the sink every `limit` of them.
+// Orders read and not yet handed to the engine: written to the sink every `limit` of them, or
+// sooner once they hold `byteLimit` bytes, so that memory is bounded by bytes, not by orders.
 class Pending
 {
 public:
-    Pending(courierd::RecordSink& sink, std::size_t limit)
+    Pending(courierd::RecordSink& sink, std::size_t limit, std::size_t byteLimit)
         : _sink(sink)
         , _limit(limit)
+        , _byteLimit(byteLimit)
     {
     }
 
     void add(courierd::Record&& record)
     {
+        _bytes += record.payload.size() + record.id.size();
         _batch.records.push_back(std::move(record));
         flushWhenFull();
     }
 
     void add(courierd::Reject&& reject)
     {
+        _bytes += reject.payload.size() + reject.id.size();
         _batch.rejects.push_back(std::move(reject));
         flushWhenFull();
     }
@@ -58,12 +62,16 @@ public:
 private:
     void flushWhenFull()
     {
-        if (_batch.records.size() + _batch.rejects.size() >= _limit)
-            _sink.write(_batch.records, _batch.rejects);
+        if (_batch.records.size() + _batch.rejects.size() < _limit && _bytes < _byteLimit)
+            return;
+        _sink.write(_batch.records, _batch.rejects);
+        _bytes = 0;
     }
 
     courierd::RecordSink& _sink;
     std::size_t _limit;
+    std::size_t _byteLimit;
+    std::size_t _bytes = 0;
     courierd::Batch _batch;
 };
 
@@ -107,18 +115,22 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
     const std::string url = _settings.baseUrl + ORDERS + query;
     // An order from the future would move the watermark past every order still to come.
     const Poco::Timestamp latest = _context->now() + _settings.maxClockSkew.count() * 1000;
+    const courierd::JsonArrayReader* self = nullptr;
     courierd::JsonArrayReader reader(
         [&](std::string_view element, bool truncated)
         {
             if (truncated)
-                take(courierd::Reject{"", std::string(element),
-                                      "order larger than max_order_bytes (" +
-                                          std::to_string(_settings.maxOrderBytes) +
-                                          " bytes); only its beginning is kept"});
+                take(courierd::Reject{
+                    "", std::string(element),
+                    "order of " + std::to_string(self->elementBytes()) +
+                        " bytes is larger than max_order_bytes (" +
+                        std::to_string(_settings.maxOrderBytes) + "); only its first " +
+                        std::to_string(_settings.maxOrderBytes) + " bytes are kept"});
             else
                 take(parseOrder(element, _settings.statuses, latest));
         },
         _settings.maxOrderBytes);
+    self = &reader;
     try
     {
         _http->get(ORDERS + query, [&](std::string_view piece) { reader.feed(piece); });
@@ -175,7 +187,7 @@ courierd::Batch ServiceOrderSource::streamWhole(courierd::TimestampWatermark& ma
                                                 const std::string& query,
                                                 courierd::RecordSink& sink)
 {
-    Pending pending(sink, _settings.writeBatch);
+    Pending pending(sink, _settings.writeBatch, _settings.writeBatchBytes);
     request(query,
             [&](Order&& order)
             {
@@ -231,7 +243,7 @@ courierd::Batch ServiceOrderSource::streamById(const std::string& cursor,
         query += (query.empty() ? "?" : "&") + std::string("limit=") +
                  std::to_string(_settings.pageSize);
 
-    Pending pending(sink, _settings.writeBatch);
+    Pending pending(sink, _settings.writeBatch, _settings.writeBatchBytes);
     std::string last = cursor;
     std::size_t elements = 0;
     request(query,

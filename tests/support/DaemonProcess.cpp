@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -148,6 +149,31 @@ int DaemonProcess::run(const std::vector<std::string>& args, std::string& output
     if (!code)
         throw Poco::TimeoutException("courierd did not exit within 60s; output:\n" + output);
     return *code;
+}
+
+namespace
+{
+
+long statusField(pid_t pid, const std::string& field)
+{
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stol(line.substr(field.size() + 1));
+    return 0;
+}
+
+} // namespace
+
+long DaemonProcess::peakResidentKiB() const
+{
+    return statusField(_pid, "VmHWM");
+}
+
+long DaemonProcess::residentKiB() const
+{
+    return statusField(_pid, "VmRSS");
 }
 
 } // namespace courierd::test

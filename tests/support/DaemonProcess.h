@@ -33,6 +33,12 @@ public:
 
     void signal(int sig) const;
 
+    /// The process's peak resident memory so far (VmHWM), in KiB; 0 once it has exited.
+    long peakResidentKiB() const;
+
+    /// Its resident memory now (VmRSS), in KiB; 0 once it has exited.
+    long residentKiB() const;
+
     /// The exit code (128 + n for a signal), or nothing if still running after `limit`.
     std::optional<int> waitForExit(std::chrono::milliseconds limit = std::chrono::seconds(20));
 

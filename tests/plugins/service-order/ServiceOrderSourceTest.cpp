@@ -341,18 +341,21 @@ public:
         FakeServiceOrder fake;
         FakeServiceOrder::Fault answer;
         answer.status = 200;
-        answer.body =
-            R"([{"id":"big","status":"created","created_at":"2026-11-24T10:15:30Z","fio":")" +
-            std::string(1000, 'x') + R"("},)" + ordersJson(1) + "]";
+        const std::string big =
+            R"({"id":"big","status":"created","created_at":"2026-11-24T10:15:30Z","fio":")" +
+            std::string(100000, 'x') + R"("})";
+        answer.body = "[" + big + "," + ordersJson(1) + "]";
         fake.fail(answer);
         Plugin plugin(fake.baseUrl(), {{"max_order_bytes", "256"}});
         const Batch batch = plugin.fetch();
         CPPUNIT_ASSERT(idsOf(batch) == (std::set<std::string>{"o0"}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), batch.rejects.size());
         CPPUNIT_ASSERT_EQUAL(std::size_t(256), batch.rejects.front().payload.size());
-        CPPUNIT_ASSERT_MESSAGE(batch.rejects.front().reason,
-                               batch.rejects.front().reason.find("max_order_bytes (256 bytes)") !=
-                                   std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            batch.rejects.front().reason,
+            batch.rejects.front().reason.find("order of " + std::to_string(big.size()) +
+                                              " bytes is larger than max_order_bytes (256)") !=
+                std::string::npos);
     }
 
     void paginationWalksPagesWithoutLoopingInsideASecond()
