@@ -2,6 +2,9 @@
 
 #include "Exceptions.h"
 
+#include <Poco/NumberParser.h>
+#include <Poco/StringTokenizer.h>
+
 #include <libpq-fe.h>
 #include <map>
 #include <memory>
@@ -51,6 +54,18 @@ ConnectionString ConnectionString::parse(const std::string& url, Duration connec
         }
         given = valuesOf(options.get());
     }
+
+    // A port libpq would only refuse when it connects: --check-config says it now.
+    if (auto it = given.find("port"); it != given.end())
+        for (const auto& port :
+             Poco::StringTokenizer(it->second, ",", Poco::StringTokenizer::TOK_TRIM))
+        {
+            unsigned value = 0;
+            if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
+                port.size() > 5 || !Poco::NumberParser::tryParseUnsigned(port, value) ||
+                value == 0 || value > 65535)
+                throw ConfigException("store.url: port '" + port + "' is not a TCP port (1-65535)");
+        }
 
     ConnectionString result;
     if (auto it = given.find("password"); it != given.end())

@@ -1,7 +1,11 @@
 #include "EngineConfig.h"
 
+#include "Exceptions.h"
+
 #include <Poco/Environment.h>
 #include <Poco/File.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/Process.h>
 
@@ -61,6 +65,32 @@ const std::vector<ConfigKey>& EngineConfig::schema()
     return keys;
 }
 
+namespace
+{
+
+// host:port, with a port of 0-65535 and a host that is an address or resolves: a typo must
+// fail --check-config, not the start.
+void checkListen(const Settings& settings, const std::string& listen)
+{
+    const auto colon = listen.rfind(':');
+    const std::string port = colon == std::string::npos ? "" : listen.substr(colon + 1);
+    unsigned value = 0;
+    if (port.empty() || port.size() > 5 || !Poco::NumberParser::tryParseUnsigned(port, value) ||
+        port.find_first_not_of("0123456789") != std::string::npos || value > 65535)
+        throw ConfigException(settings.describe("admin.listen") +
+                              ": not host:port with a port of 0-65535");
+    try
+    {
+        Poco::Net::SocketAddress address(listen);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw ConfigException(settings.describe("admin.listen") + ": " + e.displayText());
+    }
+}
+
+} // namespace
+
 EngineConfig EngineConfig::from(const Settings& settings)
 {
     settings.throwIfInvalid();
@@ -78,6 +108,8 @@ EngineConfig EngineConfig::from(const Settings& settings)
         config.daemon.instanceId =
             Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
     config.admin.listen = settings.getString("admin.listen");
+    if (!config.admin.listen.empty())
+        checkListen(settings, config.admin.listen);
     config.admin.token = settings.getString("admin.token");
     config.daemon.shutdownTimeout = settings.getDuration("daemon.shutdown_timeout");
     config.daemon.leaseTtl = settings.getDuration("daemon.lease_ttl");

@@ -1,6 +1,7 @@
 #include "PluginHost.h"
 
 #include "Exceptions.h"
+#include "RegularFile.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -42,11 +43,14 @@ const PluginHost::Loaded& PluginHost::load(const std::string& plugin)
     if (auto it = _plugins.find(path); it != _plugins.end())
         return it->second;
 
-    if (!Poco::File(path).exists())
+    // dlopen() of a FIFO would block for good: only a regular, readable file is opened.
+    if (const std::string problem = regularFileProblem(path); problem == "no such file")
         throw PluginException("plugin '" + plugin + "': no file " + path +
                               (plugin.find('/') == std::string::npos
                                    ? " (plugins are looked up in plugins.dir = " + _directory + ")"
                                    : std::string()));
+    else if (!problem.empty())
+        throw PluginException("plugin '" + plugin + "': " + path + " " + problem);
 
     // Only the two C functions run before the checks; the manifest loader would run the
     // library's initializers first.

@@ -1,6 +1,7 @@
 #include "Settings.h"
 
 #include "Exceptions.h"
+#include "RegularFile.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -13,6 +14,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <sstream>
 
 extern char** environ;
 
@@ -25,6 +27,8 @@ namespace
 {
 
 const std::string ENV_PREFIX = "COURIERD_";
+// A config file is text an operator wrote; anything larger is the wrong file.
+constexpr std::size_t MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 const std::string SOURCE_PREFIX = "source.";
 
 // `store` for `store.url`; `source.NAME` for `source.NAME.key`.
@@ -97,14 +101,15 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     if (path.empty())
         return settings;
 
-    if (!Poco::File(path).exists())
-        throw ConfigException(path + ": no such file");
+    // Read here, bounded, from a regular file only: POCO's readers loop forever on a
+    // directory and never end on /dev/zero.
+    std::istringstream text(readRegularFile(path, MAX_CONFIG_BYTES));
     try
     {
         if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
-            settings._file = new Poco::Util::PropertyFileConfiguration(path);
+            settings._file = new Poco::Util::PropertyFileConfiguration(text);
         else
-            settings._file = new Poco::Util::IniFileConfiguration(path);
+            settings._file = new Poco::Util::IniFileConfiguration(text);
     }
     catch (const Poco::Exception& e)
     {

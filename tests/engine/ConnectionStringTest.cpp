@@ -18,6 +18,7 @@ class ConnectionStringTest : public CppUnit::TestFixture
     CPPUNIT_TEST(valueWithSpaceIsRefusedWithoutShowingIt);
     CPPUNIT_TEST(malformedUriErrorHidesItsTokens);
     CPPUNIT_TEST(redactReplacesThePassword);
+    CPPUNIT_TEST(aPortOutsideTcpIsRefused);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -91,6 +92,15 @@ public:
         const auto target = ConnectionString::parse("password=hunter2 host=h", 5s);
         CPPUNIT_ASSERT_EQUAL(std::string("failed: password=***** host=h"),
                              target.redact("failed: password=hunter2 host=h"));
+    }
+
+    // Found by hostile testing: a store port of 99999 passed --check-config.
+    void aPortOutsideTcpIsRefused()
+    {
+        for (const std::string url :
+             {"postgresql://u@h:99999/db", "host=a,b port=5432,70000", "port=0", "port=54x"})
+            CPPUNIT_ASSERT_THROW_MESSAGE(url, ConnectionString::parse(url, 5s), ConfigException);
+        CPPUNIT_ASSERT_NO_THROW(ConnectionString::parse("host=a,b port=5432,5433", 5s));
     }
 };
 

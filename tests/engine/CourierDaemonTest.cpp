@@ -8,6 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <sys/stat.h>
 
 using courierd::test::DaemonProcess;
 using courierd::test::TempFile;
@@ -35,6 +36,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(unknownOptionIsAUsageError);
     CPPUNIT_TEST(checkConfigAcceptsAGoodFileAndTouchesNothing);
     CPPUNIT_TEST(checkConfigNamesFileKeyAndValue);
+    CPPUNIT_TEST(aConfigOrPluginThatIsNotARegularFileIsAConfigError);
     CPPUNIT_TEST(environmentOverridesTheFile);
     CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
     CPPUNIT_TEST(failingMigrationStopsStartUp);
@@ -94,6 +96,43 @@ public:
             CPPUNIT_ASSERT_MESSAGE(output, contains(output, part));
         CPPUNIT_ASSERT_EQUAL(78, DaemonProcess::run({"--config", "/nonexistent.ini"}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, "/nonexistent.ini"));
+        // Found by hostile testing: these passed --check-config and failed only at start.
+        for (const std::string listen : {"notahost", "127.0.0.1:99999", "127.0.0.1"})
+        {
+            CPPUNIT_ASSERT_EQUAL(
+                78,
+                DaemonProcess::run({"--check-config", "--set", "admin.listen=" + listen}, output));
+            CPPUNIT_ASSERT_MESSAGE(output, contains(output, "admin.listen = '" + listen + "'"));
+        }
+    }
+
+    // Found by hostile testing: a directory as the config file hung courierd at 97% CPU (POCO's
+    // INI reader loops on EISDIR) where only SIGKILL stopped it; a FIFO blocked it.
+    void aConfigOrPluginThatIsNotARegularFileIsAConfigError()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string fifo = Poco::TemporaryFile::tempName();
+        CPPUNIT_ASSERT_EQUAL(0, ::mkfifo(fifo.c_str(), 0600));
+        const std::pair<std::string, std::string> cases[] = {
+            {dir.path(), "is a directory, not a file"},
+            {fifo, "is not a regular file"},
+            {"/dev/zero", "is not a regular file"},
+        };
+        std::string output;
+        for (const auto& [path, problem] : cases)
+        {
+            const Poco::Timestamp started;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                output, 78, DaemonProcess::run({"--config", path, "--check-config"}, output));
+            CPPUNIT_ASSERT_MESSAGE(output, contains(output, path + ": " + problem));
+            CPPUNIT_ASSERT(started.elapsed() < 10'000'000);
+        }
+        TempFile config(".ini", "[source.odd]\nplugin = " + fifo + "\n");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, fifo + " is not a regular file"));
+        Poco::File(fifo).remove();
     }
 
     void environmentOverridesTheFile()
