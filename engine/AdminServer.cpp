@@ -399,12 +399,20 @@ private:
 AdminServer::AdminServer(const std::string& listen, std::string token, AdminServices services)
     : _token(std::move(token))
     , _services(std::move(services))
-    , _threads("admin", 1, 8)
+    , _threads("admin", 2, MAX_CONNECTIONS, IDLE_THREAD_SECONDS)
 {
     Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+    // A connection holds a thread while its request is read: slow or idle clients must neither
+    // hold threads for long nor leave none for a liveness probe. Idle and slow connections are
+    // dropped after a few seconds; up to MAX_CONNECTIONS are served at once, a few more wait,
+    // and the rest are refused at once rather than queued without bound.
     auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(8);
+    params->setMaxThreads(MAX_CONNECTIONS);
+    params->setMaxQueued(MAX_QUEUED);
+    params->setTimeout(RECEIVE_TIMEOUT);
     params->setKeepAlive(true);
+    params->setKeepAliveTimeout(RECEIVE_TIMEOUT);
+    params->setMaxKeepAliveRequests(100);
     _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), _threads, socket, params);
 }
 

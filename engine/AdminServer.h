@@ -45,6 +45,15 @@ public:
     /// The bound port.
     unsigned short port() const;
 
+    /// Connections served at once (each holds a thread while its request is read and answered).
+    static constexpr int MAX_CONNECTIONS = 256;
+    /// Connections accepted beyond those, waiting for a thread; more are closed at once.
+    static constexpr int MAX_QUEUED = 64;
+    /// How long a connection may stay silent while a request is read, and idle between two
+    /// keep-alive requests.
+    static inline const Poco::Timespan RECEIVE_TIMEOUT{5, 0};
+    static constexpr int IDLE_THREAD_SECONDS = 10;
+
 private:
     class Handler;
     class Factory;

@@ -5,9 +5,12 @@
 #include "StoreFixture.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/Net/StreamSocket.h>
+#include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <iostream>
 
 using namespace courierd;
 using courierd::test::HttpCall;
@@ -73,6 +76,7 @@ class AdminServerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(changingABusyCourierIsAConflict);
     CPPUNIT_TEST(unknownRoutesAndMethods);
     CPPUNIT_TEST(tokenGuardsMutatingRequests);
+    CPPUNIT_TEST(healthAnswersWhileSlowAndIdleClientsHoldConnections);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -223,6 +227,40 @@ public:
             201, admin.call("POST", "/api/v1/couriers", body, {{"Authorization", "Bearer s3cret"}})
                      .status);
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers").status);
+    }
+
+    // Found by hostile testing: 8 idle keep-alive sockets blocked /health for 60 s, and 200
+    // slow clients for as long as they stayed: a liveness probe would restart a healthy daemon.
+    void healthAnswersWhileSlowAndIdleClientsHoldConnections()
+    {
+        Admin admin;
+        const Poco::Net::SocketAddress address("127.0.0.1", admin.server.port());
+        std::vector<std::unique_ptr<Poco::Net::StreamSocket>> clients;
+        for (int i = 0; i < 200; ++i)
+        {
+            auto client = std::make_unique<Poco::Net::StreamSocket>(address);
+            // Half of them idle, half in the middle of a request they never finish.
+            if (i % 2 == 0)
+                client->sendBytes("GET /health HTTP/1.1\r\nHost: x\r\n", 33);
+            clients.push_back(std::move(client));
+        }
+        Poco::Thread::sleep(200); // every connection accepted and handed to a thread
+        long worst = 0;
+        for (int i = 0; i < 5; ++i)
+        {
+            const Poco::Timestamp started;
+            CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
+            worst = std::max<long>(worst, started.elapsed() / 1000);
+        }
+        std::cout << "\n/health with 200 slow clients connected: worst of 5 in " << worst
+                  << " ms\n";
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(worst) + " ms", worst < 500);
+        // Idle clients are dropped after the receive timeout, not held for good.
+        char byte;
+        clients.back()->setReceiveTimeout(Poco::Timespan(10, 0));
+        const Poco::Timestamp waiting;
+        CPPUNIT_ASSERT_EQUAL(0, clients.back()->receiveBytes(&byte, 1));
+        CPPUNIT_ASSERT(waiting.elapsed() < 8'000'000);
     }
 };
 
