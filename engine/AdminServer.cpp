@@ -1,6 +1,7 @@
 #include "AdminServer.h"
 
 #include "Exceptions.h"
+#include "InboxCounts.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
@@ -236,23 +237,11 @@ private:
 
     void sources(Poco::Net::HTTPServerResponse& response)
     {
-        // Cursor and inbox counts per source, in one query.
+        // Counts from the deltas the triggers keep: never a count of the whole inbox.
         auto session = _server._services.database.session();
+        const InboxCounts::Counts counted = InboxCounts::read(session);
         std::vector<std::string> names, cursors;
-        std::vector<Poco::Int64> pending, assigned, skipped, failed, rejected;
-        session << R"sql(
-            SELECT s.source, coalesce(c.cursor, ''),
-                   count(*) FILTER (WHERE i.state = 'pending'),
-                   count(*) FILTER (WHERE i.state = 'assigned'),
-                   count(*) FILTER (WHERE i.state = 'skipped'),
-                   count(*) FILTER (WHERE i.state = 'failed'),
-                   count(*) FILTER (WHERE i.state = 'rejected')
-            FROM (SELECT source FROM inbox UNION SELECT source FROM source_cursors) s
-            LEFT JOIN source_cursors c ON c.source = s.source
-            LEFT JOIN inbox i ON i.source = s.source
-            GROUP BY s.source, c.cursor)sql",
-            into(names), into(cursors), into(pending), into(assigned), into(skipped), into(failed),
-            into(rejected), now;
+        session << "SELECT source, cursor FROM source_cursors", into(names), into(cursors), now;
 
         Poco::JSON::Array list;
         for (const auto& status : _server._services.sources())
@@ -274,21 +263,19 @@ private:
                                         : Poco::Dynamic::Var(status.lastError));
             item->set("ticks", status.ticks);
             Poco::JSON::Object counts(Poco::JSON_PRESERVE_KEY_ORDER);
-            Poco::Dynamic::Var cursor;
+            const auto ofSource = counted.find(status.name);
             for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
-                counts.set(state, 0);
-            for (std::size_t i = 0; i < names.size(); ++i)
             {
-                if (names[i] != status.name)
-                    continue;
-                if (!cursors[i].empty())
-                    cursor = cursors[i];
-                counts.set("pending", pending[i]);
-                counts.set("assigned", assigned[i]);
-                counts.set("skipped", skipped[i]);
-                counts.set("failed", failed[i]);
-                counts.set("rejected", rejected[i]);
+                Poco::Int64 rows = 0;
+                if (ofSource != counted.end())
+                    if (const auto it = ofSource->second.find(state); it != ofSource->second.end())
+                        rows = it->second;
+                counts.set(state, rows);
             }
+            Poco::Dynamic::Var cursor;
+            for (std::size_t i = 0; i < names.size(); ++i)
+                if (names[i] == status.name)
+                    cursor = cursors[i];
             item->set("cursor", cursor);
             item->set("records", counts);
             list.add(item);

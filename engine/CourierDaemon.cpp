@@ -256,6 +256,14 @@ int CourierDaemon::main(const std::vector<std::string>& args)
     }
 }
 
+namespace
+{
+
+// Sessions of the admin endpoint's own pool (see serve()).
+constexpr int ADMIN_POOL_SIZE = 2;
+
+} // namespace
+
 int CourierDaemon::serve()
 {
     std::string path = _configPath;
@@ -317,7 +325,12 @@ int CourierDaemon::serve()
     SourceScheduler scheduler(
         sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping);
 
-    CourierRepository couriers(database);
+    // The admin endpoint has a small pool of its own: however many requests arrive, it never
+    // takes the sessions the scheduler, the workers and the monitor need.
+    StoreConfig adminStore = engine.store;
+    adminStore.poolSize = ADMIN_POOL_SIZE;
+    Database adminDatabase(adminStore);
+    CourierRepository couriers(adminDatabase);
     std::unique_ptr<AdminServer> admin;
     if (!engine.admin.listen.empty())
     {
@@ -325,7 +338,8 @@ int CourierDaemon::serve()
         {
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
-                AdminServices{database, couriers, [&scheduler] { return scheduler.status(); },
+                AdminServices{adminDatabase, couriers,
+                              [&scheduler] { return scheduler.status(); },
                               [&pipeline] { pipeline.wake(); }});
         }
         catch (const Poco::Exception& e)

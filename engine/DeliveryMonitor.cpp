@@ -1,5 +1,7 @@
 #include "DeliveryMonitor.h"
 
+#include "InboxCounts.h"
+
 #include <Poco/Data/Session.h>
 
 namespace courierd
@@ -61,6 +63,7 @@ void DeliveryMonitor::onTimer(Poco::Timer&)
     try
     {
         auto session = _database.session();
+        InboxCounts::fold(session);
         const int freed = releaseExpired(session);
         if (freed > 0)
         {

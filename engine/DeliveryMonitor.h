@@ -14,7 +14,8 @@ namespace courierd
 {
 
 /// Every `interval`, makes available again every busy courier whose delivery deadline has
-/// passed, in one statement. Runs on a timer thread of its own.
+/// passed, in one statement, and folds the inbox count deltas (InboxCounts). Runs on a timer
+/// thread of its own.
 class DeliveryMonitor
 {
 public:

@@ -14,7 +14,10 @@
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <csignal>
+#include <iostream>
+#include <thread>
 
 using namespace courierd;
 using namespace std::chrono_literals;
@@ -39,6 +42,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
     CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
     CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
+    CPPUNIT_TEST(adminReadersNeverStarveTheEngine);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -165,6 +169,55 @@ public:
                              site.count("SELECT count(*) FROM deliveries WHERE source = 'west'"));
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
+    }
+
+    // Found by hostile testing: 50 concurrent readers of /api/v1/sources (each counting the
+    // whole inbox) took every pooled session, and the scheduler, the workers and the monitor
+    // failed with "no free database session". The endpoint now has a pool of its own.
+    void adminReadersNeverStarveTheEngine()
+    {
+        // As few sessions as the engine needs: a scheduler, a worker and the monitor.
+        Installation site(500, "[store]\npool_size = 3\n[pipeline]\nworkers = 1\n");
+        // History enough that counting the whole inbox (as the endpoint did) takes a while.
+        site.db().execute("INSERT INTO inbox (source, record_id, payload, state) SELECT 'old', "
+                          "'h' || g, '{}', 'skipped' FROM generate_series(1, 300000) g; "
+                          "ANALYZE inbox");
+        for (int i = 0; i < 500; ++i)
+            site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(3, 0));
+        auto daemon = site.start();
+        const unsigned short port = Installation::adminPort(*daemon);
+        std::atomic<bool> done{false};
+        std::atomic<int> answered{0};
+        std::atomic<int> refused{0};
+        std::vector<std::thread> readers;
+        for (int i = 0; i < 50; ++i)
+            readers.emplace_back(
+                [&]
+                {
+                    while (!done)
+                        try
+                        {
+                            if (test::HttpCall::send(port, "GET", "/api/v1/sources").status == 200)
+                                ++answered;
+                        }
+                        catch (const Poco::Exception&)
+                        {
+                            ++refused; // a full queue closes the connection: allowed
+                        }
+                });
+        const bool delivered = site.reaches(DELIVERIES, 500);
+        done = true;
+        for (auto& reader : readers)
+            reader.join();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), delivered);
+        CPPUNIT_ASSERT(answered > 0);
+        std::cout << "\n50 readers of /api/v1/sources while 500 orders flowed: " << answered
+                  << " answered, " << refused << " refused\n";
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(),
+                               daemon->output().find("no free database session") ==
+                                   std::string::npos);
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
         CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
     }
 };

@@ -36,6 +36,10 @@ const Rule RULES[] = {
      "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.order_id = c.active_order_id "
      "AND d.source = c.active_source "
      "AND d.deadline = c.busy_until)"},
+    {"counts: inbox_counts differ from the inbox",
+     "SELECT count(*) FROM (SELECT source, state, count(*) AS n FROM inbox GROUP BY 1, 2) a "
+     "FULL JOIN (SELECT source, state, sum(n) AS n FROM inbox_counts GROUP BY 1, 2 "
+     "HAVING sum(n) <> 0) b USING (source, state) WHERE a.n IS DISTINCT FROM b.n"},
     {"load: delivery_count differs from the courier's deliveries",
      "SELECT count(*) FROM couriers c WHERE c.delivery_count <> "
      "(SELECT count(*) FROM deliveries d WHERE d.courier_id = c.id)"},
