@@ -2,6 +2,7 @@
 
 #include "Exceptions.h"
 #include "InboxCounts.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
@@ -73,17 +74,20 @@ Poco::JSON::Object::Ptr readObject(Poco::Net::HTTPServerRequest& request)
     if (static_cast<std::streamsize>(body.size()) > MAX_BODY)
         throw ApiError{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
                        "the body is larger than " + std::to_string(MAX_BODY) + " bytes"};
+    Poco::Dynamic::Var parsed;
     try
     {
-        auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
-        if (object)
-            return object;
+        parsed = Poco::JSON::Parser().parse(body);
     }
     catch (const Poco::Exception& e)
     {
         throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json",
-                       "the body is not a JSON object: " + e.displayText()};
+                       "the body is not JSON: " + clipped(e.message(), 200)};
     }
+    // Checked before extracting: a failed extract names C++ types, not the request's fault.
+    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
+        if (auto object = parsed.extract<Poco::JSON::Object::Ptr>())
+            return object;
     throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "the body is not a JSON object"};
 }
 
@@ -194,15 +198,19 @@ private:
         if (path.compare(0, COURIERS.size() + 1, COURIERS + "/") == 0)
         {
             only({"GET", "PATCH"});
+            // Digits only: POCO's parser also takes "+1", " 1" (from %201) and "1\0" (1%00).
+            const std::string text = path.substr(COURIERS.size() + 1);
             Poco::Int64 id = 0;
-            if (!Poco::NumberParser::tryParse64(path.substr(COURIERS.size() + 1), id))
+            if (text.empty() || text.size() > 18 ||
+                text.find_first_not_of("0123456789") != std::string::npos ||
+                !Poco::NumberParser::tryParse64(text, id))
                 throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                               "no courier " + path.substr(COURIERS.size() + 1)};
+                               "no courier " + clipped(text, 40)};
             return method == "GET" ? getCourier(id, response)
                                    : updateCourier(id, request, response);
         }
         throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                       "no route " + method + " " + path};
+                       "no route " + clipped(method, 20) + " " + clipped(path, 200)};
     }
 
     void authorize(Poco::Net::HTTPServerRequest& request)
@@ -349,7 +357,7 @@ private:
         std::ostringstream out;
         body.stringify(out);
         const std::string text = out.str();
-        response.setStatus(status);
+        response.setStatusAndReason(status); // the reason phrase of this status, not "OK"
         response.setContentType("application/json");
         response.setContentLength(static_cast<std::streamsize>(text.size()));
         response.send() << text;

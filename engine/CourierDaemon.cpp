@@ -338,8 +338,7 @@ int CourierDaemon::serve()
         {
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
-                AdminServices{adminDatabase, couriers,
-                              [&scheduler] { return scheduler.status(); },
+                AdminServices{adminDatabase, couriers, [&scheduler] { return scheduler.status(); },
                               [&pipeline] { pipeline.wake(); }});
         }
         catch (const Poco::Exception& e)

@@ -1,6 +1,7 @@
 #include "CourierRepository.h"
 
 #include "Exceptions.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Transaction.h>
@@ -52,6 +53,10 @@ std::string checkedName(const std::string& raw)
         throw ValidationException("name: must not be empty");
     if (name.size() > MAX_NAME)
         throw ValidationException("name: longer than " + std::to_string(MAX_NAME) + " bytes");
+    // PostgreSQL's text would cut a name at a NUL and refuse bytes that are not UTF-8.
+    if (const auto bad = firstUnstorableByte(name))
+        throw ValidationException("name: not UTF-8 text (byte " + std::to_string(*bad) +
+                                  (name[*bad] == '\0' ? " is a NUL)" : " is not UTF-8)"));
     return name;
 }
 
@@ -61,7 +66,7 @@ std::string checkedPhone(const std::string& raw)
     if (phone.size() > MAX_PHONE)
         throw ValidationException("phone: longer than " + std::to_string(MAX_PHONE) + " bytes");
     if (phone.find_first_not_of("+0123456789 -()") != std::string::npos)
-        throw ValidationException("phone '" + phone +
+        throw ValidationException("phone '" + clipped(phone, 40) +
                                   "': only digits, spaces, '+', '-', '(' and ')' are allowed");
     return phone;
 }

@@ -4,6 +4,7 @@
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
+#include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NetException.h>
@@ -85,11 +86,22 @@ HttpClient::HttpClient(HttpClientOptions options, std::function<bool()> stopRequ
     }
     catch (const Poco::Exception& e)
     {
-        throw ConfigException("base URL '" + _options.baseUrl + "': " + e.message());
+        throw ConfigException("base URL '" + redacted(_options.baseUrl) +
+                              "': " + redacted(e.message()));
     }
     if (_base.getScheme() != "http" || _base.getHost().empty())
-        throw ConfigException("base URL '" + _options.baseUrl +
+        throw ConfigException("base URL '" + redacted(_options.baseUrl) +
                               "': expected http://host[:port][/path]");
+    // Credentials in the URL are sent as HTTP basic authentication, and never shown.
+    if (const std::string userInfo = _base.getUserInfo(); !userInfo.empty())
+    {
+        const auto colon = userInfo.find(':');
+        std::string user, password;
+        Poco::URI::decode(userInfo.substr(0, colon), user);
+        if (colon != std::string::npos)
+            Poco::URI::decode(userInfo.substr(colon + 1), password);
+        _credentials = std::make_unique<Poco::Net::HTTPBasicCredentials>(user, password);
+    }
     if (!_sleeper)
         _sleeper = [this](Duration delay)
         {
@@ -117,6 +129,22 @@ Duration HttpClient::backoff(int retry)
         _options.backoffMax.count(), _options.backoffBase.count() << std::min(retry, 20));
     std::mt19937 random(_seed++);
     return Duration(std::uniform_int_distribution<std::int64_t>(0, ceiling)(random));
+}
+
+std::string HttpClient::redacted(const std::string& text)
+{
+    // Every `scheme://user:password@` in the text, wherever it is quoted.
+    std::string out = text;
+    for (auto scheme = out.find("://"); scheme != std::string::npos;
+         scheme = out.find("://", scheme + 3))
+    {
+        const auto start = scheme + 3;
+        const auto end = out.find_first_of("/?# '\"", start);
+        const auto at = out.rfind('@', end == std::string::npos ? out.size() : end);
+        if (at != std::string::npos && at >= start)
+            out.replace(start, at - start, "***");
+    }
+    return out;
 }
 
 HttpResponse HttpClient::get(const std::string& pathAndQuery)
@@ -163,7 +191,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
 {
     const std::string path =
         _base.getPathEtc() == "/" ? pathAndQuery : _base.getPathEtc() + pathAndQuery;
-    const std::string url = _base.getScheme() + "://" + _base.getAuthority() + path;
+    const std::string url = redacted(_base.getScheme() + "://" + _base.getAuthority() + path);
     const int attemptsAllowed = idempotent(method) ? _options.retryCount + 1 : 1;
     _delays.clear();
     _attempts = 0;
@@ -193,6 +221,8 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
             request.set("Accept", "application/json");
             request.setKeepAlive(true);
+            if (_credentials)
+                _credentials->authenticate(request);
             if (!body.empty())
             {
                 request.setContentType(contentType);

@@ -12,6 +12,11 @@
 #include <string_view>
 #include <vector>
 
+namespace Poco::Net
+{
+class HTTPBasicCredentials;
+}
+
 namespace courierd
 {
 
@@ -95,6 +100,11 @@ public:
     /// Percent-encodes a query value (`:` → `%3A`, `+` → `%2B`, …).
     static std::string encode(const std::string& value);
 
+    /// `text` with the user and password of every URL in it replaced by `***`
+    /// (`http://***@host/`), for messages and logs. A base URL's credentials are sent as HTTP
+    /// basic authentication and appear in no message. Pure; any thread.
+    static std::string redacted(const std::string& text);
+
 private:
     Duration backoff(int retry);
     void readBody(std::istream& in, Poco::Timestamp started, Duration limit,
@@ -108,6 +118,7 @@ private:
     std::function<bool()> _stopRequested;
     Sleeper _sleeper;
     std::unique_ptr<Poco::Net::HTTPClientSession> _session;
+    std::unique_ptr<Poco::Net::HTTPBasicCredentials> _credentials;
     std::vector<Duration> _delays;
     int _attempts = 0;
     unsigned _seed;

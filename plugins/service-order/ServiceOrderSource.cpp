@@ -112,7 +112,7 @@ courierd::Batch ServiceOrderSource::stream(const std::string& cursor, courierd::
 
 void ServiceOrderSource::request(const std::string& query, const std::function<void(Order&&)>& take)
 {
-    const std::string url = _settings.baseUrl + ORDERS + query;
+    const std::string url = courierd::HttpClient::redacted(_settings.baseUrl + ORDERS + query);
     // An order from the future would move the watermark past every order still to come.
     const Poco::Timestamp latest = _context->now() + _settings.maxClockSkew.count() * 1000;
     const courierd::JsonArrayReader* self = nullptr;

@@ -77,6 +77,7 @@ class AdminServerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(unknownRoutesAndMethods);
     CPPUNIT_TEST(tokenGuardsMutatingRequests);
     CPPUNIT_TEST(healthAnswersWhileSlowAndIdleClientsHoldConnections);
+    CPPUNIT_TEST(hostileRequestsAreRefusedPlainly);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -261,6 +262,44 @@ public:
         const Poco::Timestamp waiting;
         CPPUNIT_ASSERT_EQUAL(0, clients.back()->receiveBytes(&byte, 1));
         CPPUNIT_ASSERT(waiting.elapsed() < 8'000'000);
+    }
+
+    // Found by hostile testing: "ab\u0000cd" was stored as "ab", invalid UTF-8 garbled; "+1",
+    // "%201" and "1%00" read courier 1; errors said "400 OK"; bad_json showed C++ type names.
+    void hostileRequestsAreRefusedPlainly()
+    {
+        Admin admin;
+        CPPUNIT_ASSERT_EQUAL(
+            201, admin.call("POST", "/api/v1/couriers", R"({"name":"Ivan","transport_type":"car"})")
+                     .status);
+        const auto nul = admin.call("POST", "/api/v1/couriers",
+                                    R"({"name":"ab\u0000cd","transport_type":"car"})");
+        assertError(nul, 400, "invalid_courier");
+        CPPUNIT_ASSERT_MESSAGE(nul.body, nul.body.find("not UTF-8 text") != std::string::npos);
+        for (const std::string& name : {std::string("ab\\ud800"), std::string("ab\xff\xfe")})
+            CPPUNIT_ASSERT_EQUAL(400,
+                                 admin
+                                     .call("POST", "/api/v1/couriers",
+                                           R"({"name":")" + name + R"(","transport_type":"car"})")
+                                     .status);
+        const auto patched = admin.call("PATCH", "/api/v1/couriers/1", R"({"name":"a\u0000"})");
+        assertError(patched, 400, "invalid_courier");
+        CPPUNIT_ASSERT_EQUAL(std::string("Ivan"),
+                             admin.store.db.text("SELECT name FROM couriers WHERE id = 1"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             admin.store.db.scalar("SELECT count(*) FROM couriers"));
+
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers/1").status);
+        for (const char* id : {"+1", "%201", "1%00", "01x", "99999999999999999999"})
+            assertError(admin.call("GET", std::string("/api/v1/couriers/") + id), 404, "not_found");
+
+        const auto notAnObject = admin.call("POST", "/api/v1/couriers", "[1,2]");
+        assertError(notAnObject, 400, "bad_json");
+        CPPUNIT_ASSERT_EQUAL(std::string("Bad Request"), notAnObject.reason);
+        CPPUNIT_ASSERT_MESSAGE(notAnObject.body,
+                               notAnObject.body.find("Poco") == std::string::npos &&
+                                   notAnObject.body.find("N4") == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("Not Found"), admin.call("GET", "/api/v1/nothing").reason);
     }
 };
 

@@ -97,7 +97,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(78, DaemonProcess::run({"--config", "/nonexistent.ini"}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, "/nonexistent.ini"));
         // Found by hostile testing: these passed --check-config and failed only at start.
-        for (const std::string listen : {"notahost", "127.0.0.1:99999", "127.0.0.1"})
+        for (const std::string& listen :
+             {std::string("notahost"), std::string("127.0.0.1:99999"), std::string("127.0.0.1")})
         {
             CPPUNIT_ASSERT_EQUAL(
                 78,

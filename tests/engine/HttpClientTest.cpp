@@ -96,6 +96,7 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aStreamedBodyIsRetriedUntilItsFirstPiece);
     CPPUNIT_TEST(aTricklingBodyEndsWhenStopIsRequested);
     CPPUNIT_TEST(aTricklingBodyEndsAtTheDeadline);
+    CPPUNIT_TEST(credentialsInTheBaseUrlAreNeverShown);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -435,6 +436,35 @@ public:
         }
         CPPUNIT_ASSERT(started.elapsed() < 1'500'000);
         CPPUNIT_ASSERT_EQUAL(1, http.lastAttempts());
+    }
+
+    // Found by hostile testing: a user and password inside base_url appeared in logs and in
+    // the source's last_error.
+    void credentialsInTheBaseUrlAreNeverShown()
+    {
+        FakeServiceOrder fake;
+        const std::string base = fake.baseUrl();
+        const std::string withSecret = "http://courier:s3cret@" + base.substr(7);
+        fake.fail(status(500));
+        Client client(withSecret, 0);
+        const std::string message = failure(*client.http);
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("s3cret") == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(message, message.find("http://***@127.0.0.1:") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(ORDERS).status); // still usable
+        CPPUNIT_ASSERT_EQUAL(std::string("GET http://***@h:1/x?from=a@b failed"),
+                             HttpClient::redacted("GET http://u:p@h:1/x?from=a@b failed"));
+        CPPUNIT_ASSERT_EQUAL(std::string("'http://***@h' and https://***@g/"),
+                             HttpClient::redacted("'http://u@h' and https://a:b@c@g/"));
+        CPPUNIT_ASSERT_EQUAL(std::string("http://h:1/"), HttpClient::redacted("http://h:1/"));
+        try
+        {
+            Client bad("ftp://u:s3cret@h/");
+            CPPUNIT_FAIL("an ftp base URL was taken");
+        }
+        catch (const ConfigException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("s3cret") == std::string::npos);
+        }
     }
 };
 

@@ -37,6 +37,7 @@ HttpCall HttpCall::send(unsigned short port, const std::string& method, const st
     std::istream& in = session.receiveResponse(response);
     HttpCall call;
     call.status = response.getStatus();
+    call.reason = response.getReason();
     Poco::StreamCopier::copyToString(in, call.body);
     for (const auto& [name, value] : response)
         call.headers[name] = value;

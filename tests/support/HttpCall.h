@@ -12,6 +12,7 @@ namespace courierd::test
 struct HttpCall
 {
     int status = 0;
+    std::string reason; ///< The status line's reason phrase.
     std::string body;
     std::map<std::string, std::string> headers;
 
