@@ -19,8 +19,8 @@ public:
     /// Stores `records` and `rejects` now, in one transaction of their own, then empties both.
     /// The cursor does not move: the Batch that stream() returns moves it, after everything
     /// written here is stored. Throws when they could not be stored (the lease was lost, the
-    /// database failed) or the daemon is stopping: let it propagate, so that the fetch ends
-    /// and the cursor stays.
+    /// database failed) or the daemon is stopping (StoppingException): let it propagate, so that
+    /// the fetch ends and the cursor stays.
     virtual void write(std::vector<Record>& records, std::vector<Reject>& rejects) = 0;
 };
 
