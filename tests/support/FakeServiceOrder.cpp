@@ -108,9 +108,11 @@ private:
                 response.setContentType(fault->contentType);
                 response.setContentLength(static_cast<std::streamsize>(fault->body.size()));
                 std::ostream& out = response.send();
+                // Until the client hangs up or the fake stops: a trickle can last minutes.
                 for (char c : fault->body)
                 {
-                    out << c << std::flush;
+                    if (!(out << c << std::flush) || _fake._stopping)
+                        return;
                     Poco::Thread::sleep(fault->trickleMs);
                 }
                 return;
@@ -199,6 +201,7 @@ FakeServiceOrder::FakeServiceOrder(unsigned short port)
 
 FakeServiceOrder::~FakeServiceOrder()
 {
+    _stopping = true;
     _server->stopAll(true);
     _threads.joinAll();
 }

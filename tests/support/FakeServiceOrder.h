@@ -4,6 +4,7 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/Timestamp.h>
 
+#include <atomic>
 #include <deque>
 #include <map>
 #include <memory>
@@ -88,6 +89,7 @@ private:
     std::deque<Fault> _faults;
     std::vector<std::string> _requests;
     bool _limit = false;
+    std::atomic<bool> _stopping{false};
     Poco::ThreadPool _threads;
     std::unique_ptr<Poco::Net::HTTPServer> _server;
 };
