@@ -25,7 +25,9 @@ std::string order(const std::string& id, const std::string& fio)
 // are stored, and returns its peak resident memory in KiB.
 long peakWhileIngesting(const std::string& what, std::string body, Poco::Int64 rows)
 {
-    Installation site(0); // max_order_bytes: 1 MiB
+    // max_order_bytes: 1 MiB. A generous timeout: on a loaded machine the fake may take
+    // seconds to start sending hundreds of MiB, and the answer is served once.
+    Installation site(0, "timeout = 60s\n");
     FakeServiceOrder::Fault answer;
     answer.status = 200;
     answer.body = std::move(body);

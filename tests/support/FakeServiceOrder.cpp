@@ -83,7 +83,7 @@ private:
             _fake._requests.push_back(request.getURI());
             if (!_fake._faults.empty())
             {
-                fault = _fake._faults.front();
+                fault = std::move(_fake._faults.front());
                 _fake._faults.pop_front();
             }
         }
