@@ -61,26 +61,25 @@ std::optional<Duration> parseDuration(std::string_view text)
 
 std::string formatDuration(Duration duration)
 {
-    std::int64_t ms = duration.count();
+    const std::int64_t ms = duration.count();
     if (ms == 0)
         return "0s";
-    std::string out;
-    if (ms < 0)
-    {
-        out = "-";
-        ms = -ms;
-    }
+    // The magnitude as unsigned: negating INT64_MIN would overflow.
+    std::uint64_t rest =
+        ms < 0 ? 0 - static_cast<std::uint64_t>(ms) : static_cast<std::uint64_t>(ms);
+    std::string out(ms < 0 ? 1 : 0, '-');
     const struct
     {
-        std::int64_t size;
+        std::uint64_t size;
         const char* name;
     } units[] = {{MS_PER_HOUR, "h"}, {MS_PER_MINUTE, "m"}, {MS_PER_SECOND, "s"}, {1, "ms"}};
     for (const auto& unit : units)
     {
-        if (ms >= unit.size)
+        if (rest >= unit.size)
         {
-            out += std::to_string(ms / unit.size) + unit.name;
-            ms %= unit.size;
+            out += std::to_string(rest / unit.size);
+            out += unit.name;
+            rest %= unit.size;
         }
     }
     return out;

@@ -2,6 +2,8 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <limits>
+
 using namespace courierd;
 using namespace std::chrono_literals;
 
@@ -52,6 +54,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("1m30s"), formatDuration(90s));
         CPPUNIT_ASSERT_EQUAL(std::string("1h"), formatDuration(60min));
         CPPUNIT_ASSERT(parseDuration(formatDuration(3723004ms)) == 3723004ms);
+        CPPUNIT_ASSERT_EQUAL(std::string("-1m30s"), formatDuration(-90s));
+        // The most negative value has no positive twin: negating it was undefined behaviour.
+        CPPUNIT_ASSERT_EQUAL(std::string("-2562047788015h12m55s808ms"),
+                             formatDuration(Duration(std::numeric_limits<std::int64_t>::min())));
     }
 };
 
