@@ -242,7 +242,10 @@ public:
             auto client = std::make_unique<Poco::Net::StreamSocket>(address);
             // Half of them idle, half in the middle of a request they never finish.
             if (i % 2 == 0)
-                client->sendBytes("GET /health HTTP/1.1\r\nHost: x\r\n", 33);
+            {
+                const std::string partial = "GET /health HTTP/1.1\r\nHost: x\r\n";
+                client->sendBytes(partial.data(), static_cast<int>(partial.size()));
+            }
             clients.push_back(std::move(client));
         }
         Poco::Thread::sleep(200); // every connection accepted and handed to a thread
