@@ -15,6 +15,14 @@ namespace
 
 constexpr long RSS_LIMIT_KIB = 128 * 1024;
 
+// Under a sanitizer, RSS holds shadow memory and AddressSanitizer's quarantine of freed blocks
+// (256 MiB): the answers still run, the figure is only printed.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr bool MEASURED = false;
+#else
+constexpr bool MEASURED = true;
+#endif
+
 std::string order(const std::string& id, const std::string& fio)
 {
     return R"({"id":")" + id + R"(","status":"created","created_at":")" +
@@ -63,7 +71,7 @@ public:
             body += (i ? "," : "") + order("big-" + std::to_string(i), fio);
         body += "]";
         const long peak = peakWhileIngesting("300 orders of 1 MiB", std::move(body), 300);
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", peak < RSS_LIMIT_KIB);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
     }
 
     // Found by hostile testing: one 100 MiB string drove RSS to 538 MiB with max_order_bytes
@@ -74,7 +82,7 @@ public:
         std::string body = "[" + order("huge", std::string(100 * 1048576, 'y')) + ",\"" +
                            std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
         const long peak = peakWhileIngesting("100 MiB strings", std::move(body), 3);
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", peak < RSS_LIMIT_KIB);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
     }
 };
 
