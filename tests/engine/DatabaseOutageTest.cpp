@@ -95,7 +95,10 @@ public:
         CPPUNIT_ASSERT(site.count("SELECT count(*) FROM pg_stat_activity WHERE datname = '" +
                                   site.db().name() + "' AND pid <> pg_backend_pid()") <= 8);
         daemon->signal(SIGTERM);
-        CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+        const int code = daemon->waitForExit(30s).value_or(-1);
+        const std::string output = daemon->output();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output.substr(output.size() > 6000 ? output.size() - 6000 : 0),
+                                     0, code);
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
     }
