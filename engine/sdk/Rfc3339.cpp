@@ -1,8 +1,9 @@
 #include "courierd/Rfc3339.h"
 
 #include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/Timespan.h>
+
+#include <cstdio>
 
 namespace courierd
 {
@@ -91,7 +92,21 @@ std::optional<Poco::Timestamp> parseRfc3339(const std::string& text)
 
 std::string formatRfc3339(Poco::Timestamp time)
 {
-    return Poco::DateTimeFormatter::format(time, "%Y-%m-%dT%H:%M:%SZ");
+    // Whole seconds, split with floor division: POCO's DateTime gets the time of day wrong for
+    // times before 1970 that are not whole days (0025-09-01T12:05:34Z came out as
+    // 0025-09-01T-11:-54:-26Z; found by fuzz/rfc3339_fuzzer). The date is taken from a whole
+    // day, which it gets right.
+    constexpr std::int64_t DAY = 86400;
+    const std::int64_t us = time.epochMicroseconds();
+    const std::int64_t seconds = us / 1000000 - (us % 1000000 < 0 ? 1 : 0);
+    const std::int64_t days = seconds / DAY - (seconds % DAY < 0 ? 1 : 0);
+    const std::int64_t ofDay = seconds - days * DAY;
+    const Poco::DateTime date(Poco::Timestamp::fromEpochTime(static_cast<std::time_t>(days * DAY)));
+    char text[48]; // 20 in practice; room for any int the format could be given
+    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02dZ", date.year(), date.month(),
+                  date.day(), static_cast<int>(ofDay / 3600), static_cast<int>(ofDay / 60 % 60),
+                  static_cast<int>(ofDay % 60));
+    return text;
 }
 
 } // namespace courierd

@@ -71,6 +71,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("refused"), reformatted("0001-01-01T00:00:00+00:01"));
         CPPUNIT_ASSERT_EQUAL(std::string("0001-01-01T00:00:00Z"),
                              reformatted("0001-01-01T00:01:00+00:01"));
+        // Found by fuzz/rfc3339_fuzzer: times before 1970 that are not whole days were written
+        // with negative fields (0025-09-01T-11:-54:-26Z).
+        CPPUNIT_ASSERT_EQUAL(std::string("0025-09-01T12:05:34Z"),
+                             reformatted("0025-09-01T12:05:34z"));
+        CPPUNIT_ASSERT_EQUAL(std::string("1969-12-31T23:59:59Z"),
+                             reformatted("1969-12-31T23:59:59.5Z"));
     }
 
     void findsAndEscapesUnstorableBytes()
