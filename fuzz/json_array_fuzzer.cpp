@@ -37,9 +37,8 @@ Outcome whole(std::string_view body)
 Outcome streamed(std::string_view body, std::size_t piece)
 {
     Outcome out;
-    courierd::JsonArrayReader reader([&](std::string_view text, bool)
-                                     { out.elements.emplace_back(text); },
-                                     body.size() + 1);
+    courierd::JsonArrayReader reader(
+        [&](std::string_view text, bool) { out.elements.emplace_back(text); }, body.size() + 1);
     try
     {
         for (std::size_t at = 0; at < body.size(); at += piece)
@@ -68,12 +67,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (a.failed != b.failed || (!a.failed && a.elements != b.elements))
         std::abort();
     // A small limit: elements are cut, never longer than asked.
-    courierd::JsonArrayReader cut([](std::string_view text, bool truncated)
-                                  {
-                                      if (text.size() > 8 || (truncated && text.size() != 8))
-                                          std::abort();
-                                  },
-                                  8);
+    courierd::JsonArrayReader cut(
+        [](std::string_view text, bool truncated)
+        {
+            if (text.size() > 8 || (truncated && text.size() != 8))
+                std::abort();
+        },
+        8);
     try
     {
         cut.feed(body);

@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string written = courierd::formatRfc3339(*time);
     const auto again = courierd::parseRfc3339(written);
     if (written.size() != 20 || !again ||
-        again->epochMicroseconds() / 1000000 != time->epochMicroseconds() / 1000000 -
-                                                     (time->epochMicroseconds() % 1000000 < 0))
+        again->epochMicroseconds() / 1000000 !=
+            time->epochMicroseconds() / 1000000 - (time->epochMicroseconds() % 1000000 < 0))
         std::abort();
     return 0;
 }
