@@ -249,16 +249,26 @@ public:
             clients.push_back(std::move(client));
         }
         Poco::Thread::sleep(200); // every connection accepted and handed to a thread
-        long worst = 0;
+        // No time bound on the answers (a sanitized build on a loaded machine is slow): each
+        // must come while the slow clients still hold their connections, that is before the
+        // server's receive timeout drops them. Before the fix it came only after.
+        const auto stillConnected = [](Poco::Net::StreamSocket& client)
+        {
+            if (!client.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ))
+                return true;
+            char byte;
+            return client.receiveBytes(&byte, 1) > 0;
+        };
         for (int i = 0; i < 5; ++i)
         {
             const Poco::Timestamp started;
             CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
-            worst = std::max<long>(worst, started.elapsed() / 1000);
+            std::cout << (i == 0 ? "\n/health with 200 slow clients connected: " : ", ")
+                      << started.elapsed() / 1000 << " ms";
+            CPPUNIT_ASSERT(stillConnected(*clients.front())); // in mid-request
+            CPPUNIT_ASSERT(stillConnected(*clients.back()));  // idle
         }
-        std::cout << "\n/health with 200 slow clients connected: worst of 5 in " << worst
-                  << " ms\n";
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(worst) + " ms", worst < 500);
+        std::cout << "\n";
         // Idle clients are dropped after the receive timeout, not held for good.
         char byte;
         clients.back()->setReceiveTimeout(Poco::Timespan(10, 0));

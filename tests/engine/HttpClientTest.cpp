@@ -407,8 +407,9 @@ public:
             http.get(ORDERS, [&](std::string_view piece) { received += piece.size(); }),
             StoppingException);
         stopper.join();
-        // Ended between two bytes, not after the body or a chunk: within a second of the stop.
-        CPPUNIT_ASSERT(started.elapsed() < 1'600'000);
+        // Ended between two bytes, not after the body (200 s) or a chunk: within seconds of the
+        // stop, with room for a sanitized build on a loaded machine.
+        CPPUNIT_ASSERT(started.elapsed() < 5'000'000);
         CPPUNIT_ASSERT(received > 0);
     }
 
@@ -434,7 +435,8 @@ public:
             CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("not complete within 500ms") !=
                                                     std::string::npos);
         }
-        CPPUNIT_ASSERT(started.elapsed() < 1'500'000);
+        // The whole answer would take 50 s.
+        CPPUNIT_ASSERT(started.elapsed() < 5'000'000);
         CPPUNIT_ASSERT_EQUAL(1, http.lastAttempts());
     }
 
