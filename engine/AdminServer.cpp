@@ -1,5 +1,6 @@
 #include "AdminServer.h"
 
+#include "AdminInput.h"
 #include "Exceptions.h"
 #include "InboxCounts.h"
 #include "courierd/Utf8.h"
@@ -7,13 +8,11 @@
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/NumberParser.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
 
@@ -28,16 +27,7 @@ using Poco::Net::HTTPResponse;
 namespace
 {
 
-constexpr std::streamsize MAX_BODY = 64 * 1024;
 const std::string COURIERS = "/api/v1/couriers";
-
-// An error with the status and code it is answered with.
-struct ApiError
-{
-    HTTPResponse::HTTPStatus status;
-    std::string code;
-    std::string message;
-};
 
 std::string rfc3339(const Poco::Timestamp& time)
 {
@@ -66,41 +56,12 @@ Poco::JSON::Object::Ptr toJson(const Courier& courier)
 // The request body as a JSON object, or an ApiError.
 Poco::JSON::Object::Ptr readObject(Poco::Net::HTTPServerRequest& request)
 {
-    if (request.getContentLength() > MAX_BODY)
+    if (request.getContentLength() > static_cast<std::streamsize>(MAX_ADMIN_BODY))
         throw ApiError{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                       "the body is larger than " + std::to_string(MAX_BODY) + " bytes"};
+                       "the body is larger than " + std::to_string(MAX_ADMIN_BODY) + " bytes"};
     std::string body;
-    Poco::StreamCopier::copyToString(request.stream(), body, MAX_BODY + 1);
-    if (static_cast<std::streamsize>(body.size()) > MAX_BODY)
-        throw ApiError{HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE, "body_too_large",
-                       "the body is larger than " + std::to_string(MAX_BODY) + " bytes"};
-    Poco::Dynamic::Var parsed;
-    try
-    {
-        parsed = Poco::JSON::Parser().parse(body);
-    }
-    catch (const Poco::Exception& e)
-    {
-        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json",
-                       "the body is not JSON: " + clipped(e.message(), 200)};
-    }
-    // Checked before extracting: a failed extract names C++ types, not the request's fault.
-    if (parsed.type() == typeid(Poco::JSON::Object::Ptr))
-        if (auto object = parsed.extract<Poco::JSON::Object::Ptr>())
-            return object;
-    throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_json", "the body is not a JSON object"};
-}
-
-// A string field of `object`, if present; an ApiError if present but not a string.
-std::optional<std::string> field(const Poco::JSON::Object::Ptr& object, const std::string& name)
-{
-    if (!object->has(name) || object->isNull(name))
-        return std::nullopt;
-    const auto value = object->get(name);
-    if (!value.isString())
-        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "invalid_courier",
-                       name + ": must be a string"};
-    return value.extract<std::string>();
+    Poco::StreamCopier::copyToString(request.stream(), body, MAX_ADMIN_BODY + 1);
+    return parseJsonObject(body);
 }
 
 } // namespace
@@ -198,16 +159,13 @@ private:
         if (path.compare(0, COURIERS.size() + 1, COURIERS + "/") == 0)
         {
             only({"GET", "PATCH"});
-            // Digits only: POCO's parser also takes "+1", " 1" (from %201) and "1\0" (1%00).
             const std::string text = path.substr(COURIERS.size() + 1);
-            Poco::Int64 id = 0;
-            if (text.empty() || text.size() > 18 ||
-                text.find_first_not_of("0123456789") != std::string::npos ||
-                !Poco::NumberParser::tryParse64(text, id))
+            const auto id = parseIdSegment(text);
+            if (!id)
                 throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
                                "no courier " + clipped(text, 40)};
-            return method == "GET" ? getCourier(id, response)
-                                   : updateCourier(id, request, response);
+            return method == "GET" ? getCourier(*id, response)
+                                   : updateCourier(*id, request, response);
         }
         throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
                        "no route " + clipped(method, 20) + " " + clipped(path, 200)};
@@ -301,7 +259,8 @@ private:
             status = parseCourierStatus(value);
             if (!status)
                 throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_query",
-                               "status '" + value + "': must be one of available, busy, paused"};
+                               "status '" + clipped(value, 40) +
+                                   "': must be one of available, busy, paused"};
         }
         Poco::JSON::Array list;
         for (const auto& courier : _server._services.couriers.list(status))
@@ -312,13 +271,8 @@ private:
     void createCourier(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response)
     {
-        const auto body = readObject(request);
-        NewCourier input;
-        input.name = field(body, "name").value_or("");
-        input.phone = field(body, "phone").value_or("");
-        input.status = field(body, "status").value_or("available");
-        input.transport = field(body, "transport_type").value_or("");
-        const Courier created = _server._services.couriers.create(input);
+        const Courier created =
+            _server._services.couriers.create(readNewCourier(readObject(request)));
         if (created.status == CourierStatus::Available && _server._services.couriersChanged)
             _server._services.couriersChanged();
         response.set("Location", COURIERS + "/" + std::to_string(created.id));
@@ -337,12 +291,7 @@ private:
     void updateCourier(Poco::Int64 id, Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response)
     {
-        const auto body = readObject(request);
-        CourierChanges changes;
-        changes.name = field(body, "name");
-        changes.phone = field(body, "phone");
-        changes.status = field(body, "status");
-        changes.transport = field(body, "transport_type");
+        const CourierChanges changes = readCourierChanges(readObject(request));
         const Courier updated = _server._services.couriers.update(id, changes);
         if (changes.status && updated.status == CourierStatus::Available &&
             _server._services.couriersChanged)

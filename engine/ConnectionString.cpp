@@ -1,6 +1,7 @@
 #include "ConnectionString.h"
 
 #include "Exceptions.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>
@@ -64,7 +65,8 @@ ConnectionString ConnectionString::parse(const std::string& url, Duration connec
             if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos ||
                 port.size() > 5 || !Poco::NumberParser::tryParseUnsigned(port, value) ||
                 value == 0 || value > 65535)
-                throw ConfigException("store.url: port '" + port + "' is not a TCP port (1-65535)");
+                throw ConfigException("store.url: port '" + clipped(port, 40) +
+                                      "' is not a TCP port (1-65535)");
         }
 
     ConnectionString result;
@@ -78,9 +80,11 @@ ConnectionString ConnectionString::parse(const std::string& url, Duration connec
 
     for (const auto& [keyword, value] : given)
     {
-        if (value.find_first_of(" \t\n'\"\\") != std::string::npos)
+        // libpq splits key=value text at any of isspace()'s characters: "\f" or "\v" too
+        // (found by fuzzing) would let one value end early and the rest read as another key.
+        if (value.find_first_of(" \t\n\v\f\r'\"\\") != std::string::npos)
             throw ConfigException("store.url: the value of '" + keyword +
-                                  "' contains a space, quote or backslash, which POCO's "
+                                  "' contains white space, a quote or a backslash, which POCO's "
                                   "PostgreSQL driver cannot pass; use the PG" +
                                   (keyword == "password" ? std::string("PASSWORD variable or a "
                                                                        ".pgpass file")

@@ -64,4 +64,17 @@ struct CourierChanges
     std::optional<std::string> transport;
 };
 
+/// The checks of what an operator may write to a courier, each returning the value to store or
+/// throwing ValidationException naming the field (quoting at most 40 bytes of the value). Pure.
+/// Name: trimmed, 1 to MAX_COURIER_NAME bytes of UTF-8 text without NUL.
+std::string checkedName(const std::string& raw);
+/// Phone: trimmed, at most MAX_COURIER_PHONE bytes of digits, spaces, `+`, `-`, `(` and `)`.
+std::string checkedPhone(const std::string& raw);
+Transport checkedTransport(const std::string& raw);
+/// `available` or `paused`: `busy` is set only by assignment.
+CourierStatus checkedStatus(const std::string& raw);
+
+constexpr std::size_t MAX_COURIER_NAME = 200;
+constexpr std::size_t MAX_COURIER_PHONE = 32;
+
 } // namespace courierd

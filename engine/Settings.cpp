@@ -2,7 +2,9 @@
 
 #include "Exceptions.h"
 #include "RegularFile.h"
+#include "courierd/Utf8.h"
 
+#include <Poco/Ascii.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/NumberParser.h>
@@ -45,20 +47,60 @@ bool isPassthrough(const std::string& section)
                      section) != Settings::PASSTHROUGH_SECTIONS.end();
 }
 
-// Every key of `config` below `root` that holds a value.
-void collectLeaves(const Poco::Util::AbstractConfiguration& config, const std::string& root,
-                   std::vector<std::string>& out)
+// Every key an INI text sets, in the order of their first line, by the rules of POCO's
+// IniFileConfiguration (which reads the values). POCO can list keys only by walking the tree
+// one level at a time, each step a scan of every key: found by fuzzing, a key of 100,000
+// segments overflowed the stack, and many keys cost a time quadratic in their number.
+std::vector<std::string> iniKeys(const std::string& text)
 {
-    Poco::Util::AbstractConfiguration::Keys children;
-    config.keys(root, children);
-    for (const auto& child : children)
+    std::vector<std::string> keys;
+    std::set<std::string> seen; // lower-cased: POCO's INI keys ignore case
+    std::string section;
+    std::size_t at = 0;
+    const auto skipSpace = [&]
     {
-        const std::string key = root.empty() ? child : root + "." + child;
-        if (config.hasOption(key))
-            out.push_back(key);
-        collectLeaves(config, key, out);
+        while (at < text.size() && Poco::Ascii::isSpace(text[at]))
+            ++at;
+    };
+    const auto until = [&](const char* stops)
+    {
+        const std::size_t end = std::min(text.find_first_of(stops, at), text.size());
+        std::string part = text.substr(at, end - at);
+        at = end;
+        return part;
+    };
+    for (skipSpace(); at < text.size(); skipSpace())
+    {
+        if (text[at] == ';')
+            until("\n");
+        else if (text[at] == '[')
+        {
+            ++at;
+            section = Poco::trim(until("]\n"));
+            if (at < text.size() && text[at] == ']')
+                ++at; // POCO reads what follows on the line as a line of its own
+        }
+        else
+        {
+            std::string key = Poco::trim(until("=\n"));
+            if (at < text.size() && text[at] == '=')
+                until("\n");
+            key = section.empty() ? key : section + "." + key;
+            if (seen.insert(Poco::toLower(key)).second)
+                keys.push_back(std::move(key));
+        }
     }
+    return keys;
 }
+
+// A .properties file is a MapConfiguration underneath: its keys can be listed in one pass.
+class ListedProperties : public Poco::Util::PropertyFileConfiguration
+{
+public:
+    using MapConfiguration::begin;
+    using MapConfiguration::end;
+    using PropertyFileConfiguration::PropertyFileConfiguration;
+};
 
 std::string joined(const std::set<std::string>& names)
 {
@@ -103,20 +145,28 @@ Settings Settings::read(const std::string& path, const Environment& environment,
 
     // Read here, bounded, from a regular file only: POCO's readers loop forever on a
     // directory and never end on /dev/zero.
-    std::istringstream text(readRegularFile(path, MAX_CONFIG_BYTES));
+    const std::string content = readRegularFile(path, MAX_CONFIG_BYTES);
+    std::istringstream text(content);
+    std::vector<std::string> leaves;
     try
     {
         if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
-            settings._file = new Poco::Util::PropertyFileConfiguration(text);
+        {
+            Poco::AutoPtr<ListedProperties> file = new ListedProperties(text);
+            for (const auto& [key, value] : *file)
+                leaves.push_back(key);
+            settings._file = file;
+        }
         else
+        {
             settings._file = new Poco::Util::IniFileConfiguration(text);
+            leaves = iniKeys(content);
+        }
     }
     catch (const Poco::Exception& e)
     {
         throw ConfigException(path + ": cannot read: " + e.displayText());
     }
-    std::vector<std::string> leaves;
-    collectLeaves(*settings._file, "", leaves);
     for (const auto& leaf : leaves)
     {
         const std::string key = Poco::toLower(leaf);
@@ -198,19 +248,22 @@ void Settings::check()
             {
                 std::set<std::string> known = sections;
                 known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
-                _problems.push_back(_path + ": unknown section [" + section +
+                _problems.push_back(_path + ": unknown section [" + clipped(section, 80) +
                                     "] (known sections: " + joined(known) + ")");
             }
         }
+        else if (key.size() <= section.size()) // found by fuzzing: `[source]` `orders = 1`
+            _problems.push_back(_path + ": '" + clipped(key, 80) + "' names the section [" +
+                                clipped(section, 80) + "], not a key in it");
         else if (!_values.count(key))
-            _problems.push_back(_path + ": unknown key '" + key.substr(section.size() + 1) +
-                                "' in section [" + section +
-                                "] (known keys: " + joined(knownKeys(section)) + ")");
+            _problems.push_back(_path + ": unknown key '" +
+                                clipped(key.substr(section.size() + 1), 80) + "' in section [" +
+                                section + "] (known keys: " + joined(knownKeys(section)) + ")");
     }
 
     for (const auto& [key, text] : _overrides)
         if (!_values.count(key))
-            _problems.push_back("--set: unknown key '" + key + "'");
+            _problems.push_back("--set: unknown key '" + clipped(key, 80) + "'");
 
     std::set<std::string> envNames;
     for (const auto& key : _schema)
@@ -307,7 +360,8 @@ std::string Settings::describe(const std::string& key) const
 {
     declared(key);
     const Value& value = _values.at(key);
-    return value.origin + ": " + key + " = '" + value.text + "'";
+    // Bounded: a message quotes at most a line of what an operator (or a stray file) wrote.
+    return value.origin + ": " + clipped(key, 120) + " = '" + clipped(value.text, 200) + "'";
 }
 
 } // namespace courierd

@@ -2,6 +2,7 @@
 
 #include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Handler.h>
@@ -138,6 +139,10 @@ bool TimestampWatermark::admit(const std::string& id, Poco::Timestamp createdAt)
     const auto at = createdAt.epochMicroseconds();
     if (createdAt < from())
         return true; // Behind the window: never seen by this cursor, the inbox deduplicates.
+    // Found by fuzzing: "\xff" was written into the cursor as it was, and restore() (or the
+    // store) refused that cursor on every later fetch: the source stopped for good.
+    if (firstUnstorableByte(id))
+        return true;
     if (!_seen.emplace(id, at).second)
         return false;
     if (createdAt > _watermark)

@@ -36,7 +36,10 @@ public:
     Poco::Timestamp watermark() const { return _watermark; }
 
     /// True if the record `id` created at `createdAt` has not been passed on within the
-    /// window (it is then remembered as passed on); false for a repeat.
+    /// window (it is then remembered as passed on); false for a repeat. An id that is not UTF-8
+    /// text or holds a NUL (which the engine stores `rejected`) is always passed on, never
+    /// remembered and never moves the watermark: a cursor must stay JSON that restore() reads and
+    /// PostgreSQL can hold.
     bool admit(const std::string& id, Poco::Timestamp createdAt);
 
     /// The state to hand back to restore() on the next fetch: the watermark and the ids still

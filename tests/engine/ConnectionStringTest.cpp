@@ -16,6 +16,7 @@ class ConnectionStringTest : public CppUnit::TestFixture
     CPPUNIT_TEST(explicitConnectTimeoutWins);
     CPPUNIT_TEST(descriptionNeverHoldsThePassword);
     CPPUNIT_TEST(valueWithSpaceIsRefusedWithoutShowingIt);
+    CPPUNIT_TEST(everyWhiteSpaceLibpqSplitsAtIsRefused);
     CPPUNIT_TEST(malformedUriErrorHidesItsTokens);
     CPPUNIT_TEST(redactReplacesThePassword);
     CPPUNIT_TEST(aPortOutsideTcpIsRefused);
@@ -71,6 +72,18 @@ public:
             CPPUNIT_ASSERT(e.message().find("'password'") != std::string::npos);
             CPPUNIT_ASSERT(e.message().find("top") == std::string::npos);
         }
+    }
+
+    // Found by fuzzing (fuzz/connection_string_fuzzer.cpp): a form feed passed, and libpq split
+    // the driver string there, so "h%0Csslmode=disable" would have set another key.
+    void everyWhiteSpaceLibpqSplitsAtIsRefused()
+    {
+        for (const char* space : {"%09", "%0A", "%0B", "%0C", "%0D"})
+            CPPUNIT_ASSERT_THROW_MESSAGE(space,
+                                         ConnectionString::parse(std::string("postgresql://u@h") +
+                                                                     space + "sslmode=disable/d",
+                                                                 5s),
+                                         ConfigException);
     }
 
     void malformedUriErrorHidesItsTokens()

@@ -2,6 +2,7 @@
 
 #include "EngineConfig.h"
 #include "Exceptions.h"
+#include "SourceCatalog.h"
 #include "TestFiles.h"
 
 #include <Poco/File.h>
@@ -46,6 +47,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(missingFileIsAConfigError);
     CPPUNIT_TEST(readmeDocumentsEveryKey);
     CPPUNIT_TEST(iniCommentsAreWholeLines);
+    CPPUNIT_TEST(hostileKeysAreBoundedProblemsNotACrash);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -220,6 +222,43 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), settings.problems().size());
         CPPUNIT_ASSERT(anyContains(settings.problems(), {"'5s ; not a comment'"}));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), settings.getInt("store.pool_size"));
+    }
+
+    // Found by fuzzing (fuzz/settings_fuzzer.cpp): keys were listed by a recursive walk of
+    // POCO's key tree, so an empty key (a line "= 5m") recursed forever and a key of 100,000
+    // segments overflowed the stack; each step scanned every key, so many keys took minutes.
+    void hostileKeysAreBoundedProblemsNotACrash()
+    {
+        std::string deep = "a";
+        for (int i = 0; i < 100'000; ++i)
+            deep += ".a";
+        for (const char* extension : {".ini", ".properties"})
+        {
+            TempFile file(extension, "= 5m\n" + deep + " = 1\n");
+            const auto settings = load(file.path());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(joined(settings.problems()), std::size_t(2),
+                                         settings.problems().size());
+        }
+        // `[source]` `orders = 1` ended in std::out_of_range (exit 70).
+        TempFile bare(".ini", "[source]\norders = 1\n");
+        auto withSource = Settings::read(bare.path(), {}, {});
+        withSource.declare(EngineConfig::schema());
+        withSource.declare(SourceCatalog::engineKeys("orders"));
+        withSource.check();
+        CPPUNIT_ASSERT(anyContains(withSource.problems(),
+                                   {"'source.orders' names the section [source.orders]"}));
+        // Messages quote a bounded part of what they name.
+        TempFile huge(".ini", "[store]\npool_size = " + std::string(1'000'000, '9') + "\n" +
+                                  std::string(1'000'000, 'k') + " = 1\n");
+        const auto hugeSettings = load(huge.path());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), hugeSettings.problems().size());
+        for (const auto& problem : hugeSettings.problems())
+            CPPUNIT_ASSERT_MESSAGE(problem.substr(0, 300), problem.size() < 1000);
+        std::string many = "[store]\n";
+        for (int i = 0; i < 50'000; ++i)
+            many += "k" + std::to_string(i) + " = 1\n";
+        TempFile file(".ini", many);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(50'000), load(file.path()).problems().size());
     }
 
     void readmeDocumentsEveryKey()

@@ -29,6 +29,7 @@ class TimestampWatermarkTest : public CppUnit::TestFixture
     CPPUNIT_TEST(watermarkNeverMovesBackwards);
     CPPUNIT_TEST(cursorKeepsOnlyTheWindow);
     CPPUNIT_TEST(foreignCursorIsRefused);
+    CPPUNIT_TEST(anIdThatIsNotTextNeverBreaksTheCursor);
     CPPUNIT_TEST(cursorGroupsIdsByTimeAndReadsTheFirstFormat);
     CPPUNIT_TEST_SUITE_END();
 
@@ -129,6 +130,23 @@ public:
         TimestampWatermark mark(TEN_SECONDS, at(0));
         CPPUNIT_ASSERT_THROW(mark.restore("2026-11-24T10:00:00Z"), Poco::SyntaxException);
         CPPUNIT_ASSERT_THROW(mark.restore("{\"v\":7}"), Poco::SyntaxException);
+    }
+
+    // Found by fuzzing (fuzz/watermark_fuzzer.cpp): an id of bytes that are not UTF-8 went into
+    // the cursor as they were, and the cursor could never be restored (nor stored).
+    void anIdThatIsNotTextNeverBreaksTheCursor()
+    {
+        TimestampWatermark mark(TEN_SECONDS, at(0));
+        CPPUNIT_ASSERT(mark.admit("ok", at(5)));
+        CPPUNIT_ASSERT(mark.admit("\xff\xfe", at(6)));
+        CPPUNIT_ASSERT(mark.admit(std::string("a\0b", 3), at(6)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), mark.remembered());
+        CPPUNIT_ASSERT(mark.watermark() == at(5));
+        const std::string cursor = mark.cursor();
+        TimestampWatermark again(TEN_SECONDS, at(0));
+        again.restore(cursor);
+        CPPUNIT_ASSERT_EQUAL(cursor, again.cursor());
+        CPPUNIT_ASSERT(!again.admit("ok", at(5))); // still remembered
     }
 
     void cursorGroupsIdsByTimeAndReadsTheFirstFormat()

@@ -1,0 +1,55 @@
+// A configuration file (INI or .properties) with any content, read with the engine's keys and,
+// for every [source.NAME] it holds, the engine's and service-order's keys of that source:
+// Settings either lists problems or yields values that EngineConfig and ServiceOrderSettings
+// read without surprise. Only ConfigException is ever thrown (the daemon's exit 78).
+#include "EngineConfig.h"
+#include "PluginSourceContext.h"
+#include "ServiceOrderSettings.h"
+#include "Settings.h"
+#include "SourceCatalog.h"
+#include "courierd/Exceptions.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <unistd.h>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    using namespace courierd;
+    if (size == 0)
+        return 0;
+    static const std::string base = "/tmp/courierd-settings-fuzz-" + std::to_string(getpid());
+    const std::string path = base + (data[0] % 2 == 0 ? ".ini" : ".properties");
+    {
+        std::ofstream file(path, std::ios::binary | std::ios::trunc);
+        file.write(reinterpret_cast<const char*>(data) + 1, static_cast<std::streamsize>(size - 1));
+    }
+    try
+    {
+        Settings settings = Settings::read(path, {}, {});
+        settings.declare(EngineConfig::schema());
+        const auto names = settings.sourceNames();
+        for (const auto& name : names)
+        {
+            settings.declare(SourceCatalog::engineKeys(name));
+            auto keys = service_order::ServiceOrderSettings::keys();
+            for (auto& key : keys)
+                key.name = "source." + name + "." + key.name;
+            settings.declare(keys);
+        }
+        settings.check();
+        if (!settings.problems().empty())
+            return 0;
+        EngineConfig::from(settings);
+        const std::atomic<bool> stop{false};
+        for (const auto& name : names)
+            service_order::ServiceOrderSettings::read(PluginSourceContext(name, settings, stop));
+    }
+    catch (const ConfigException&)
+    {
+    }
+    return 0;
+}
