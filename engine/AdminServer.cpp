@@ -105,7 +105,7 @@ public:
         catch (const Poco::Exception& e)
         {
             error(response, {HTTPResponse::HTTP_INTERNAL_SERVER_ERROR, "internal",
-                             _server._services.database.redact(e.displayText())});
+                             _server._services.database.explain(e.displayText())});
         }
         catch (const std::exception& e)
         {

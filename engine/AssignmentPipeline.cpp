@@ -135,7 +135,7 @@ void AssignmentPipeline::work()
         }
         catch (const Poco::Exception& e)
         {
-            _logger.error("assignment worker: %s", _database.redact(e.displayText()));
+            _logger.error("assignment worker: %s", _database.explain(e.displayText()));
             waitFor(STORE_DOWN_WAIT, seen);
         }
         catch (const std::exception& e)
@@ -187,7 +187,7 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
         {
             isolate = static_cast<int>(orders.size());
             _logger.warning("assigning %z orders at once failed (%s); retrying them one by one",
-                            orders.size(), _database.redact(e.displayText()));
+                            orders.size(), _database.explain(e.displayText()));
         }
         return Step::Done;
     }

@@ -52,6 +52,16 @@ void Database::fail(const std::string& what, const Poco::Exception& cause) const
     throw StoreException(what + " (" + description() + "): " + why);
 }
 
+std::string Database::explain(const std::string& text) const
+{
+    std::string out = redact(text);
+    if (out.find("State: 26000") != std::string::npos)
+        out += " (courierd's PostgreSQL driver prepares every statement, which a pooler in "
+               "transaction or statement mode cannot carry between server connections: run "
+               "PgBouncer with pool_mode = session; see the README)";
+    return out;
+}
+
 void Database::verify()
 {
     session();

@@ -46,6 +46,11 @@ public:
     /// `text` without the password, for messages that quote the driver.
     std::string redact(const std::string& text) const { return _target.redact(text); }
 
+    /// redact(text) and, for the error that only a pooler in transaction or statement mode
+    /// causes (SQLSTATE 26000: a statement prepared on one server connection executed on
+    /// another), what to configure instead. For logging an error of the store.
+    std::string explain(const std::string& text) const;
+
 private:
     [[noreturn]] void fail(const std::string& what, const Poco::Exception& cause) const;
 

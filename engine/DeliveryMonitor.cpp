@@ -75,7 +75,7 @@ void DeliveryMonitor::onTimer(Poco::Timer&)
     catch (const Poco::Exception& e)
     {
         ++_failures;
-        _logger.error("delivery monitor: %s", _database.redact(e.displayText()));
+        _logger.error("delivery monitor: %s", _database.explain(e.displayText()));
     }
     catch (const std::exception& e)
     {

@@ -19,6 +19,10 @@ POCO_DECLARE_EXCEPTION(, PluginException, Poco::RuntimeException)
 /// This instance's lease on a source has been taken over; it must stop polling that source.
 POCO_DECLARE_EXCEPTION(, LeaseLostException, Poco::RuntimeException)
 
+/// The stored cursor of a source is no longer the one a tick started from (a database failover
+/// rolled it back, or it was set): the tick stores nothing and the next one reads it again.
+POCO_DECLARE_EXCEPTION(, CursorMovedException, Poco::RuntimeException)
+
 /// Input from outside (an API call, a record) is invalid; the message says which field and why.
 POCO_DECLARE_EXCEPTION(, ValidationException, Poco::InvalidArgumentException)
 

@@ -73,9 +73,26 @@ SELECT count(*) FILTER (WHERE state <> 'rejected'),
 FROM inserted
 )sql";
 
-const std::string SAVE_CURSOR = R"sql(
-INSERT INTO source_cursors (source, cursor, updated_at) VALUES ($1, $2, now())
-ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, updated_at = now()
+// The cursor is written compare-and-set on `version` (see migration 0005): the first write of
+// a source's cursor, a write over the version its tick read, and a write by a caller that
+// never read one (tests, tools).
+const std::string INSERT_CURSOR = R"sql(
+INSERT INTO source_cursors (source, cursor, version, updated_at) VALUES ($1, $2, 1, now())
+ON CONFLICT (source) DO NOTHING
+RETURNING version
+)sql";
+
+const std::string UPDATE_CURSOR = R"sql(
+UPDATE source_cursors SET cursor = $2, version = version + 1, updated_at = now()
+WHERE source = $1 AND version = $3
+RETURNING version
+)sql";
+
+const std::string UPSERT_CURSOR = R"sql(
+INSERT INTO source_cursors AS c (source, cursor, version, updated_at) VALUES ($1, $2, 1, now())
+ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, version = c.version + 1,
+                                   updated_at = now()
+RETURNING version
 )sql";
 
 // A reject's inbox key: its salvaged id and content, so that two rejects differing in either
@@ -185,8 +202,12 @@ std::string Ingestor::cursor(const std::string& source)
 {
     std::string name = source;
     std::vector<std::string> cursors;
+    std::vector<Poco::Int64> versions;
     auto session = _database.session();
-    session << "SELECT cursor FROM source_cursors WHERE source = $1", use(name), into(cursors), now;
+    session << "SELECT cursor, version FROM source_cursors WHERE source = $1", use(name),
+        into(cursors), into(versions), now;
+    std::lock_guard lock(_mutex);
+    _versions[source] = versions.empty() ? 0 : versions.front();
     return cursors.empty() ? std::string() : cursors.front();
 }
 
@@ -290,11 +311,45 @@ IngestResult Ingestor::store(const Lease& lease, const IngestRows& rows, const s
                        .json);
         }
     }
-    if (cursor)
-        // Bound by reference (POCO only reads it): a cursor can be megabytes.
-        session << SAVE_CURSOR, use(source), use(const_cast<std::string&>(*cursor)), now;
+    const Poco::Int64 version = cursor ? saveCursor(session, source, *cursor) : 0;
     transaction.commit();
+    if (cursor)
+    {
+        std::lock_guard lock(_mutex);
+        _versions[source] = version;
+    }
     return result;
+}
+
+Poco::Int64 Ingestor::saveCursor(Poco::Data::Session& session, const std::string& source,
+                                 const std::string& cursor)
+{
+    std::optional<Poco::Int64> read;
+    {
+        std::lock_guard lock(_mutex);
+        if (const auto it = _versions.find(source); it != _versions.end())
+            read = it->second;
+        // Until this write commits, what is stored is unknown: the next tick reads it again.
+        _versions.erase(source);
+    }
+    std::string name = source;
+    Poco::Int64 expected = read.value_or(0);
+    std::vector<Poco::Int64> written;
+    // Bound by reference (POCO only reads it): a cursor can be megabytes.
+    auto& text = const_cast<std::string&>(cursor);
+    if (!read)
+        session << UPSERT_CURSOR, use(name), use(text), into(written), now;
+    else if (expected == 0)
+        session << INSERT_CURSOR, use(name), use(text), into(written), now;
+    else
+        session << UPDATE_CURSOR, use(name), use(text), use(expected), into(written), now;
+    if (written.empty())
+        throw CursorMovedException(
+            "source " + source +
+            ": the stored cursor is no longer the one this tick started "
+            "from (a database failover rolled it back, or it was set); nothing of this batch "
+            "was stored, and the next tick reads the cursor again");
+    return written.front();
 }
 
 } // namespace courierd

@@ -5,6 +5,8 @@
 
 #include <Poco/Logger.h>
 
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -46,7 +48,10 @@ public:
     /// Gives the lease up (at shutdown), so another instance can take over at once.
     void release(const Lease& lease);
 
-    /// The stored cursor of `source`; empty before its first ingest.
+    /// The stored cursor of `source`; empty before its first ingest. The next ingest() of
+    /// `source` stores its cursor only over this one (compare-and-set), so an ingest that
+    /// follows a cursor the store no longer holds (rolled back by a failover to an asynchronous
+    /// standby, or set by an operator) throws CursorMovedException and stores nothing.
     std::string cursor(const std::string& source);
 
     /// Renews the lease for another TTL while its term is current; false once it is not.
@@ -59,8 +64,10 @@ public:
     /// RecordScreen; `maxClockSkew` bounds `created_at`) is stored rejected with the reason.
     /// A batch the store still refuses as a whole is stored row by row, a refused row rejected
     /// with the store's error, so that one row never holds back the others. Throws
-    /// LeaseLostException, having written nothing, when the lease's term is no longer current;
-    /// other store errors likewise write nothing.
+    /// LeaseLostException, having written nothing, when the lease's term is no longer current,
+    /// and CursorMovedException when the stored cursor is not the one cursor() read or the last
+    /// ingest() wrote; other store errors likewise write nothing, and leave the cursor to be
+    /// read again.
     IngestResult ingest(const Lease& lease, const Batch& batch,
                         Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
 
@@ -84,11 +91,18 @@ private:
     IngestResult store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
                        bool rowByRow);
     void fence(Poco::Data::Session& session, const Lease& lease);
+    // Writes the cursor compare-and-set; returns its new version.
+    Poco::Int64 saveCursor(Poco::Data::Session& session, const std::string& source,
+                           const std::string& cursor);
 
     Database& _database;
     std::string _holder;
     Duration _ttl;
     Poco::Logger& _logger;
+    std::mutex _mutex;
+    // The version of each source's cursor as this instance last read or wrote it; none when
+    // unknown (never read, or a write whose outcome is unknown).
+    std::map<std::string, Poco::Int64> _versions;
 };
 
 } // namespace courierd

@@ -242,6 +242,13 @@ void SourceScheduler::tick(Runner& runner)
         outcome = "standby";
         _logger.warning("%s", e.message());
     }
+    catch (const CursorMovedException& e)
+    {
+        // The next tick starts over from the stored cursor (poll() left it to be read again).
+        outcome = "error";
+        error = e.message();
+        _logger.warning("%s", error);
+    }
     catch (const Poco::Exception& e)
     {
         outcome = "error";

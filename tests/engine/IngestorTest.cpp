@@ -36,6 +36,7 @@ class IngestorTest : public CppUnit::TestFixture
     CPPUNIT_TEST(recordsTheStoreCannotHoldAreRejectedBesideTheOthers);
     CPPUNIT_TEST(aPartTheStoreRefusesIsStoredRowByRow);
     CPPUNIT_TEST(storingRenewsTheLease);
+    CPPUNIT_TEST(aCursorRolledBackUnderneathIsNeverWrittenOver);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -257,6 +258,37 @@ CREATE TRIGGER poison BEFORE INSERT ON inbox FOR EACH ROW
         // Once expired, it is not renewed: a stalled holder still loses it.
         store.db.execute("UPDATE source_leases SET expires_at = now() - interval '1 second'");
         CPPUNIT_ASSERT(!ingestor.renew(*lease));
+    }
+
+    // Found by FailoverTest: after a failover to an asynchronous standby the stored cursor was
+    // older than the one the lease holder had read, under the same lease term; the holder went
+    // on from its own, and the orders in between were never fetched again.
+    void aCursorRolledBackUnderneathIsNeverWrittenOver()
+    {
+        StoreFixture store("ingest");
+        Ingestor ingestor(store.database, "a", 30s);
+        const auto lease = ingestor.acquire("orders");
+        CPPUNIT_ASSERT_EQUAL(std::string(), ingestor.cursor("orders"));
+        ingestor.ingest(*lease, batchOf({"o1"}, "c1"));
+        const std::string before = "SELECT cursor || ' ' || version FROM source_cursors";
+        const std::string atC1 = store.db.text(before);
+        ingestor.ingest(*lease, batchOf({"o2"}, "c2"));
+        // What the promoted standby holds: the state as of c1 (o2 never arrived there).
+        store.db.execute("DELETE FROM inbox WHERE record_id = 'o2'; UPDATE source_cursors SET "
+                         "cursor = 'c1', version = " +
+                         atC1.substr(atC1.find(' ') + 1));
+        CPPUNIT_ASSERT_THROW(ingestor.ingest(*lease, batchOf({"o3"}, "c3")), CursorMovedException);
+        CPPUNIT_ASSERT_EQUAL(std::string("c1"), store.db.text("SELECT cursor FROM source_cursors"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM inbox WHERE record_id = 'o3'"));
+        // The next tick reads the cursor again and goes on from there.
+        CPPUNIT_ASSERT_EQUAL(std::string("c1"), ingestor.cursor("orders"));
+        ingestor.ingest(*lease, batchOf({"o2", "o3"}, "c3"));
+        CPPUNIT_ASSERT_EQUAL(std::string("c3"), store.db.text("SELECT cursor FROM source_cursors"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), store.db.scalar("SELECT count(*) FROM inbox"));
+        // An operator who sets the cursor is obeyed the same way.
+        store.db.execute("UPDATE source_cursors SET cursor = 'c0', version = version + 1");
+        CPPUNIT_ASSERT_THROW(ingestor.ingest(*lease, batchOf({"o4"}, "c4")), CursorMovedException);
     }
 };
 

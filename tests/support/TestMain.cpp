@@ -7,6 +7,7 @@
 #include <cppunit/ui/text/TestRunner.h>
 
 #include <iostream>
+#include <vector>
 
 namespace
 {
@@ -37,14 +38,22 @@ int main(int argc, char** argv)
     CppUnit::TextUi::TestRunner runner;
     runner.addTest(CppUnit::TestFactoryRegistry::getRegistry().makeTest());
     runner.eventManager().pushProtector(new PocoProtector);
-    const std::string name = argc > 1 ? argv[1] : "";
-    try
+    // No name: every suite of this runner; otherwise each suite (or Suite::test) named.
+    std::vector<std::string> names(argv + 1, argv + argc);
+    if (names.empty())
+        names.emplace_back();
+    bool passed = true;
+    for (const auto& name : names)
     {
-        return runner.run(name, false, true, false) ? 0 : 1;
+        try
+        {
+            passed = runner.run(name, false, true, false) && passed;
+        }
+        catch (const std::invalid_argument& e)
+        {
+            std::cerr << "no test named '" << name << "': " << e.what() << std::endl;
+            return 2;
+        }
     }
-    catch (const std::invalid_argument& e)
-    {
-        std::cerr << "no test named '" << name << "': " << e.what() << std::endl;
-        return 2;
-    }
+    return passed ? 0 : 1;
 }
