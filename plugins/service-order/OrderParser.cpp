@@ -93,6 +93,11 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
         return courierd::Reject{id, payload, why};
     };
 
+    // JSON is UTF-8 text: POCO's parser calls other bytes an "unterminated string literal".
+    // The engine stores the payload with those bytes escaped.
+    if (const auto bad = courierd::firstUnstorableByte(payload); bad && payload[*bad] != '\0')
+        return reject("", "not UTF-8 text (byte " + std::to_string(*bad) + ")");
+
     Poco::SharedPtr<OrderFields> fields = new OrderFields;
     try
     {
@@ -106,8 +111,10 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
     if (!fields->isObject)
         return reject("", "not a JSON object");
 
-    if (!fields->id.text || fields->id.text->empty())
+    if (!fields->id.text)
         return reject("", "missing or non-string 'id'");
+    if (fields->id.text->empty())
+        return reject("", "empty 'id'");
     const std::string& orderId = *fields->id.text;
     if (orderId.size() > courierd::MAX_RECORD_ID_BYTES)
         return reject(courierd::clipped(orderId, 64),

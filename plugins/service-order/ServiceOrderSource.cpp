@@ -5,6 +5,8 @@
 #include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
 
+#include <unordered_map>
+
 namespace service_order
 {
 
@@ -24,6 +26,24 @@ bool idAfter(const std::string& id, const std::string& cursor)
         return id.size() > cursor.size();
     return id > cursor;
 }
+
+// The content of every order of one answer by id, as hashes: an id that comes twice in one
+// answer with different content is a broken answer, and the second is rejected rather than
+// dropped as a repeat. Two hashes an order: bounded like the watermark's window.
+class AnswerIds
+{
+public:
+    // Whether `record` repeats an id of this answer with other content.
+    bool conflicts(const courierd::Record& record)
+    {
+        const std::size_t content = std::hash<std::string>()(record.payload);
+        const auto [it, added] = _content.emplace(std::hash<std::string>()(record.id), content);
+        return !added && it->second != content;
+    }
+
+private:
+    std::unordered_map<std::size_t, std::size_t> _content;
+};
 
 // Orders read and not yet handed to the engine: written to the sink every `limit` of them, or
 // sooner once they hold `byteLimit` bytes, so that memory is bounded by bytes, not by orders.
@@ -188,13 +208,17 @@ courierd::Batch ServiceOrderSource::streamWhole(courierd::TimestampWatermark& ma
                                                 courierd::RecordSink& sink)
 {
     Pending pending(sink, _settings.writeBatch, _settings.writeBatchBytes);
+    AnswerIds ids;
     request(query,
             [&](Order&& order)
             {
                 if (auto* reject = std::get_if<courierd::Reject>(&order))
                     pending.add(std::move(*reject));
-                else if (auto& record = std::get<courierd::Record>(order);
-                         mark.admit(record.id, record.createdAt))
+                else if (auto& record = std::get<courierd::Record>(order); ids.conflicts(record))
+                    pending.add(courierd::Reject{record.id, std::move(record.payload),
+                                                 "appears twice in one answer with different "
+                                                 "content; the first was kept"});
+                else if (mark.admit(record.id, record.createdAt))
                     pending.add(std::move(record));
             });
     return pending.rest(mark.cursor(), false);

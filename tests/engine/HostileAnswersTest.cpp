@@ -1,9 +1,13 @@
+#include "HttpCall.h"
 #include "Installation.h"
+#include "TestFiles.h"
 #include "Wait.h"
 #include "courierd/Rfc3339.h"
 
+#include <Poco/JSON/Array.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <csignal>
 #include <iostream>
 
 using namespace courierd;
@@ -23,10 +27,108 @@ constexpr bool MEASURED = false;
 constexpr bool MEASURED = true;
 #endif
 
-std::string order(const std::string& id, const std::string& fio)
+std::string order(const std::string& id, const std::string& fio,
+                  const std::string& createdAt = formatRfc3339(Poco::Timestamp() -
+                                                               Poco::Timespan(5, 0)))
 {
-    return R"({"id":")" + id + R"(","status":"created","created_at":")" +
-           formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + R"(","fio":")" + fio + R"("})";
+    return R"({"id":")" + id + R"(","status":"created","created_at":")" + createdAt +
+           R"(","fio":")" + fio + R"("})";
+}
+
+// What a hostile answer must leave behind, besides a daemon that is up and bounded.
+struct Expect
+{
+    std::vector<std::string> rejected; ///< One rejected row whose reason holds each of these.
+    std::string lastError;             ///< The source's last_error holds this (a failed poll).
+    Poco::Int64 valid = 0;             ///< Orders beside the hostile ones, stored and assigned.
+    int times = 3; ///< Requests answered so: a poll makes up to retry_count + 1 of them.
+};
+
+// `text` inside an SQL string literal.
+std::string literal(std::string text)
+{
+    for (std::size_t at = text.find('\''); at != std::string::npos; at = text.find('\'', at + 2))
+        text.insert(at, 1, '\'');
+    return text;
+}
+
+std::string lastError(unsigned short port, const std::string& source)
+{
+    const auto list =
+        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < list->size(); ++i)
+        if (list->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == source)
+        {
+            const auto item = list->getObject(static_cast<unsigned>(i));
+            return item->isNull("last_error") ? "" : item->getValue<std::string>("last_error");
+        }
+    return "";
+}
+
+// Source `orders` gives the hostile answer to its first three polls; source `good` (another
+// service-order) keeps sending orders. Both must flow, the bad input must be rejected with its
+// reason or fail the poll with it, and the source must recover once the answers are sane.
+void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, const Expect& expect)
+{
+    FakeServiceOrder good;
+    Installation site(40, "timeout = 2s\npoll_timeout = 60s\n[source.good]\nplugin = "
+                          "service-order\ninterval = 200ms\nbase_url = " +
+                              good.baseUrl() + "\n");
+    site.fake.fail(hostile, expect.times);
+    auto daemon = site.start();
+    const unsigned short port = Installation::adminPort(*daemon);
+    for (int i = 0; i < 5; ++i)
+        good.addOrder("created");
+    const auto count = [&](const std::string& where)
+    { return site.count("SELECT count(*) FROM inbox WHERE source = 'orders' AND " + where); };
+
+    CPPUNIT_ASSERT_MESSAGE(
+        what + ": another source stalled\n" + daemon->output(),
+        site.reaches("SELECT count(*) FROM deliveries WHERE source = 'good'", 5, 120s));
+    for (const auto& reason : expect.rejected)
+        CPPUNIT_ASSERT_MESSAGE(
+            what + ": no rejected row saying '" + reason + "' among:\n" +
+                joined(site.db().column(
+                    "SELECT left(reason, 200) FROM inbox WHERE state = 'rejected'")),
+            waitFor(
+                [&] {
+                    return count("state = 'rejected' AND strpos(reason, '" + literal(reason) +
+                                 "') > 0") > 0;
+                },
+                60s));
+    if (!expect.lastError.empty())
+        CPPUNIT_ASSERT_MESSAGE(
+            what + ": the poll did not fail saying '" + expect.lastError + "'\n" + daemon->output(),
+            waitFor(
+                [&]
+                { return lastError(port, "orders").find(expect.lastError) != std::string::npos; },
+                120s));
+    CPPUNIT_ASSERT_MESSAGE(
+        what + "\n" + daemon->output(),
+        waitFor([&] { return count("state = 'assigned'") == expect.valid; }, 60s));
+    // Sane answers again: the next order arrives.
+    site.fake.addOrder("created");
+    CPPUNIT_ASSERT_MESSAGE(
+        what + ": the source did not recover\n" + daemon->output(),
+        waitFor([&] { return count("state = 'assigned'") == expect.valid + 1; }, 120s));
+
+    const long peak = daemon->peakResidentKiB();
+    std::cout << "\n" << what << ": peak RSS " << peak / 1024 << " MiB" << std::endl;
+    CPPUNIT_ASSERT_MESSAGE(what + ": " + std::to_string(peak) + " KiB",
+                           !MEASURED || peak < RSS_LIMIT_KIB);
+    CPPUNIT_ASSERT_MESSAGE(what + ": courierd exited", !daemon->waitForExit(0ms).has_value());
+    const auto violated = site.violatedAtRest();
+    CPPUNIT_ASSERT_MESSAGE(what + ": " + joined(violated), violated.empty());
+    daemon->signal(SIGTERM);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(what, 0, daemon->waitForExit(30s).value_or(-1));
+}
+
+FakeServiceOrder::Fault answer(std::string body)
+{
+    FakeServiceOrder::Fault fault;
+    fault.status = 200;
+    fault.body = std::move(body);
+    return fault;
 }
 
 // Serves `body` once as the answer to the first poll, runs courierd until `rows` inbox rows
@@ -58,6 +160,14 @@ class HostileAnswersTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(HostileAnswersTest);
     CPPUNIT_TEST(manyOrdersJustUnderTheSizeLimitStayUnder128MiB);
     CPPUNIT_TEST(oneHugeStringStaysUnder128MiB);
+    CPPUNIT_TEST(jsonNested100000Deep);
+    CPPUNIT_TEST(aStreamedBodyOf2GiB);
+    CPPUNIT_TEST(invalidUtf8);
+    CPPUNIT_TEST(idsThatAreNumbersObjectsEmptyOrHuge);
+    CPPUNIT_TEST(duplicateIdsWithDifferentPayloadsInOneAnswer);
+    CPPUNIT_TEST(createdAtFarFutureBefore1970OffsetsAndLeapSeconds);
+    CPPUNIT_TEST(aServerThatNeverAnswers);
+    CPPUNIT_TEST(headersWithoutEnd);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -83,6 +193,91 @@ public:
                            std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
         const long peak = peakWhileIngesting("100 MiB strings", std::move(body), 3);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
+    }
+
+    // The matrix: each kind of hostile answer, from the real binary, beside a healthy source.
+    void jsonNested100000Deep()
+    {
+        survives("JSON nested 100,000 deep",
+                 answer("[" + order("ok", "Ivan") + "," + std::string(100'000, '[') +
+                        std::string(100'000, ']') + "," + R"({"id":"deep","x":)" +
+                        std::string(100'000, '[') + std::string(100'000, ']') + "}]"),
+                 {{"Maximum depth exceeded"}, "", 1});
+    }
+
+    void aStreamedBodyOf2GiB()
+    {
+        FakeServiceOrder::Fault huge = answer("[" + order("ok", "Ivan") + ",");
+        huge.repeated = std::string(1 << 20, ' ');
+        huge.repeat = 2048; // 2 GiB of white space between two orders
+        huge.tail = order("late", "Petr") + "]";
+        // Refused at max_response_bytes (1 GiB), not retried. The order read before the limit
+        // was never handed over (a part is written at 1,000 orders or 4 MiB): the cursor stays.
+        survives("a 2 GiB body", huge, {{}, "response body larger than 1073741824 bytes", 0, 1});
+    }
+
+    void invalidUtf8()
+    {
+        survives(
+            "invalid UTF-8",
+            answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
+                   order("bad\xff", "Oleg") + "]"),
+            {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1});
+    }
+
+    void idsThatAreNumbersObjectsEmptyOrHuge()
+    {
+        const std::string tail = R"(,"status":"created","created_at":")" +
+                                 formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + "\"}";
+        survives("ids that are numbers, objects, empty or 10 KB",
+                 answer("[" + order("ok", "Ivan") + R"(,{"id":17)" + tail + R"(,{"id":{"a":1})" +
+                        tail + R"(,{"id":"")" + tail + R"(,{"id":")" + std::string(10240, 'i') +
+                        "\"" + tail + "]"),
+                 {{"missing or non-string 'id'", "empty 'id'", "longer than 256 bytes"}, "", 1});
+    }
+
+    void duplicateIdsWithDifferentPayloadsInOneAnswer()
+    {
+        survives(
+            "duplicate ids with different payloads",
+            answer("[" + order("twin", "Ivan") + "," + order("twin", "Petr") + "," +
+                   order("twin", "Ivan") + "]"),
+            {{"id twin: appears twice in one answer with different content; the first was kept"},
+             "",
+             1});
+    }
+
+    void createdAtFarFutureBefore1970OffsetsAndLeapSeconds()
+    {
+        const Poco::Timestamp recent = Poco::Timestamp() - Poco::Timespan(60, 0);
+        // The same instant written with an offset; a leap second (23:59:60) in the past.
+        const std::string offset = formatRfc3339(recent).substr(0, 19) + "+00:00";
+        survives(
+            "created_at far ahead, before 1970, with offsets and a leap second",
+            answer("[" + order("future", "a", "9999-12-31T23:59:59Z") + "," +
+                   order("old", "b", "1969-12-31T23:59:59Z") + "," + order("offset", "c", offset) +
+                   "," + order("east", "d", "2026-01-01T03:00:00+03:00") + "," +
+                   order("leap", "e", "2016-12-31T23:59:60Z") + "," +
+                   order("wrong", "f", "2026-01-01T00:00:00+99:99") + "]"),
+            {{"id future: 'created_at' 9999-12-31T23:59:59Z is later than now + max_clock_skew",
+              "id old: created_at 1969-12-31T23:59:59Z is before 1970",
+              "id wrong: 'created_at' is not an RFC3339 time"},
+             "",
+             3});
+    }
+
+    void aServerThatNeverAnswers()
+    {
+        FakeServiceOrder::Fault silent;
+        silent.neverAnswer = true;
+        survives("a server that never answers", silent, {{}, "Timeout", 0});
+    }
+
+    void headersWithoutEnd()
+    {
+        FakeServiceOrder::Fault forever;
+        forever.headersForever = true;
+        survives("headers without end", forever, {{}, "header", 0, 12});
     }
 };
 

@@ -91,17 +91,57 @@ private:
         {
             if (fault->delayMs > 0)
                 Poco::Thread::sleep(fault->delayMs);
+            auto& socket = static_cast<Poco::Net::StreamSocket&>(
+                dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket());
             if (fault->dropConnection)
             {
                 response.setKeepAlive(false);
-                // Closing the socket here makes the client see a reset or an empty reply.
-                static_cast<Poco::Net::StreamSocket&>(
-                    dynamic_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket())
-                    .close();
+                socket.close(); // the client sees a reset or an empty reply
+                return;
+            }
+            if (fault->neverAnswer)
+            {
+                while (!_fake._stopping)
+                    Poco::Thread::sleep(20);
+                return;
+            }
+            if (fault->headersForever)
+            {
+                response.setKeepAlive(false);
+                try
+                {
+                    const std::string start = "HTTP/1.1 200 OK\r\n";
+                    socket.sendBytes(start.data(), static_cast<int>(start.size()));
+                    for (long i = 0; !_fake._stopping; ++i)
+                    {
+                        const std::string line = "X-Forever-" + std::to_string(i) + ": " +
+                                                 std::string(100, 'h') + "\r\n";
+                        socket.sendBytes(line.data(), static_cast<int>(line.size()));
+                    }
+                }
+                catch (const Poco::Exception&)
+                {
+                    // The client gave up.
+                }
+                socket.close();
                 return;
             }
             for (const auto& [name, value] : fault->headers)
                 response.set(name, value);
+            if (fault->repeat > 0)
+            {
+                response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(fault->status));
+                response.setContentType(fault->contentType);
+                response.setContentLength64(static_cast<Poco::Int64>(
+                    fault->body.size() + fault->repeated.size() * fault->repeat +
+                    fault->tail.size()));
+                std::ostream& out = response.send();
+                out << fault->body;
+                for (std::size_t i = 0; i < fault->repeat && out && !_fake._stopping; ++i)
+                    out << fault->repeated;
+                out << fault->tail << std::flush;
+                return;
+            }
             if (fault->trickleMs > 0)
             {
                 response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(fault->status));

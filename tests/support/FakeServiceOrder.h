@@ -36,6 +36,13 @@ public:
         bool dropConnection = false; ///< Close the socket without answering.
         long delayMs = 0;            ///< Wait this long before answering.
         long trickleMs = 0;          ///< Send the body a byte at a time, this long apart.
+        /// Streamed after `body`, `repeat` times, then `tail`: answers of gigabytes without
+        /// holding them (Content-Length is the total).
+        std::string repeated;
+        std::size_t repeat = 0;
+        std::string tail;
+        bool neverAnswer = false;    ///< Accept the request and hold it until the fake stops.
+        bool headersForever = false; ///< A status line, then header lines without end.
     };
 
     /// Listens on 127.0.0.1:`port` (0: any free port).
