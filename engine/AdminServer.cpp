@@ -116,7 +116,18 @@ public:
 private:
     void route(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
     {
-        const Poco::URI uri(request.getURI());
+        Poco::URI uri;
+        try
+        {
+            // Found by the hostile matrix: "%zz" in the path or the query was a 500.
+            uri = Poco::URI(request.getURI());
+            uri.getQueryParameters();
+        }
+        catch (const Poco::SyntaxException& e)
+        {
+            throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request",
+                           "the request target is not a valid URI: " + clipped(e.message(), 120)};
+        }
         const std::string& path = uri.getPath();
         const std::string& method = request.getMethod();
         const auto only = [&](std::initializer_list<std::string> allowed)
