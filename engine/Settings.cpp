@@ -93,6 +93,19 @@ std::vector<std::string> iniKeys(const std::string& text)
     return keys;
 }
 
+// Nothing but white space and comment lines (`;` in INI, `#` and `!` in .properties).
+bool isBlank(const std::string& text)
+{
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+    {
+        const std::string trimmed = Poco::trim(line);
+        if (!trimmed.empty() && trimmed[0] != ';' && trimmed[0] != '#' && trimmed[0] != '!')
+            return false;
+    }
+    return true;
+}
+
 // A .properties file is a MapConfiguration underneath: its keys can be listed in one pass.
 class ListedProperties : public Poco::Util::PropertyFileConfiguration
 {
@@ -146,6 +159,12 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     // Read here, bounded, from a regular file only: POCO's readers loop forever on a
     // directory and never end on /dev/zero.
     const std::string content = readRegularFile(path, MAX_CONFIG_BYTES);
+    // A file without a single key is a file cut short or the wrong file, never a choice: all
+    // defaults need no file at all.
+    if (isBlank(content))
+        throw ConfigException(path + ": the file is empty (no keys, only blank lines or "
+                                     "comments); it was cut short, or is the wrong file. To run "
+                                     "on defaults and the environment, give no --config");
     std::istringstream text(content);
     std::vector<std::string> leaves;
     try

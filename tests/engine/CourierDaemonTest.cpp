@@ -1,4 +1,7 @@
 #include "DaemonProcess.h"
+#include "EngineConfig.h"
+#include "PluginHost.h"
+#include "SourceCatalog.h"
 #include "TestDatabase.h"
 #include "TestFiles.h"
 
@@ -10,6 +13,7 @@
 #include <csignal>
 #include <sys/stat.h>
 
+using namespace courierd;
 using courierd::test::DaemonProcess;
 using courierd::test::TempFile;
 using courierd::test::TestDatabase;
@@ -42,6 +46,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(checkConfigNamesFileKeyAndValue);
     CPPUNIT_TEST(aConfigOrPluginThatIsNotARegularFileIsAConfigError);
     CPPUNIT_TEST(environmentOverridesTheFile);
+    CPPUNIT_TEST(everyBadConfigurationExits78NamingWhere);
     CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
     CPPUNIT_TEST(failingMigrationStopsStartUp);
     CPPUNIT_TEST(runsUntilSigtermThenExitsZero);
@@ -138,6 +143,71 @@ public:
             output, 78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, fifo + " is not a regular file"));
         Poco::File(fifo).remove();
+    }
+
+    // The matrix: every key of the engine and of service-order with a value of the wrong type
+    // or out of range, and files that are empty, binary, unreadable or have a 10 MB line.
+    void everyBadConfigurationExits78NamingWhere()
+    {
+        std::vector<std::string> wrong;
+        const auto refused = [&](const std::string& text, const std::string& part)
+        {
+            TempFile config(".ini", text);
+            std::string output;
+            const int code =
+                DaemonProcess::run({"--config", config.path(), "--check-config"}, output);
+            if (code != 78 || !contains(output, config.path()) || !contains(output, part))
+                wrong.push_back(std::to_string(code) + " for " + text.substr(0, 120) + ": " +
+                                output.substr(0, 300));
+        };
+        const auto badValues = [](const ConfigKey& key)
+        {
+            switch (key.type)
+            {
+            case ConfigType::Integer:
+                return std::vector<std::string>{"eight", "1.5", "99999999999999999999999",
+                                                std::to_string(key.minimum - 1)};
+            case ConfigType::Duration:
+                return std::vector<std::string>{"fast", "5", "-1s", "99999999999h"};
+            default:
+                return std::vector<std::string>{};
+            }
+        };
+        for (const auto& key : EngineConfig::schema())
+        {
+            const auto dot = key.name.find('.');
+            for (const auto& value : badValues(key))
+                refused("[" + key.name.substr(0, dot) + "]\n" + key.name.substr(dot + 1) + " = " +
+                            value + "\n",
+                        key.name + " = '" + value + "'");
+        }
+        PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
+        host.load("service-order");
+        const std::string source = "[source.orders]\nplugin = service-order\n";
+        for (const auto& key : host.create("service-order").settings())
+            for (const auto& value : badValues(key))
+                refused(source + key.name + " = " + value + "\n",
+                        "source.orders." + key.name + " = '" + value + "'");
+        for (const auto& key : SourceCatalog::engineKeys("orders"))
+            for (const auto& value : badValues(key))
+                refused(source + key.name.substr(std::string("source.orders.").size()) + " = " +
+                            value + "\n",
+                        key.name + " = '" + value + "'");
+        refused("", "is empty");
+        refused("; only a comment\n\n", "is empty");
+        std::string binary;
+        for (int i = 0; i < 4096; ++i)
+            binary += static_cast<char>((i * 7919) % 256);
+        refused(binary, "unknown");
+        refused("[store]\nurl = " + std::string(10 << 20, 'u') + "\n", "larger than 4194304 bytes");
+        CPPUNIT_ASSERT_MESSAGE(courierd::test::joined(wrong), wrong.empty());
+
+        // A file that cannot be read, even by root: /proc/self/mem fails with EIO.
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 78,
+            DaemonProcess::run({"--config", "/proc/self/mem", "--check-config"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "/proc/self/mem"));
     }
 
     void environmentOverridesTheFile()
