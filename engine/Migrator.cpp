@@ -160,12 +160,20 @@ std::vector<Migration> Migrator::fromDirectory(const std::string& directory)
 std::vector<std::string> Migrator::apply(Poco::Data::Session& session, Poco::Logger& logger) const
 {
     Connection db(session);
-    db.run("BEGIN", "schema_migrations");
-    // IF NOT EXISTS would otherwise print a NOTICE on every start.
-    db.run("SET LOCAL client_min_messages = warning", "schema_migrations");
-    db.run(LOCK, "schema_migrations");
-    db.run(BOOTSTRAP, "schema_migrations");
-    db.run("COMMIT", "schema_migrations");
+    // Created only where missing: a role that may read and write the tables but create
+    // nothing (the schema migrated by its owner with --migrate) runs courierd too. Found by
+    // DatabaseFaultsTest: CREATE TABLE IF NOT EXISTS needs the CREATE privilege even then.
+    const auto exists =
+        db.run("SELECT to_regclass('schema_migrations') IS NOT NULL", "schema_migrations");
+    if (std::string(PQgetvalue(exists.get(), 0, 0)) != "t")
+    {
+        db.run("BEGIN", "schema_migrations");
+        // IF NOT EXISTS would otherwise print a NOTICE when another courierd made it first.
+        db.run("SET LOCAL client_min_messages = warning", "schema_migrations");
+        db.run(LOCK, "schema_migrations");
+        db.run(BOOTSTRAP, "schema_migrations");
+        db.run("COMMIT", "schema_migrations");
+    }
 
     std::map<std::string, std::string> applied;
     {
