@@ -21,14 +21,6 @@ using namespace Poco::Data::Keywords;
 namespace
 {
 
-std::string lastError(unsigned short port)
-{
-    const auto list =
-        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
-    const auto item = list->getObject(0);
-    return item->isNull("last_error") ? "" : item->getValue<std::string>("last_error");
-}
-
 // A fault the database puts in courierd's way, and how it is cleared.
 struct Fault
 {
@@ -56,9 +48,17 @@ void namedAndNothingLost(const Fault& fault)
     for (int i = 0; i < 10; ++i)
         site.fake.addOrder("created");
     CPPUNIT_ASSERT_MESSAGE(
-        fault.what + ": last_error '" + lastError(port) + "'\n" + daemon->output().substr(0, 3000),
-        waitFor([&] { return lastError(port).find(fault.error) != std::string::npos; }, 60s));
-    std::cout << "\n" << fault.what << ": " << lastError(port).substr(0, 300) << std::endl;
+        fault.what + ": last_error '" + Installation::lastError(port, "orders") + "'\n" +
+            daemon->output().substr(0, 3000),
+        waitFor(
+            [&] {
+                return Installation::lastError(port, "orders").find(fault.error) !=
+                       std::string::npos;
+            },
+            60s));
+    std::cout << "\n"
+              << fault.what << ": " << Installation::lastError(port, "orders").substr(0, 300)
+              << std::endl;
     CPPUNIT_ASSERT_MESSAGE(fault.what + ": courierd exited", !daemon->waitForExit(0ms));
     CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), site.count(DELIVERIES));
 

@@ -52,19 +52,6 @@ std::string literal(std::string text)
     return text;
 }
 
-std::string lastError(unsigned short port, const std::string& source)
-{
-    const auto list =
-        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < list->size(); ++i)
-        if (list->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == source)
-        {
-            const auto item = list->getObject(static_cast<unsigned>(i));
-            return item->isNull("last_error") ? "" : item->getValue<std::string>("last_error");
-        }
-    return "";
-}
-
 // Source `orders` gives the hostile answer to its first three polls; source `good` (another
 // service-order) keeps sending orders. Both must flow, the bad input must be rejected with its
 // reason or fail the poll with it, and the source must recover once the answers are sane.
@@ -100,8 +87,10 @@ void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, c
         CPPUNIT_ASSERT_MESSAGE(
             what + ": the poll did not fail saying '" + expect.lastError + "'\n" + daemon->output(),
             waitFor(
-                [&]
-                { return lastError(port, "orders").find(expect.lastError) != std::string::npos; },
+                [&] {
+                    return Installation::lastError(port, "orders").find(expect.lastError) !=
+                           std::string::npos;
+                },
                 120s));
     CPPUNIT_ASSERT_MESSAGE(
         what + "\n" + daemon->output(),

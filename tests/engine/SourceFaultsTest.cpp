@@ -14,21 +14,6 @@ using namespace courierd;
 using namespace courierd::test;
 using namespace std::chrono_literals;
 
-namespace
-{
-
-Poco::JSON::Object::Ptr sourceStatus(unsigned short port, const std::string& name)
-{
-    const auto sources =
-        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < sources->size(); ++i)
-        if (sources->getObject(i)->getValue<std::string>("name") == name)
-            return sources->getObject(i);
-    throw Poco::NotFoundException("source " + name);
-}
-
-} // namespace
-
 // A source that misbehaves, seen from the daemon.
 class SourceFaultsTest : public CppUnit::TestFixture
 {
@@ -55,13 +40,14 @@ public:
         CPPUNIT_ASSERT(site.reaches(DELIVERIES, 10));
         const unsigned short port = Installation::adminPort(*daemon);
         CPPUNIT_ASSERT(waitFor([&] { return broken.requestCount() >= 3; }));
-        const auto bad = sourceStatus(port, "broken");
+        const auto bad = Installation::sourceStatus(port, "broken");
         CPPUNIT_ASSERT_EQUAL(std::string("error"), bad->getValue<std::string>("last_outcome"));
         CPPUNIT_ASSERT(bad->getValue<std::string>("last_error").find("not a JSON array") !=
                        std::string::npos);
         CPPUNIT_ASSERT(bad->isNull("cursor"));
-        CPPUNIT_ASSERT_EQUAL(std::string("ok"),
-                             sourceStatus(port, "orders")->getValue<std::string>("last_outcome"));
+        CPPUNIT_ASSERT_EQUAL(
+            std::string("ok"),
+            Installation::sourceStatus(port, "orders")->getValue<std::string>("last_outcome"));
         CPPUNIT_ASSERT(daemon->output().find("source broken: tick failed") != std::string::npos);
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());

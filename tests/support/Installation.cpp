@@ -1,12 +1,14 @@
 #include "Installation.h"
 
 #include "Database.h"
+#include "HttpCall.h"
 #include "Invariants.h"
 #include "Wait.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/TemporaryFile.h>
@@ -81,6 +83,22 @@ unsigned short Installation::adminPort(const DaemonProcess& daemon)
     if (at == std::string::npos)
         throw Poco::NotFoundException("admin endpoint in the log");
     return static_cast<unsigned short>(std::stoi(output.substr(at + marker.size())));
+}
+
+Poco::JSON::Object::Ptr Installation::sourceStatus(unsigned short port, const std::string& name)
+{
+    const auto sources =
+        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
+    for (std::size_t i = 0; i < sources->size(); ++i)
+        if (sources->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == name)
+            return sources->getObject(static_cast<unsigned>(i));
+    throw Poco::NotFoundException("source " + name);
+}
+
+std::string Installation::lastError(unsigned short port, const std::string& name)
+{
+    const auto status = sourceStatus(port, name);
+    return status->isNull("last_error") ? "" : status->getValue<std::string>("last_error");
 }
 
 bool Installation::reaches(const std::string& sql, Poco::Int64 wanted,

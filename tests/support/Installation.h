@@ -4,6 +4,8 @@
 #include "FakeServiceOrder.h"
 #include "TestDatabase.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <chrono>
 #include <initializer_list>
 #include <memory>
@@ -37,6 +39,12 @@ public:
 
     /// The admin endpoint's port, from the daemon's log.
     static unsigned short adminPort(const DaemonProcess& daemon);
+
+    /// Source `name` as `GET /api/v1/sources` on `port` shows it.
+    static Poco::JSON::Object::Ptr sourceStatus(unsigned short port, const std::string& name);
+
+    /// Its `last_error`, empty when null.
+    static std::string lastError(unsigned short port, const std::string& name);
 
     Poco::Int64 count(const std::string& sql) const { return _db.scalar(sql); }
 
