@@ -10,8 +10,10 @@ endif()
 
 find_package(Poco 1.11 REQUIRED COMPONENTS Foundation Util Net JSON Data DataPostgreSQL)
 find_package(Threads REQUIRED)
+# sd_notify, for the systemd service (Type=notify): libsystemd-dev.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 if(COURIERD_BUILD_TESTS)
-  find_package(PkgConfig REQUIRED)
   pkg_check_modules(CPPUNIT REQUIRED IMPORTED_TARGET cppunit)
 endif()

@@ -10,6 +10,7 @@
 #include "Exceptions.h"
 #include "Ingestor.h"
 #include "Migrator.h"
+#include "ServiceManager.h"
 #include "Settings.h"
 #include "SourceCatalog.h"
 #include "SourceScheduler.h"
@@ -362,10 +363,13 @@ int CourierDaemon::serve()
                         entry.info.version, formatDuration(entry.interval));
     log.information("courierd ready (pid %d, instance %s, %d assignment worker(s))",
                     static_cast<int>(getpid()), engine.daemon.instanceId, engine.pipeline.workers);
+    ServiceManager::ready(std::to_string(sources.entries().size()) + " source(s), " +
+                          std::to_string(engine.pipeline.workers) + " assignment worker(s)");
 
     waitForSignal();
 
     log.information("stopping: no new ticks; finishing the running tick and claimed orders");
+    ServiceManager::stopping();
     _stopping = true;
     ShutdownWatchdog watchdog(engine.daemon.shutdownTimeout);
     if (admin)

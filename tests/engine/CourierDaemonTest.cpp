@@ -11,7 +11,10 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 using namespace courierd;
 using courierd::test::DaemonProcess;
@@ -50,6 +53,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
     CPPUNIT_TEST(failingMigrationStopsStartUp);
     CPPUNIT_TEST(runsUntilSigtermThenExitsZero);
+    CPPUNIT_TEST(tellsSystemdWhenReadyAndWhenStopping);
     CPPUNIT_TEST(unreachableDatabaseIsNamedWithoutPassword);
     CPPUNIT_TEST_SUITE_END();
 
@@ -245,6 +249,42 @@ public:
             CPPUNIT_ASSERT_MESSAGE(output, contains(output, part));
         CPPUNIT_ASSERT_MESSAGE(output, !contains(output, "courierd ready"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), db.scalar("SELECT count(*) FROM schema_migrations"));
+    }
+
+    // The notify protocol, with a socket of the test's own as NOTIFY_SOCKET (no systemd runs
+    // here): READY=1 once ready, STOPPING=1 on SIGTERM.
+    void tellsSystemdWhenReadyAndWhenStopping()
+    {
+        const std::string path = Poco::TemporaryFile::tempName() + ".sock";
+        const int socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        CPPUNIT_ASSERT(socket >= 0);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
+        CPPUNIT_ASSERT_EQUAL(
+            0, ::bind(socket, reinterpret_cast<const sockaddr*>(&address), sizeof address));
+        const timeval wait{20, 0};
+        ::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+        const auto receive = [&]
+        {
+            char buffer[4096];
+            const auto n = ::recv(socket, buffer, sizeof buffer, 0);
+            return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
+        };
+
+        TestDatabase db("daemon");
+        DaemonProcess daemon({"--set", "store.url=" + db.url()}, {{"NOTIFY_SOCKET", path}});
+        const std::string ready = receive();
+        CPPUNIT_ASSERT_MESSAGE(ready, contains(ready, "READY=1"));
+        CPPUNIT_ASSERT_MESSAGE(ready,
+                               contains(ready, "STATUS=0 source(s), 4 assignment worker(s)"));
+        CPPUNIT_ASSERT(daemon.waitForOutput("courierd ready"));
+        daemon.signal(SIGTERM);
+        const std::string stopping = receive();
+        CPPUNIT_ASSERT_MESSAGE(stopping, contains(stopping, "STOPPING=1"));
+        CPPUNIT_ASSERT_EQUAL(0, daemon.waitForExit().value_or(-1));
+        ::close(socket);
+        Poco::File(path).remove();
     }
 
     void runsUntilSigtermThenExitsZero()
