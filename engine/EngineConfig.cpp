@@ -24,6 +24,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          256},
         {"store.connect_timeout", ConfigType::Duration, "5s",
          "how long one connection attempt may take", MS_PER_SECOND, MS_PER_HOUR},
+        {"config.include_dir", ConfigType::String, "",
+         "directory of drop-in configuration files (*.ini, *.properties) read after this file, "
+         "in name order; relative to this file; empty: conf.d beside it"},
         {"plugins.dir", ConfigType::String, "",
          "directory of plugin files; empty: ../plugins beside a courierd in a build tree, else "
          "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},

@@ -156,6 +156,46 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     if (path.empty())
         return settings;
 
+    settings._file = readFile(path, settings._fileValues);
+    // Then the drop-ins: conf.d beside the main file, or config.include_dir, in name order.
+    std::string includeDir = (Poco::Path(path).parent().toString()) + "conf.d";
+    for (const auto& value : settings._fileValues)
+        if (value.key == "config.include_dir" && !value.text.empty())
+            includeDir = Poco::Path(Poco::Path(path).parent()).resolve(value.text).toString();
+    const Poco::File dir(includeDir);
+    if (!dir.exists() || !dir.isDirectory())
+        return settings;
+    std::vector<std::string> names;
+    dir.list(names);
+    std::sort(names.begin(), names.end());
+    std::map<std::string, std::string> setBy;
+    for (const auto& value : settings._fileValues)
+        setBy[value.key] = value.origin;
+    for (const auto& name : names)
+    {
+        const std::string extension = Poco::toLower(Poco::Path(name).getExtension());
+        if (extension != "ini" && extension != "properties")
+            continue;
+        std::vector<FileValue> values;
+        readFile(Poco::Path(includeDir).append(name).toString(), values);
+        for (auto& value : values)
+        {
+            if (const auto [it, added] = setBy.emplace(value.key, value.origin); !added)
+            {
+                settings._conflicts.push_back(value.origin + ": " + clipped(value.key, 120) +
+                                              " is set here and in " + it->second +
+                                              "; set each key in one file");
+                continue;
+            }
+            settings._fileValues.push_back(std::move(value));
+        }
+    }
+    return settings;
+}
+
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> Settings::readFile(const std::string& path,
+                                                                    std::vector<FileValue>& values)
+{
     // Read here, bounded, from a regular file only: POCO's readers loop forever on a
     // directory and never end on /dev/zero.
     const std::string content = readRegularFile(path, MAX_CONFIG_BYTES);
@@ -167,18 +207,19 @@ Settings Settings::read(const std::string& path, const Environment& environment,
                                      "on defaults and the environment, give no --config");
     std::istringstream text(content);
     std::vector<std::string> leaves;
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> file;
     try
     {
         if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
         {
-            Poco::AutoPtr<ListedProperties> file = new ListedProperties(text);
-            for (const auto& [key, value] : *file)
+            Poco::AutoPtr<ListedProperties> properties = new ListedProperties(text);
+            for (const auto& [key, value] : *properties)
                 leaves.push_back(key);
-            settings._file = file;
+            file = properties;
         }
         else
         {
-            settings._file = new Poco::Util::IniFileConfiguration(text);
+            file = new Poco::Util::IniFileConfiguration(text);
             leaves = iniKeys(content);
         }
     }
@@ -190,9 +231,9 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     {
         const std::string key = Poco::toLower(leaf);
         if (!isPassthrough(sectionOf(key)))
-            settings._fileValues.emplace_back(key, Poco::trim(settings._file->getRawString(leaf)));
+            values.push_back({key, Poco::trim(file->getRawString(leaf)), path});
     }
-    return settings;
+    return file;
 }
 
 Settings Settings::load(const std::string& path, const std::vector<ConfigKey>& schema,
@@ -210,9 +251,9 @@ void Settings::declare(const std::vector<ConfigKey>& keys)
     {
         _schema.push_back(key);
         Value value{key.defaultValue, "default"};
-        for (const auto& [name, text] : _fileValues)
-            if (name == key.name)
-                value = {text, _path};
+        for (const auto& file : _fileValues)
+            if (file.key == key.name)
+                value = {file.text, file.origin};
         const std::string env = environmentName(key.name);
         if (auto it = _environment.find(env); it != _environment.end())
             value = {it->second, "environment " + env};
@@ -233,8 +274,8 @@ std::vector<std::string> Settings::sourceNames() const
             section.compare(0, SOURCE_PREFIX.size(), SOURCE_PREFIX) == 0)
             names.insert(section.substr(SOURCE_PREFIX.size()));
     };
-    for (const auto& [key, text] : _fileValues)
-        collect(key);
+    for (const auto& value : _fileValues)
+        collect(value.key);
     for (const auto& [key, text] : _overrides)
         collect(key);
     return {names.begin(), names.end()};
@@ -258,24 +299,26 @@ void Settings::check()
     };
 
     std::set<std::string> reported;
-    for (const auto& [key, text] : _fileValues)
+    _problems = _conflicts;
+    for (const auto& file : _fileValues)
     {
+        const std::string& key = file.key;
         const std::string section = sectionOf(key);
         if (!sections.count(section))
         {
-            if (reported.insert(section).second)
+            if (reported.insert(file.origin + "\n" + section).second)
             {
                 std::set<std::string> known = sections;
                 known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
-                _problems.push_back(_path + ": unknown section [" + clipped(section, 80) +
+                _problems.push_back(file.origin + ": unknown section [" + clipped(section, 80) +
                                     "] (known sections: " + joined(known) + ")");
             }
         }
         else if (key.size() <= section.size()) // found by fuzzing: `[source]` `orders = 1`
-            _problems.push_back(_path + ": '" + clipped(key, 80) + "' names the section [" +
+            _problems.push_back(file.origin + ": '" + clipped(key, 80) + "' names the section [" +
                                 clipped(section, 80) + "], not a key in it");
         else if (!_values.count(key))
-            _problems.push_back(_path + ": unknown key '" +
+            _problems.push_back(file.origin + ": unknown key '" +
                                 clipped(key.substr(section.size() + 1), 80) + "' in section [" +
                                 section + "] (known keys: " + joined(knownKeys(section)) + ")");
     }

@@ -96,13 +96,25 @@ private:
         std::string origin;
     };
 
+    struct FileValue;
+    // Reads one file's values (keys of the pass-through sections left out) into `values`;
+    // returns the file for those sections. Throws ConfigException naming the file.
+    static Poco::AutoPtr<Poco::Util::AbstractConfiguration>
+    readFile(const std::string& path, std::vector<FileValue>& values);
     const ConfigKey& declared(const std::string& key) const;
     void validate(const ConfigKey& key);
 
     std::string _path;
     Environment _environment;
     Overrides _overrides;
-    std::vector<std::pair<std::string, std::string>> _fileValues; // lower-cased key, text
+    struct FileValue
+    {
+        std::string key; // lower-cased
+        std::string text;
+        std::string origin; // the file that set it
+    };
+    std::vector<FileValue> _fileValues;  // the main file's, then conf.d's in name order
+    std::vector<std::string> _conflicts; // keys set by two files
     std::vector<ConfigKey> _schema;
     std::map<std::string, Value> _values;
     std::vector<std::string> _problems;

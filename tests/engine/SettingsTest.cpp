@@ -48,6 +48,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(readmeDocumentsEveryKey);
     CPPUNIT_TEST(iniCommentsAreWholeLines);
     CPPUNIT_TEST(hostileKeysAreBoundedProblemsNotACrash);
+    CPPUNIT_TEST(dropInsAreReadInNameOrderAndAKeySetTwiceIsAProblem);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -259,6 +260,36 @@ public:
             many += "k" + std::to_string(i) + " = 1\n";
         TempFile file(".ini", many);
         CPPUNIT_ASSERT_EQUAL(std::size_t(50'000), load(file.path()).problems().size());
+    }
+
+    void dropInsAreReadInNameOrderAndAKeySetTwiceIsAProblem()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path() + "/conf.d").createDirectories();
+        const auto write = [&](const std::string& name, const std::string& text)
+        {
+            Poco::FileOutputStream out(dir.path() + "/" + name);
+            out << text;
+        };
+        write("courierd.ini", "[store]\npool_size = 3\n");
+        write("conf.d/20-b.ini", "[assignment]\ndeadline.car = 7m\n");
+        write("conf.d/10-a.properties", "pipeline.workers = 2\n");
+        write("conf.d/README", "not read: neither .ini nor .properties\n");
+        auto settings = load(dir.path() + "/courierd.ini");
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), settings.getInt("store.pool_size"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), settings.getInt("pipeline.workers"));
+        CPPUNIT_ASSERT(settings.getDuration("assignment.deadline.car") == 7min);
+        CPPUNIT_ASSERT_EQUAL(dir.path() + "/conf.d/20-b.ini",
+                             settings.origin("assignment.deadline.car"));
+
+        write("conf.d/30-c.ini", "[store]\npool_size = 4\n");
+        settings = load(dir.path() + "/courierd.ini");
+        CPPUNIT_ASSERT(
+            anyContains(settings.problems(), {dir.path() +
+                                              "/conf.d/30-c.ini: store.pool_size is set here "
+                                              "and in " +
+                                              dir.path() + "/courierd.ini"}));
     }
 
     void readmeDocumentsEveryKey()
