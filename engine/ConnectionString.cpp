@@ -29,7 +29,8 @@ std::map<std::string, std::string> valuesOf(const PQconninfoOption* options)
 
 } // namespace
 
-ConnectionString ConnectionString::parse(const std::string& url, Duration connectTimeout)
+ConnectionString ConnectionString::parse(const std::string& url, Duration connectTimeout,
+                                         const std::string& password)
 {
     std::map<std::string, std::string> given;
     if (!url.empty())
@@ -55,6 +56,8 @@ ConnectionString ConnectionString::parse(const std::string& url, Duration connec
         }
         given = valuesOf(options.get());
     }
+    if (!password.empty())
+        given["password"] = password;
 
     // A port libpq would only refuse when it connects: --check-config says it now.
     if (auto it = given.find("port"); it != given.end())

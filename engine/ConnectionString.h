@@ -18,7 +18,9 @@ public:
     /// key=value string, or empty (libpq's PG* environment variables then apply). Adds
     /// `connect_timeout` unless the url sets one. Throws ConfigException; its message never
     /// contains the password.
-    static ConnectionString parse(const std::string& url, Duration connectTimeout);
+    /// A non-empty `password` (from store.password_file) replaces the url's.
+    static ConnectionString parse(const std::string& url, Duration connectTimeout,
+                                  const std::string& password = {});
 
     /// The key=value string for the driver. Contains the password: never log it.
     const std::string& forDriver() const { return _driver; }

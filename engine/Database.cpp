@@ -29,7 +29,7 @@ void registerConnector()
 
 Database::Database(const StoreConfig& config)
     : _config(config)
-    , _target(ConnectionString::parse(config.url, config.connectTimeout))
+    , _target(ConnectionString::parse(config.url, config.connectTimeout, config.password))
 {
     registerConnector();
     _pool = std::make_unique<Poco::Data::SessionPool>(CONNECTOR, _target.forDriver(), 1,

@@ -1,6 +1,7 @@
 #include "EngineConfig.h"
 
 #include "Exceptions.h"
+#include "RegularFile.h"
 
 #include <Poco/Environment.h>
 #include <Poco/File.h>
@@ -20,6 +21,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"store.url", ConfigType::String, "",
          "PostgreSQL to use: a libpq URI (postgresql://user:pass@host:port/db?...), a key=value "
          "string, or empty for libpq's PG* environment variables"},
+        {"store.password_file", ConfigType::String, "",
+         "file holding the database password (replaces the url's); a relative path is looked up "
+         "in $CREDENTIALS_DIRECTORY (systemd's LoadCredential=)"},
         {"store.pool_size", ConfigType::Integer, "8", "most database connections open at once", 1,
          256},
         {"store.connect_timeout", ConfigType::Duration, "5s",
@@ -54,6 +58,8 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          "host:port of the admin HTTP endpoint (port 0: any free port); empty: no endpoint"},
         {"admin.token", ConfigType::String, "",
          "when set, every mutating admin request needs Authorization: Bearer <token>"},
+        {"admin.token_file", ConfigType::String, "",
+         "file holding admin.token (set one of the two); relative: in $CREDENTIALS_DIRECTORY"},
         {"daemon.instance_id", ConfigType::String, "",
          "this instance's name in source leases; empty: host name and process id"},
         {"daemon.shutdown_timeout", ConfigType::Duration, "30s",
@@ -92,6 +98,40 @@ void checkListen(const Settings& settings, const std::string& listen)
     }
 }
 
+// The secret in the file `key` names (empty when the key is unset): one line, its newline
+// dropped. Errors name the key and the path, never what the file holds.
+std::string secretFrom(const Settings& settings, const std::string& key)
+{
+    std::string path = settings.getString(key);
+    if (path.empty())
+        return {};
+    if (path.front() != '/')
+    {
+        const std::string credentials = Poco::Environment::get("CREDENTIALS_DIRECTORY", "");
+        if (credentials.empty())
+            throw ConfigException(settings.describe(key) +
+                                  ": a relative path is looked up in $CREDENTIALS_DIRECTORY "
+                                  "(systemd's LoadCredential=), which is not set");
+        path = credentials + "/" + path;
+    }
+    std::string secret;
+    try
+    {
+        secret = readRegularFile(path, 4096);
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw ConfigException(settings.describe(key) + ": " + e.message());
+    }
+    if (!secret.empty() && secret.back() == '\n')
+        secret.pop_back();
+    if (!secret.empty() && secret.back() == '\r')
+        secret.pop_back();
+    if (secret.empty())
+        throw ConfigException(settings.describe(key) + ": " + path + " is empty");
+    return secret;
+}
+
 } // namespace
 
 EngineConfig EngineConfig::from(const Settings& settings)
@@ -114,6 +154,14 @@ EngineConfig EngineConfig::from(const Settings& settings)
     if (!config.admin.listen.empty())
         checkListen(settings, config.admin.listen);
     config.admin.token = settings.getString("admin.token");
+    config.store.password = secretFrom(settings, "store.password_file");
+    if (std::string token = secretFrom(settings, "admin.token_file"); !token.empty())
+    {
+        if (!config.admin.token.empty())
+            throw ConfigException(settings.describe("admin.token_file") +
+                                  ": admin.token is set too; set one of the two");
+        config.admin.token = std::move(token);
+    }
     config.daemon.shutdownTimeout = settings.getDuration("daemon.shutdown_timeout");
     config.daemon.leaseTtl = settings.getDuration("daemon.lease_ttl");
     config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");

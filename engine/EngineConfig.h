@@ -16,6 +16,7 @@ struct StoreConfig
     std::string url;         ///< libpq URI, key=value string, or empty (libpq's PG* variables).
     int poolSize = 8;        ///< Most connections open at once.
     Duration connectTimeout; ///< How long one connection attempt may take.
+    std::string password;    ///< From store.password_file; replaces the url's. Never log it.
 };
 
 /// Where plugins are looked up.

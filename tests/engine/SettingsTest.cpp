@@ -49,6 +49,7 @@ class SettingsTest : public CppUnit::TestFixture
     CPPUNIT_TEST(iniCommentsAreWholeLines);
     CPPUNIT_TEST(hostileKeysAreBoundedProblemsNotACrash);
     CPPUNIT_TEST(dropInsAreReadInNameOrderAndAKeySetTwiceIsAProblem);
+    CPPUNIT_TEST(secretsAreReadFromFilesAndNeverShown);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -149,7 +150,7 @@ public:
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
             anyContains(settings.problems(), {file.path(), "unknown key 'urll'", "[store]",
-                                              "connect_timeout, pool_size, url"}));
+                                              "connect_timeout, password_file, pool_size, url"}));
     }
 
     void unknownSectionIsRefused()
@@ -290,6 +291,49 @@ public:
                                               "/conf.d/30-c.ini: store.pool_size is set here "
                                               "and in " +
                                               dir.path() + "/courierd.ini"}));
+    }
+
+    void secretsAreReadFromFilesAndNeverShown()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        {
+            Poco::FileOutputStream(dir.path() + "/db") << "pa55word\n";
+            Poco::FileOutputStream(dir.path() + "/token") << "t0ken\r\n";
+        }
+        const auto from = [](const Settings::Overrides& set)
+        { return EngineConfig::from(load("", {}, set)); };
+        auto config = from({{"store.password_file", dir.path() + "/db"},
+                            {"admin.token_file", dir.path() + "/token"}});
+        CPPUNIT_ASSERT_EQUAL(std::string("pa55word"), config.store.password);
+        CPPUNIT_ASSERT_EQUAL(std::string("t0ken"), config.admin.token);
+
+        // Relative: in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= makes it.
+        setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);
+        config = from({{"store.password_file", "db"}});
+        unsetenv("CREDENTIALS_DIRECTORY");
+        CPPUNIT_ASSERT_EQUAL(std::string("pa55word"), config.store.password);
+
+        const auto refused = [&](const Settings::Overrides& set, const std::string& part)
+        {
+            try
+            {
+                from(set);
+                CPPUNIT_FAIL("accepted: " + part);
+            }
+            catch (const ConfigException& e)
+            {
+                CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find(part) != std::string::npos);
+                CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                       e.message().find("pa55word") == std::string::npos);
+            }
+        };
+        refused({{"store.password_file", dir.path() + "/missing"}},
+                "store.password_file = '" + dir.path() + "/missing'");
+        refused({{"store.password_file", dir.path()}}, "is a directory");
+        refused({{"store.password_file", "db"}}, "$CREDENTIALS_DIRECTORY");
+        refused({{"admin.token", "x"}, {"admin.token_file", dir.path() + "/token"}},
+                "set one of the two");
     }
 
     void readmeDocumentsEveryKey()
