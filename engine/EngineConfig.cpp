@@ -61,7 +61,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"admin.token_file", ConfigType::String, "",
          "file holding admin.token (set one of the two); relative: in $CREDENTIALS_DIRECTORY"},
         {"daemon.instance_id", ConfigType::String, "",
-         "this instance's name in source leases; empty: host name and process id"},
+         "this instance's name in source leases; empty: host name and admin.listen's port "
+         "(the same across restarts, distinct on one host), or host name and process id "
+         "without a fixed port"},
         {"daemon.shutdown_timeout", ConfigType::Duration, "30s",
          "longest a graceful stop may take; then courierd exits anyway (nothing half-done: "
          "every change is one transaction)",
@@ -146,13 +148,23 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.pipeline.batchSize = static_cast<int>(settings.getInt("pipeline.batch_size"));
     config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
     config.pipeline.idlePoll = settings.getDuration("pipeline.idle_poll");
-    config.daemon.instanceId = settings.getString("daemon.instance_id");
-    if (config.daemon.instanceId.empty())
-        config.daemon.instanceId =
-            Poco::Environment::nodeName() + ":" + std::to_string(Poco::Process::id());
     config.admin.listen = settings.getString("admin.listen");
     if (!config.admin.listen.empty())
         checkListen(settings, config.admin.listen);
+    config.daemon.instanceId = settings.getString("daemon.instance_id");
+    if (config.daemon.instanceId.empty())
+    {
+        // Stable across restarts, so that a restarted instance takes its own lease at once
+        // rather than waiting it out; two instances on one host cannot share a port.
+        const std::string port =
+            config.admin.listen.empty()
+                ? std::string()
+                : config.admin.listen.substr(config.admin.listen.rfind(':') + 1);
+        config.daemon.instanceId =
+            Poco::Environment::nodeName() + ":" +
+            (port.empty() || port == "0" ? "pid-" + std::to_string(Poco::Process::id())
+                                         : "admin-" + port);
+    }
     config.admin.token = settings.getString("admin.token");
     config.store.password = secretFrom(settings, "store.password_file");
     if (std::string token = secretFrom(settings, "admin.token_file"); !token.empty())

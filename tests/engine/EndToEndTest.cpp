@@ -11,6 +11,7 @@
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/JSON/Array.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -43,6 +44,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
     CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
     CPPUNIT_TEST(adminReadersNeverStarveTheEngine);
+    CPPUNIT_TEST(aRestartedInstanceTakesItsOwnLeaseAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -219,6 +221,30 @@ public:
                                    std::string::npos);
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
         CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
+    }
+
+    // Found by trying it as a new user: the default instance id was host + pid, so a restarted
+    // courierd waited out its own dead lease (daemon.lease_ttl) before polling again.
+    void aRestartedInstanceTakesItsOwnLeaseAtOnce()
+    {
+        Installation site(5, "[daemon]\nlease_ttl = 120s\n");
+        unsigned short port = 0;
+        {
+            const Poco::Net::ServerSocket probe(Poco::Net::SocketAddress("127.0.0.1", 0));
+            port = probe.address().port();
+        }
+        const std::vector<std::string> args{"--set",
+                                            "admin.listen=127.0.0.1:" + std::to_string(port)};
+        auto first = site.start(args);
+        site.fake.addOrder("created");
+        CPPUNIT_ASSERT(site.reaches(DELIVERIES, 1));
+        first->signal(SIGKILL);
+        first->waitForExit();
+        auto second = site.start(args);
+        site.fake.addOrder("created");
+        // Well within the 120 s the dead lease would otherwise last.
+        CPPUNIT_ASSERT_MESSAGE(second->output(), site.reaches(DELIVERIES, 2, 30s));
+        CPPUNIT_ASSERT(Installation::stopAll({second.get()}));
     }
 };
 
