@@ -316,6 +316,9 @@ int CourierDaemon::serve()
     }
     if (_migrateOnly)
         return EXIT_OK;
+    if (const int demo = engine.assignment.demoCouriers; demo > 0)
+        log.information("demo couriers: %d wanted, %d added now", demo,
+                        CourierRepository(database).ensureDemoCouriers(demo));
 
     CourierAssigner assigner(database, engine.assignment);
     AssignmentPipeline pipeline(database, assigner, engine.pipeline,

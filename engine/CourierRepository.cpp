@@ -66,6 +66,28 @@ Courier CourierRepository::create(const NewCourier& input)
     return readCouriers(insert).at(0);
 }
 
+int CourierRepository::ensureDemoCouriers(int count)
+{
+    if (count <= 0)
+        return 0;
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+    // One lock key for this one statement: two instances starting at once add each courier once.
+    session << "SELECT pg_advisory_xact_lock(hashtext('courierd.demo_couriers'))", now;
+    int added = 0;
+    session << "WITH added AS ("
+               "  INSERT INTO couriers (name, phone, status, transport_type)"
+               "  SELECT 'demo courier ' || n, '+7 900 000-' || lpad(n::text, 4, '0'), 'available',"
+               "         (ARRAY['on_foot', 'scooter', 'car'])[1 + (n - 1) % 3]"
+               "  FROM generate_series(1, $1) AS n"
+               "  WHERE NOT EXISTS (SELECT 1 FROM couriers WHERE name = 'demo courier ' || n)"
+               "  RETURNING 1)"
+               " SELECT count(*)::int FROM added",
+        use(count), into(added), now;
+    transaction.commit();
+    return added;
+}
+
 Courier CourierRepository::update(Poco::Int64 id, const CourierChanges& changes)
 {
     auto session = _database.session();

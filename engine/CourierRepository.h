@@ -20,6 +20,12 @@ public:
     /// field (empty name, unknown transport or status, `busy`), StoreException.
     Courier create(const NewCourier& courier);
 
+    /// Makes sure demo couriers `demo courier 1` … `demo courier N` exist (transports in turn:
+    /// on foot, scooter, car), adding the missing ones in one transaction that concurrent
+    /// instances serialize on; never changes or removes a courier. Returns how many it added.
+    /// Throws StoreException.
+    int ensureDemoCouriers(int count);
+
     /// Applies the fields present in `changes` and returns the courier as stored. Throws
     /// Poco::NotFoundException for an unknown id, ValidationException for a bad value,
     /// ConflictException when the status of a busy courier would change, StoreException.

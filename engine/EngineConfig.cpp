@@ -54,6 +54,10 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"assignment.release_interval", ConfigType::Duration, "10s",
          "how often couriers whose delivery deadline has passed are made available again", 10,
          MS_PER_HOUR},
+        {"demo.couriers", ConfigType::Integer, "0",
+         "demo couriers kept present: `demo courier 1`…N are added at start when missing (0: "
+         "none; never changes or removes a courier)",
+         0, 1000},
         {"admin.listen", ConfigType::String, "127.0.0.1:8081",
          "host:port of the admin HTTP endpoint (port 0: any free port); empty: no endpoint"},
         {"admin.token", ConfigType::String, "",
@@ -180,6 +184,7 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.assignment.deadlineScooter = settings.getDuration("assignment.deadline.scooter");
     config.assignment.deadlineCar = settings.getDuration("assignment.deadline.car");
     config.assignment.releaseInterval = settings.getDuration("assignment.release_interval");
+    config.assignment.demoCouriers = static_cast<int>(settings.getInt("demo.couriers"));
     return config;
 }
 

@@ -50,6 +50,7 @@ struct AssignmentConfig
     Duration deadlineScooter;
     Duration deadlineCar;
     Duration releaseInterval; ///< How often the delivery monitor frees couriers.
+    int demoCouriers = 0;     ///< `demo.couriers`: demo couriers added at start when missing.
 
     /// The time a courier with `transport` has for one delivery.
     Duration deadlineFor(Transport transport) const;

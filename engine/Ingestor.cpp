@@ -187,6 +187,20 @@ std::optional<Lease> Ingestor::acquire(const std::string& source)
     return Lease{source, _holder, terms.front()};
 }
 
+std::optional<std::pair<std::string, Poco::Timestamp>> Ingestor::holder(const std::string& source)
+{
+    std::string name = source;
+    std::vector<std::string> holders;
+    std::vector<Poco::Int64> until;
+    auto session = _database.session();
+    session << "SELECT holder, (extract(epoch FROM expires_at) * 1000000)::bigint "
+               "FROM source_leases WHERE source = $1",
+        use(name), into(holders), into(until), now;
+    if (holders.empty())
+        return std::nullopt;
+    return std::make_pair(holders.front(), Poco::Timestamp(until.front()));
+}
+
 void Ingestor::release(const Lease& lease)
 {
     std::string source = lease.source;

@@ -45,6 +45,10 @@ public:
     /// instance holds it. Taking over an expired lease raises the term. Throws on store errors.
     std::optional<Lease> acquire(const std::string& source);
 
+    /// Who holds the lease of `source` and until when (the database's clock), or nothing when
+    /// nobody ever took it. For the standby log line. Throws on store errors.
+    std::optional<std::pair<std::string, Poco::Timestamp>> holder(const std::string& source);
+
     /// Gives the lease up (at shutdown), so another instance can take over at once.
     void release(const Lease& lease);
 

@@ -1,6 +1,8 @@
 #include "SourceScheduler.h"
 
 #include "Exceptions.h"
+#include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 
 #include <algorithm>
 
@@ -11,6 +13,8 @@ namespace
 {
 
 constexpr std::size_t CURSOR_IN_LOG = 120;
+/// How often a failure that goes on the same way is logged again.
+constexpr Duration REPEAT_FAILURE_LOG = std::chrono::minutes(5);
 
 std::string shortened(const std::string& cursor)
 {
@@ -204,6 +208,58 @@ void SourceScheduler::poll(Runner& runner, IngestResult& total)
         _logger.debug("source %s: tick, nothing new", name);
 }
 
+void SourceScheduler::standby(Runner& runner)
+{
+    const auto holder = _ingestor.holder(runner.entry->name);
+    if (!holder || holder->first == runner.standbyHolder)
+        return;
+    runner.standbyHolder = holder->first;
+    _logger.information("source %s: standby: instance %s holds its lease (until %s, renewed while "
+                        "it polls); this instance takes over if it lapses",
+                        runner.entry->name, clipped(holder->first), formatRfc3339(holder->second));
+}
+
+void SourceScheduler::report(Runner& runner, const std::string& error,
+                             Poco::Message::Priority priority)
+{
+    const std::string& name = runner.entry->name;
+    const Poco::Timestamp now;
+    if (error.empty())
+    {
+        if (runner.failures > 0)
+            _logger.information("source %s: polled again after %d failed tick(s) since %s", name,
+                                runner.failures, formatRfc3339(runner.failingSince));
+        runner.failures = 0;
+        runner.failing.clear();
+        return;
+    }
+    if (runner.failures == 0 || error != runner.failing)
+    {
+        _logger.log(Poco::Message(_logger.name(),
+                                  "source " + name + ": tick failed: " + error +
+                                      " (the same failure again is logged every " +
+                                      formatDuration(REPEAT_FAILURE_LOG) + ")",
+                                  priority));
+        runner.failing = error;
+        runner.failures = 1;
+        runner.failingSince = now;
+        runner.failureLogged = now;
+        return;
+    }
+    ++runner.failures;
+    if (now - runner.failureLogged >= REPEAT_FAILURE_LOG.count() * 1000)
+    {
+        _logger.log(Poco::Message(_logger.name(),
+                                  "source " + name + ": still failing, " +
+                                      std::to_string(runner.failures) + " tick(s) since " +
+                                      formatRfc3339(runner.failingSince) + ": " + error,
+                                  priority));
+        runner.failureLogged = now;
+    }
+    else
+        _logger.debug("source %s: tick failed again: %s", name, error);
+}
+
 void SourceScheduler::tick(Runner& runner)
 {
     if (_stopping)
@@ -211,14 +267,22 @@ void SourceScheduler::tick(Runner& runner)
     const std::string& name = runner.entry->name;
     std::string outcome = "ok";
     std::string error;
+    auto priority = Poco::Message::PRIO_ERROR;
     IngestResult total;
     try
     {
         runner.lease = _ingestor.acquire(name);
         if (!runner.lease)
+        {
             outcome = "standby";
+            standby(runner);
+        }
         else
         {
+            if (!runner.standbyHolder.empty())
+                _logger.information("source %s: this instance polls it now (was %s)", name,
+                                    runner.standbyHolder);
+            runner.standbyHolder.clear();
             // The keeper renews the lease for as long as the poll runs, however it ends.
             const auto polling = [&runner](std::optional<Lease> lease)
             {
@@ -247,20 +311,20 @@ void SourceScheduler::tick(Runner& runner)
         // The next tick starts over from the stored cursor (poll() left it to be read again).
         outcome = "error";
         error = e.message();
-        _logger.warning("%s", error);
+        priority = Poco::Message::PRIO_WARNING;
     }
     catch (const Poco::Exception& e)
     {
         outcome = "error";
         error = e.displayText();
-        _logger.error("source %s: tick failed: %s", name, error);
     }
     catch (const std::exception& e)
     {
         outcome = "error";
         error = e.what();
-        _logger.error("source %s: tick failed: %s", name, error);
     }
+    if (outcome == "ok" || outcome == "error")
+        report(runner, error, priority);
 
     std::lock_guard lock(runner.mutex);
     runner.status.leaseHeld = runner.lease.has_value();

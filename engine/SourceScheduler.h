@@ -4,6 +4,7 @@
 #include "SourceCatalog.h"
 
 #include <Poco/Logger.h>
+#include <Poco/Message.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Timer.h>
 
@@ -40,6 +41,10 @@ struct SourceStatus
 /// While a tick runs, a keeper renews its lease every third of the TTL, so a tick longer than
 /// the TTL still stores its cursor; a holder that stalls (SIGSTOP, a frozen VM) stops renewing
 /// and loses the lease as before.
+///
+/// The log says what changed, not every tick: a failure is logged when it starts or its message
+/// changes, then again every REPEAT_FAILURE_LOG while it lasts, and its end once; a standby is
+/// logged when it starts or the holder changes.
 class SourceScheduler
 {
 public:
@@ -74,9 +79,18 @@ private:
         Poco::Int64 cursorTerm = 0;
         mutable std::mutex mutex; // guards status and polling
         SourceStatus status;
+        // Touched by the tick only: what the log last said, so that a source failing the same
+        // way every tick, or waiting on another instance, says so once rather than every tick.
+        std::string standbyHolder;
+        std::string failing;
+        int failures = 0;
+        Poco::Timestamp failingSince;
+        Poco::Timestamp failureLogged;
     };
 
     void tick(Runner& runner);
+    void standby(Runner& runner);
+    void report(Runner& runner, const std::string& error, Poco::Message::Priority priority);
     void poll(Runner& runner, IngestResult& total);
     void renewLeases(Poco::Timer&);
 

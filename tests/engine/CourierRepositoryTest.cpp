@@ -3,6 +3,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <map>
+#include <thread>
+
 using namespace courierd;
 using courierd::test::StoreFixture;
 
@@ -15,6 +18,7 @@ class CourierRepositoryTest : public CppUnit::TestFixture
     CPPUNIT_TEST(updateChangesOnlyTheGivenFields);
     CPPUNIT_TEST(updateOfUnknownCourierIsNotFound);
     CPPUNIT_TEST(busyCannotBeSetOrLeftByUpdate);
+    CPPUNIT_TEST(demoCouriersAreAddedOnceAndNeverChanged);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -149,6 +153,31 @@ public:
                              store.couriers.update(courier.id, rename).name);
         store.expire("order-1");
         CPPUNIT_ASSERT(store.couriers.update(courier.id, toPaused).status == CourierStatus::Paused);
+    }
+
+    void demoCouriersAreAddedOnceAndNeverChanged()
+    {
+        StoreFixture store("couriers");
+        store.addCourier("demo courier 2", "car", "paused");
+        CPPUNIT_ASSERT_EQUAL(0, store.couriers.ensureDemoCouriers(0));
+        // Two threads at once, as two instances starting together: each courier once.
+        int added[2] = {0, 0};
+        std::thread other([&] { added[1] = store.couriers.ensureDemoCouriers(5); });
+        added[0] = store.couriers.ensureDemoCouriers(5);
+        other.join();
+        CPPUNIT_ASSERT_EQUAL(4, added[0] + added[1]);
+        const auto all = store.couriers.list();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(5), all.size());
+        std::map<std::string, Courier> byName;
+        for (const auto& courier : all)
+            byName.emplace(courier.name, courier);
+        CPPUNIT_ASSERT(byName.at("demo courier 1").transport == Transport::OnFoot);
+        CPPUNIT_ASSERT(byName.at("demo courier 3").transport == Transport::Car);
+        CPPUNIT_ASSERT(byName.at("demo courier 5").status == CourierStatus::Available);
+        CPPUNIT_ASSERT_EQUAL(std::string("+7 900 000-0005"), byName.at("demo courier 5").phone);
+        // The operator's changes stay: the paused car is still a paused car.
+        CPPUNIT_ASSERT(byName.at("demo courier 2").status == CourierStatus::Paused);
+        CPPUNIT_ASSERT_EQUAL(1, store.couriers.ensureDemoCouriers(6));
     }
 };
 

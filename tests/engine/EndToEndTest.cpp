@@ -13,11 +13,13 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/URI.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 using namespace courierd;
@@ -34,6 +36,32 @@ using courierd::test::waitFor;
 namespace
 {
 
+// The real courierd with one of the shipped config files, as the quick start runs it, in a
+// database of the test's own and with the admin endpoint on a free port.
+std::unique_ptr<DaemonProcess> shipped(const std::string& file, const TestDatabase& db,
+                                       std::vector<std::string> more = {})
+{
+    std::vector<std::string> args{"--config", std::string(COURIERD_SOURCE_DIR "/etc/") + file,
+                                  "--set",    "store.url=" + db.url(),
+                                  "--set",    "admin.listen=127.0.0.1:0"};
+    args.insert(args.end(), more.begin(), more.end());
+    auto daemon = std::make_unique<DaemonProcess>(args);
+    CPPUNIT_ASSERT_MESSAGE(daemon->output(), daemon->waitForOutput("courierd ready"));
+    return daemon;
+}
+
+// Lines at warning level or above ("W " / "E " / "F " after the timestamp).
+std::vector<std::string> complaints(const std::string& output)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(output);
+    for (std::string line; std::getline(in, line);)
+        if (line.size() > 26 && (line.compare(25, 2, "W ") == 0 || line.compare(25, 2, "E ") == 0 ||
+                                 line.compare(25, 2, "F ") == 0))
+            lines.push_back(line);
+    return lines;
+}
+
 } // namespace
 
 class EndToEndTest : public CppUnit::TestFixture
@@ -45,6 +73,8 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
     CPPUNIT_TEST(adminReadersNeverStarveTheEngine);
     CPPUNIT_TEST(aRestartedInstanceTakesItsOwnLeaseAtOnce);
+    CPPUNIT_TEST(theShippedConfigAssignsTheOrdersOfTheBriefsSeed);
+    CPPUNIT_TEST(theDemoShowsTheWholeJobWithinAMinuteAndKeepsItFlowing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -245,6 +275,57 @@ public:
         // Well within the 120 s the dead lease would otherwise last.
         CPPUNIT_ASSERT_MESSAGE(second->output(), site.reaches(DELIVERIES, 2, 30s));
         CPPUNIT_ASSERT(Installation::stopAll({second.get()}));
+    }
+
+    // The integration brief: service-order runs, its debug seed writes ten orders 6-15 minutes
+    // in the past, courierd polls with the shipped etc/courierd.ini. Its cursor has long moved
+    // past them, yet the seven that need a courier get one (with the old `lookback = 10s`, none
+    // did).
+    void theShippedConfigAssignsTheOrdersOfTheBriefsSeed()
+    {
+        TestDatabase db("brief");
+        FakeServiceOrder fake;
+        fake.addOrder("created");
+        auto daemon = shipped("courierd.ini", db,
+                              {"--set", "source.service-order.base_url=" + fake.baseUrl(), "--set",
+                               "source.service-order.interval=500ms"});
+        db.execute("INSERT INTO couriers (name, status, transport_type) "
+                   "SELECT 'c' || n, 'available', 'car' FROM generate_series(1, 10) n");
+        const auto deliveries = [&] { return db.scalar("SELECT count(*) FROM deliveries"); };
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), waitFor([&] { return deliveries() == 1; }, 30s));
+        const auto seed = courierd::test::HttpCall::send(Poco::URI(fake.baseUrl()).getPort(),
+                                                         "POST", "/public/api/v1/debug/seed", "",
+                                                         {{"X-Bypass-Auth", "true"}});
+        CPPUNIT_ASSERT_EQUAL(200, seed.status);
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), waitFor([&] { return deliveries() == 8; }, 30s));
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3),
+                             db.scalar("SELECT count(*) FROM inbox WHERE state = 'skipped'"));
+    }
+
+    // The quick start's demo path (etc/demo.ini, as `scripts/dev run` uses it when nothing
+    // answers at service-order's address): orders fetched, the cursor moving and couriers
+    // assigned within a minute, couriers coming back for more, and not one warning on the way.
+    void theDemoShowsTheWholeJobWithinAMinuteAndKeepsItFlowing()
+    {
+        TestDatabase db("demo");
+        const auto started = std::chrono::steady_clock::now();
+        auto daemon = shipped("demo.ini", db);
+        for (const char* line : {"demo couriers: 30 wanted, 30 added now",
+                                 "source demo: cursor moved to g1:", "assigned to couriers"})
+            CPPUNIT_ASSERT_MESSAGE(line, daemon->waitForOutput(line, 60s));
+        CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 60s);
+        // A demo courier back from a delivery takes another one.
+        CPPUNIT_ASSERT_MESSAGE(
+            daemon->output(),
+            waitFor(
+                [&] {
+                    return db.scalar("SELECT count(*) FROM couriers WHERE delivery_count >= 2") > 0;
+                },
+                120s));
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        const auto warnings = complaints(daemon->output());
+        CPPUNIT_ASSERT_MESSAGE(joined(warnings), warnings.empty());
     }
 };
 

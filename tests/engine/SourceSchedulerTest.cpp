@@ -4,10 +4,14 @@
 #include "StoreFixture.h"
 #include "Wait.h"
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 
 using namespace courierd;
 using namespace std::chrono_literals;
@@ -22,8 +26,8 @@ class InstrumentedSource : public Source
 {
 public:
     explicit InstrumentedSource(long delayMs, bool failing = false)
-        : _delayMs(delayMs)
-        , _failing(failing)
+        : failing(failing)
+        , _delayMs(delayMs)
     {
     }
     std::vector<ConfigKey> settings() const override { return {}; }
@@ -37,7 +41,7 @@ public:
         --inside;
         cursors.push_back(cursor);
         const int n = ++fetches;
-        if (_failing)
+        if (failing)
             throw SourceException("the source is down");
         Batch batch;
         batch.records.push_back(
@@ -50,10 +54,49 @@ public:
     std::atomic<int> maxInside{0};
     std::atomic<int> fetches{0};
     std::vector<std::string> cursors; // written by the one tick thread, read after stop()
+    std::atomic<bool> failing;
 
 private:
-    long _delayMs;
-    bool _failing;
+    const long _delayMs;
+};
+
+// What the scheduler logs at information level and above, while it lives.
+class LogCapture : public Poco::Channel
+{
+public:
+    LogCapture()
+        : _logger(Poco::Logger::get("courierd.scheduler"))
+        , _channel(_logger.getChannel())
+        , _level(_logger.getLevel())
+    {
+        _logger.setChannel(Poco::AutoPtr<Poco::Channel>(this, true)); // on the stack: shared
+        _logger.setLevel(Poco::Message::PRIO_INFORMATION);
+    }
+    ~LogCapture() override
+    {
+        _logger.setChannel(_channel);
+        _logger.setLevel(_level);
+    }
+    void log(const Poco::Message& message) override
+    {
+        std::lock_guard lock(_mutex);
+        _lines.push_back(message.getText());
+    }
+    // How many lines so far contain `text`.
+    int count(const std::string& text) const
+    {
+        std::lock_guard lock(_mutex);
+        return static_cast<int>(std::count_if(_lines.begin(), _lines.end(),
+                                              [&](const std::string& line)
+                                              { return line.find(text) != std::string::npos; }));
+    }
+
+private:
+    Poco::Logger& _logger;
+    Poco::AutoPtr<Poco::Channel> _channel;
+    int _level;
+    mutable std::mutex _mutex;
+    std::vector<std::string> _lines;
 };
 
 // A source that streams: two parts of three records each, then the last record with the
@@ -135,6 +178,7 @@ class SourceSchedulerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(firstTickRunsAtStart);
     CPPUNIT_TEST(slowTicksNeverOverlapAndCarryTheCursor);
     CPPUNIT_TEST(standbyWhileAnotherInstanceHoldsTheLease);
+    CPPUNIT_TEST(aFailureThatGoesOnIsLoggedOnceAndItsEndToo);
     CPPUNIT_TEST(aFailedFetchKeepsTheCursorAndIsReported);
     CPPUNIT_TEST(streamedPartsAreStoredBeforeTheCursorMoves);
     CPPUNIT_TEST(aStreamBrokenMidwayKeepsItsPartsAndTheCursor);
@@ -183,14 +227,40 @@ public:
         Ingestor other(store.database, "other", 30s);
         other.acquire("orders");
         InstrumentedSource source(0);
+        LogCapture log;
         Scheduled scheduled(store, source, 20ms, "me");
         scheduled.scheduler->start();
-        CPPUNIT_ASSERT(waitFor([&] { return scheduled.scheduler->status().at(0).ticks >= 3; }));
-        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT(waitFor([&] { return scheduled.scheduler->status().at(0).ticks >= 5; }));
         CPPUNIT_ASSERT_EQUAL(0, source.fetches.load());
         const auto status = scheduled.scheduler->status().at(0);
         CPPUNIT_ASSERT_EQUAL(std::string("standby"), status.lastOutcome);
         CPPUNIT_ASSERT(!status.leaseHeld);
+        // Said once, at information level, naming the holder; and once when this one takes over.
+        CPPUNIT_ASSERT_EQUAL(1, log.count("source orders: standby: instance other holds its "
+                                          "lease (until "));
+        store.db.execute("UPDATE source_leases SET expires_at = now() - interval '1s'");
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() > 0; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(1, log.count("source orders: this instance polls it now (was other)"));
+        CPPUNIT_ASSERT_EQUAL(1, log.count("standby"));
+    }
+
+    void aFailureThatGoesOnIsLoggedOnceAndItsEndToo()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(0, true);
+        LogCapture log;
+        Scheduled scheduled(store, source, 20ms, "me");
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() >= 10; }));
+        CPPUNIT_ASSERT_EQUAL(1, log.count("source orders: tick failed: "));
+        CPPUNIT_ASSERT_EQUAL(1, log.count("the source is down"));
+        source.failing = false;
+        CPPUNIT_ASSERT(
+            waitFor([&] { return log.count("source orders: polled again after") == 1; }));
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(1, log.count("the source is down"));
+        CPPUNIT_ASSERT_EQUAL(std::string("ok"), scheduled.scheduler->status().at(0).lastOutcome);
     }
 
     void aFailedFetchKeepsTheCursorAndIsReported()

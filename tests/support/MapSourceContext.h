@@ -26,7 +26,13 @@ public:
     std::int64_t getInt(const std::string& key) const override;
     Duration getDuration(const std::string& key) const override;
     Poco::Logger& logger() const override { return Poco::Logger::get("test.source." + _name); }
-    Poco::Timestamp now() const override { return Poco::Timestamp(); }
+    /// The real time, unless setNow() fixed it.
+    Poco::Timestamp now() const override
+    {
+        const Poco::Int64 fixed = _now;
+        return fixed ? Poco::Timestamp(fixed) : Poco::Timestamp();
+    }
+    void setNow(Poco::Timestamp now) { _now = now.epochMicroseconds(); }
     bool stopRequested() const override { return _stop; }
 
     void requestStop() { _stop = true; }
@@ -35,6 +41,7 @@ private:
     std::string _name;
     std::map<std::string, std::string> _values;
     std::atomic<bool> _stop{false};
+    std::atomic<Poco::Int64> _now{0};
 };
 
 } // namespace courierd::test

@@ -1,0 +1,222 @@
+#include "MapSourceContext.h"
+#include "PluginHost.h"
+#include "TestFiles.h"
+#include "courierd/Exceptions.h"
+#include "courierd/Rfc3339.h"
+
+#include <Poco/JSON/Parser.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <map>
+#include <set>
+
+using namespace courierd;
+using courierd::test::MapSourceContext;
+
+namespace
+{
+
+const Poco::Timestamp T0(Poco::Timestamp::TimeVal(1'795'000'000'000'000)); // 2026-11-18
+
+using Settings = std::map<std::string, std::string>;
+
+// The real plugin file, loaded by the real host, on a clock the test moves.
+struct Generator
+{
+    explicit Generator(const Settings& overrides = {})
+        : host(COURIERD_PLUGIN_BUILD_DIR)
+    {
+        source = &host.create("generator");
+        std::map<std::string, std::string> values;
+        for (const auto& key : source->settings())
+            values[key.name] = key.defaultValue;
+        values["interval"] = "5s";
+        for (const auto& [key, value] : overrides)
+            values[key] = value;
+        context = std::make_unique<MapSourceContext>("demo", values);
+        context->setNow(T0);
+        source->initialize(*context);
+    }
+
+    Batch fetchAt(Poco::Timestamp now)
+    {
+        context->setNow(now);
+        Batch batch = source->fetch(cursor);
+        cursor = batch.cursor;
+        return batch;
+    }
+
+    PluginHost host;
+    Source* source = nullptr;
+    std::unique_ptr<MapSourceContext> context;
+    std::string cursor;
+};
+
+Poco::Timestamp after(int ms)
+{
+    return T0 + Poco::Timespan(ms * Poco::Timespan::MILLISECONDS);
+}
+
+} // namespace
+
+class GeneratorSourceTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(GeneratorSourceTest);
+    CPPUNIT_TEST(ordersComeAtTheRateEachWithItsOwnTime);
+    CPPUNIT_TEST(ordersLookLikeServiceOrdersAndRepeatForTheSameRunAndNumber);
+    CPPUNIT_TEST(canceledOrdersAreSkipped);
+    CPPUNIT_TEST(aLongStopIsMadeUpForOnlyWithinCatchUpAndInBatches);
+    CPPUNIT_TEST(aCursorItDidNotWriteStartsANewRunWithNewIds);
+    CPPUNIT_TEST(everyNumberIsBounded);
+    CPPUNIT_TEST(readmeDocumentsEveryKey);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void ordersComeAtTheRateEachWithItsOwnTime()
+    {
+        Generator generator(Settings{{"rate", "10"}});
+        // The first fetch hands over one interval (5 s) at once.
+        Batch first = generator.fetchAt(T0);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(50), first.records.size());
+        CPPUNIT_ASSERT(!first.more);
+        std::set<std::string> ids;
+        Poco::Timestamp previous = T0 - Poco::Timespan(5, 0);
+        for (const auto& record : first.records)
+        {
+            CPPUNIT_ASSERT(ids.insert(record.id).second);
+            CPPUNIT_ASSERT(record.createdAt > previous);
+            CPPUNIT_ASSERT(record.createdAt <= T0);
+            previous = record.createdAt;
+        }
+        // 2.35 s later: 23 more, none repeated, none later than now.
+        Batch second = generator.fetchAt(after(2350));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(23), second.records.size());
+        for (const auto& record : second.records)
+        {
+            CPPUNIT_ASSERT(ids.insert(record.id).second);
+            CPPUNIT_ASSERT(record.createdAt > previous && record.createdAt <= after(2350));
+            previous = record.createdAt;
+        }
+        // Nothing is due within the same tenth of a second.
+        CPPUNIT_ASSERT(generator.fetchAt(after(2399)).records.empty());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), generator.fetchAt(after(2400)).records.size());
+    }
+
+    void ordersLookLikeServiceOrdersAndRepeatForTheSameRunAndNumber()
+    {
+        Generator one(Settings{{"rate", "5"}, {"canceled_percent", "0"}});
+        Generator two(Settings{{"rate", "5"}, {"canceled_percent", "0"}});
+        Batch a = one.fetchAt(T0);
+        Batch b = two.fetchAt(T0);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(25), a.records.size());
+        for (std::size_t i = 0; i < a.records.size(); ++i)
+        {
+            const Record& record = a.records[i];
+            CPPUNIT_ASSERT_EQUAL(record.payload, b.records[i].payload);
+            CPPUNIT_ASSERT(record.verdict == Record::Verdict::Assign);
+            auto order =
+                Poco::JSON::Parser().parse(record.payload).extract<Poco::JSON::Object::Ptr>();
+            CPPUNIT_ASSERT_EQUAL(record.id, order->getValue<std::string>("id"));
+            CPPUNIT_ASSERT(!order->getValue<std::string>("fio").empty());
+            CPPUNIT_ASSERT(order->getArray("items")->size() >= 1);
+            CPPUNIT_ASSERT(order->getValue<int>("total_price") > 0);
+            CPPUNIT_ASSERT(order->getObject("address")->has("street"));
+            // created_at shows the whole second, as service-order does.
+            const auto shown = parseRfc3339(order->getValue<std::string>("created_at"));
+            CPPUNIT_ASSERT(shown.has_value());
+            CPPUNIT_ASSERT_EQUAL(record.createdAt.epochTime(), shown->epochTime());
+        }
+    }
+
+    void canceledOrdersAreSkipped()
+    {
+        Generator all(Settings{{"canceled_percent", "100"}, {"rate", "4"}});
+        for (const auto& record : all.fetchAt(T0).records)
+        {
+            CPPUNIT_ASSERT(record.verdict == Record::Verdict::Skip);
+            CPPUNIT_ASSERT_EQUAL(std::string("status canceled"), record.reason);
+            CPPUNIT_ASSERT(record.payload.find(R"("status":"canceled")") != std::string::npos);
+        }
+        Generator some(Settings{{"canceled_percent", "30"}, {"rate", "100"}});
+        std::size_t skipped = 0;
+        const Batch batch = some.fetchAt(T0);
+        for (const auto& record : batch.records)
+            skipped += record.verdict == Record::Verdict::Skip;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(500), batch.records.size());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(skipped), skipped > 100 && skipped < 200);
+    }
+
+    void aLongStopIsMadeUpForOnlyWithinCatchUpAndInBatches()
+    {
+        Generator generator(Settings{{"rate", "100"}, {"batch", "2000"}, {"catch_up", "1m"}});
+        generator.fetchAt(T0);
+        // A day later: only the last minute (6,000 orders), in batches of 2,000.
+        const Poco::Timestamp later = T0 + Poco::Timespan(1, 0, 0, 0, 0);
+        std::vector<std::size_t> sizes;
+        Batch batch;
+        do
+        {
+            batch = generator.fetchAt(later);
+            sizes.push_back(batch.records.size());
+            for (const auto& record : batch.records)
+                CPPUNIT_ASSERT(record.createdAt > later - Poco::Timespan(60, 0));
+        } while (batch.more && sizes.size() < 10);
+        CPPUNIT_ASSERT((sizes == std::vector<std::size_t>{2000, 2000, 2000}));
+    }
+
+    void aCursorItDidNotWriteStartsANewRunWithNewIds()
+    {
+        Generator generator(Settings{{"rate", "2"}});
+        std::set<std::string> ids;
+        for (const auto& record : generator.fetchAt(T0).records)
+            ids.insert(record.id);
+        // Not its own, out of range, or in the future (a source must never stall on its cursor).
+        for (const std::string& hostile :
+             std::vector<std::string>{"", "g1:1:2", "g1:-1:0:0", "g1:x:0:0", "2026-11-24T10:00:00Z",
+                                      "g1:99999999999999999999:0:0", "g1:1:9223372036854775807:0",
+                                      "g1:1:0:99999999999999", std::string(1 << 16, 'g')})
+        {
+            // Orders come within a second of the hostile cursor, never later than now.
+            generator.cursor = hostile;
+            std::size_t made = 0;
+            for (int ms : {1000, 2000})
+            {
+                const Batch batch = generator.fetchAt(after(ms));
+                made += batch.records.size();
+                CPPUNIT_ASSERT(batch.cursor.size() < 100);
+                for (const auto& record : batch.records)
+                    CPPUNIT_ASSERT(record.createdAt <= after(ms));
+            }
+            CPPUNIT_ASSERT_MESSAGE(hostile.substr(0, 40), made > 0);
+        }
+        // A new run at a later millisecond never repeats an id of the old one.
+        generator.cursor.clear();
+        for (const auto& record : generator.fetchAt(after(2001)).records)
+            CPPUNIT_ASSERT_MESSAGE(record.id, !ids.count(record.id));
+    }
+
+    void everyNumberIsBounded()
+    {
+        PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
+        const auto keys = host.create("generator").settings();
+        // The host refuses values outside these limits; unbounded ones could overflow a count.
+        for (const auto& key : keys)
+            if (key.type != ConfigType::String)
+                CPPUNIT_ASSERT_MESSAGE(key.name,
+                                       key.minimum >= 0 && key.maximum <= 24LL * 3600 * 1000);
+    }
+
+    void readmeDocumentsEveryKey()
+    {
+        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/README.md");
+        const auto section = readme.find("### The generator plugin");
+        CPPUNIT_ASSERT(section != std::string::npos);
+        PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
+        for (const auto& key : host.create("generator").settings())
+            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+                                   readme.find("| `" + key.name + "` |", section) !=
+                                       std::string::npos);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(GeneratorSourceTest);
