@@ -75,7 +75,22 @@ AssignmentPipeline::~AssignmentPipeline()
 void AssignmentPipeline::start()
 {
     for (int i = 0; i < _config.workers; ++i)
-        _threads.emplace_back([this] { work(); });
+        _busySince.push_back(std::make_unique<std::atomic<Poco::Int64>>(0));
+    for (std::size_t i = 0; i < _busySince.size(); ++i)
+        _threads.emplace_back([this, i] { work(i); });
+}
+
+std::string AssignmentPipeline::stalled(Duration limit) const
+{
+    const Poco::Int64 now = Poco::Timestamp().epochMicroseconds();
+    for (std::size_t i = 0; i < _busySince.size(); ++i)
+    {
+        const Poco::Int64 since = *_busySince[i];
+        if (since != 0 && now - since > limit.count() * 1000)
+            return "assignment worker " + std::to_string(i + 1) + " has been at one step for " +
+                   std::to_string((now - since) / 1000000) + " s";
+    }
+    return {};
 }
 
 void AssignmentPipeline::wake()
@@ -104,10 +119,11 @@ void AssignmentPipeline::waitFor(std::chrono::milliseconds limit, unsigned long 
     _changed.wait_for(lock, limit, [&] { return _stopping || _generation != seen; });
 }
 
-void AssignmentPipeline::work()
+void AssignmentPipeline::work(std::size_t worker)
 {
     auto starvedWait = std::chrono::milliseconds(STARVED_FIRST);
     int isolate = 0;
+    std::atomic<Poco::Int64>& busySince = *_busySince[worker];
     for (;;)
     {
         unsigned long seen = 0;
@@ -119,15 +135,22 @@ void AssignmentPipeline::work()
         }
         try
         {
+            busySince = Poco::Timestamp().epochMicroseconds();
             switch (step(isolate))
             {
             case Step::Done:
                 starvedWait = STARVED_FIRST;
+                busySince = 0;
                 break;
             case Step::Idle:
-                waitFor(untilNextDue(), seen);
+            {
+                const auto wait = untilNextDue();
+                busySince = 0;
+                waitFor(wait, seen);
                 break;
+            }
             case Step::Starved:
+                busySince = 0;
                 waitFor(starvedWait, seen);
                 starvedWait = std::min<std::chrono::milliseconds>(starvedWait * 2, STARVED_LIMIT);
                 break;
@@ -135,11 +158,13 @@ void AssignmentPipeline::work()
         }
         catch (const Poco::Exception& e)
         {
+            busySince = 0;
             _logger.error("assignment worker: %s", _database.explain(e.displayText()));
             waitFor(STORE_DOWN_WAIT, seen);
         }
         catch (const std::exception& e)
         {
+            busySince = 0;
             _logger.error("assignment worker: %s", std::string(e.what()));
             waitFor(STORE_DOWN_WAIT, seen);
         }

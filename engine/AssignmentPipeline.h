@@ -45,6 +45,11 @@ public:
     /// Times a worker found due rows but no free courier for some of them.
     long waits() const { return _waits; }
 
+    /// Empty while every worker is waiting or has been at its current step for less than
+    /// `limit`; otherwise says which worker has been busy how long (wedged on a lock, a hung
+    /// connection). For the systemd watchdog. Any thread.
+    std::string stalled(Duration limit) const;
+
 private:
     enum class Step
     {
@@ -53,7 +58,7 @@ private:
         Starved, ///< A row is due but no courier is free.
     };
 
-    void work();
+    void work(std::size_t worker);
     // `isolate`: this worker's count of rows still to take one at a time after a failed batch.
     Step step(int& isolate);
     // Logs a settled set: one line, and one per order at debug level.
@@ -68,6 +73,8 @@ private:
     PipelineConfig _config;
     Poco::Logger& _logger;
     std::vector<std::thread> _threads;
+    // Per worker: when its current step began (µs since the epoch), 0 while it waits.
+    std::vector<std::unique_ptr<std::atomic<Poco::Int64>>> _busySince;
     std::mutex _mutex;
     std::condition_variable _changed;
     unsigned long _generation = 0;

@@ -8,6 +8,7 @@
 #include "DeliveryMonitor.h"
 #include "EngineConfig.h"
 #include "Exceptions.h"
+#include "InboxCounts.h"
 #include "Ingestor.h"
 #include "Migrator.h"
 #include "ServiceManager.h"
@@ -21,11 +22,13 @@
 #include <Poco/FormattingChannel.h>
 #include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
+#include <Poco/Timer.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/LoggingConfigurator.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
 
+#include <cerrno>
 #include <condition_variable>
 #include <csignal>
 #include <iostream>
@@ -81,6 +84,48 @@ private:
     std::condition_variable _done;
     bool _finished = false;
     std::thread _thread;
+};
+
+// The one-line status systemd shows (`systemctl status`), refreshed on a timer of its own so
+// that a slow database never holds up the main loop and its watchdog pings.
+class StatusLine
+{
+public:
+    StatusLine(Database& database, std::size_t sources, const AssignmentPipeline& pipeline)
+        : _database(database)
+        , _sources(sources)
+        , _pipeline(pipeline)
+    {
+    }
+
+    std::string text()
+    {
+        Poco::Int64 pending = 0;
+        Poco::Int64 assigned = 0;
+        try
+        {
+            auto session = _database.session();
+            for (const auto& [source, states] : InboxCounts::read(session))
+            {
+                pending += states.count("pending") ? states.at("pending") : 0;
+                assigned += states.count("assigned") ? states.at("assigned") : 0;
+            }
+        }
+        catch (const Poco::Exception&)
+        {
+            return std::to_string(_sources) + " source(s); the database is unreachable";
+        }
+        return std::to_string(_sources) + " source(s); " + std::to_string(pending) + " pending, " +
+               std::to_string(assigned) + " assigned; " + std::to_string(_pipeline.assigned()) +
+               " assigned by this process";
+    }
+
+    void onTimer(Poco::Timer&) { ServiceManager::status(text()); }
+
+private:
+    Database& _database;
+    std::size_t _sources;
+    const AssignmentPipeline& _pipeline;
 };
 
 sigset_t waitedSignals()
@@ -262,6 +307,7 @@ namespace
 
 // Sessions of the admin endpoint's own pool (see serve()).
 constexpr int ADMIN_POOL_SIZE = 2;
+constexpr long STATUS_EVERY = 10000; // ms
 
 } // namespace
 
@@ -366,10 +412,18 @@ int CourierDaemon::serve()
                         entry.info.version, formatDuration(entry.interval));
     log.information("courierd ready (pid %d, instance %s, %d assignment worker(s))",
                     static_cast<int>(getpid()), engine.daemon.instanceId, engine.pipeline.workers);
-    ServiceManager::ready(std::to_string(sources.entries().size()) + " source(s), " +
-                          std::to_string(engine.pipeline.workers) + " assignment worker(s)");
+    StatusLine status(database, sources.entries().size(), pipeline);
+    ServiceManager::ready(status.text());
+    Poco::Timer statusTimer(STATUS_EVERY, STATUS_EVERY);
+    statusTimer.start(Poco::TimerCallback<StatusLine>(status, &StatusLine::onTimer));
 
-    waitForSignal();
+    waitForSignal(
+        [&](Duration limit)
+        {
+            std::string stall = pipeline.stalled(limit);
+            return stall.empty() ? scheduler.stalled(limit) : stall;
+        });
+    statusTimer.stop();
 
     log.information("stopping: no new ticks; finishing the running tick and claimed orders");
     ServiceManager::stopping();
@@ -397,22 +451,63 @@ void CourierDaemon::configureLogging()
     Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
 }
 
-void CourierDaemon::waitForSignal()
+void CourierDaemon::waitForSignal(const std::function<std::string(Duration)>& stalled)
 {
     const sigset_t set = waitedSignals();
+    Poco::Logger& log = Poco::Logger::get("courierd");
+    const auto timeout = ServiceManager::watchdogTimeout();
+    // systemd's advice: ping at half the timeout.
+    const Duration every = timeout ? std::max<Duration>(*timeout / 2, Duration(1)) : Duration(0);
+    if (timeout)
+        log.information("systemd watchdog: a ping every %s while the assignment workers and the "
+                        "source timers are alive",
+                        formatDuration(every));
+    bool stuck = false;
+    auto nextPing = std::chrono::steady_clock::now();
     for (;;)
     {
         int sig = 0;
-        if (sigwait(&set, &sig) != 0)
+        if (timeout)
+        {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= nextPing)
+            {
+                // Pinged from this loop, so a wedged main thread stops the pings too.
+                const std::string stall = stalled(*timeout);
+                if (stall.empty())
+                {
+                    ServiceManager::watchdog();
+                    if (stuck)
+                        log.information("systemd watchdog: alive again, pinging again");
+                }
+                else if (!stuck)
+                    log.error("systemd watchdog: %s; no more pings, so systemd restarts "
+                              "courierd if this lasts",
+                              stall);
+                stuck = !stall.empty();
+                nextPing = now + every;
+            }
+            const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                nextPing - std::chrono::steady_clock::now());
+            timespec limit{};
+            if (wait.count() > 0)
+            {
+                limit.tv_sec = static_cast<time_t>(wait.count() / 1000000000);
+                limit.tv_nsec = static_cast<long>(wait.count() % 1000000000);
+            }
+            sig = sigtimedwait(&set, nullptr, &limit);
+            if (sig < 0)
+                continue; // EAGAIN (time to ping) or EINTR
+        }
+        else if (sigwait(&set, &sig) != 0)
             continue;
         if (sig == SIGHUP)
         {
-            Poco::Logger::get("courierd")
-                .warning("SIGHUP ignored: courierd does not reload its configuration; restart it "
-                         "instead");
+            log.warning("SIGHUP ignored: courierd does not reload its configuration; restart it "
+                        "instead");
             continue;
         }
-        Poco::Logger::get("courierd").information("received %s", std::string(strsignal(sig)));
+        log.information("received %s", std::string(strsignal(sig)));
         return;
     }
 }

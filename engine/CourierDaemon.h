@@ -1,9 +1,12 @@
 #pragma once
 
+#include "courierd/Duration.h"
+
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,7 +41,9 @@ private:
     void printHelp() const;
     int serve();
     void configureLogging();
-    void waitForSignal();
+    /// Waits for a signal that stops courierd. Meanwhile pings systemd's watchdog, when it
+    /// watches, for as long as `stalled` finds nothing stuck.
+    void waitForSignal(const std::function<std::string(Duration)>& stalled);
 
     bool _helpRequested = false;
     bool _versionRequested = false;

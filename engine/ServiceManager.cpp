@@ -1,5 +1,6 @@
 #include "ServiceManager.h"
 
+#include <ctime>
 #include <systemd/sd-daemon.h>
 
 namespace courierd
@@ -10,6 +11,15 @@ void ServiceManager::ready(const std::string& status)
     notify("READY=1\nSTATUS=" + status);
 }
 
+void ServiceManager::reloading()
+{
+    // MONOTONIC_USEC lets systemd (253+) match the reload to this message.
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    notify("RELOADING=1\nSTATUS=reloading the configuration\nMONOTONIC_USEC=" +
+           std::to_string(static_cast<long long>(now.tv_sec) * 1000000 + now.tv_nsec / 1000));
+}
+
 void ServiceManager::stopping()
 {
     notify("STOPPING=1\nSTATUS=stopping");
@@ -18,6 +28,19 @@ void ServiceManager::stopping()
 void ServiceManager::status(const std::string& status)
 {
     notify("STATUS=" + status);
+}
+
+void ServiceManager::watchdog()
+{
+    notify("WATCHDOG=1");
+}
+
+std::optional<Duration> ServiceManager::watchdogTimeout()
+{
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+        return std::nullopt;
+    return std::chrono::duration_cast<Duration>(std::chrono::microseconds(usec));
 }
 
 void ServiceManager::notify(const std::string& state)

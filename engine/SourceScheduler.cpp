@@ -111,7 +111,26 @@ void SourceScheduler::start()
     _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
     _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
                    *_threads);
+    _startedAt.update();
     _started = true;
+}
+
+std::string SourceScheduler::stalled(Duration limit) const
+{
+    const Poco::Timestamp now;
+    for (const auto& runner : _runners)
+    {
+        std::lock_guard lock(runner->mutex);
+        if (runner->ticking)
+            continue;
+        const Poco::Timestamp last = runner->status.lastTickAt.value_or(_startedAt);
+        const auto quiet = std::chrono::microseconds(now - last);
+        if (quiet > runner->entry->interval + limit)
+            return "source " + runner->entry->name + " has not ticked for " +
+                   std::to_string(quiet.count() / 1000000) + " s (every " +
+                   formatDuration(runner->entry->interval) + ")";
+    }
+    return {};
 }
 
 void SourceScheduler::stop()
@@ -264,6 +283,10 @@ void SourceScheduler::tick(Runner& runner)
 {
     if (_stopping)
         return;
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.ticking = true;
+    }
     const std::string& name = runner.entry->name;
     std::string outcome = "ok";
     std::string error;
@@ -327,6 +350,7 @@ void SourceScheduler::tick(Runner& runner)
         report(runner, error, priority);
 
     std::lock_guard lock(runner.mutex);
+    runner.ticking = false;
     runner.status.leaseHeld = runner.lease.has_value();
     runner.status.lastTickAt = Poco::Timestamp();
     runner.status.lastOutcome = outcome;

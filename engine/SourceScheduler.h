@@ -63,6 +63,13 @@ public:
     /// A snapshot of every source's status. Any thread.
     std::vector<SourceStatus> status() const;
 
+    /// Empty while every source's timer keeps firing: each source is in a tick, or ticked less
+    /// than its interval + `limit` ago. Otherwise names the first source whose timer stopped.
+    /// A tick that runs long is not a stall: plugins bound their own requests (service-order's
+    /// `poll_timeout`), and one slow source must not get the whole daemon restarted. For the
+    /// systemd watchdog. Any thread.
+    std::string stalled(Duration limit) const;
+
 private:
     struct Runner
     {
@@ -77,8 +84,9 @@ private:
         // is unchanged nobody else can have stored one, so the tick need not read it back.
         std::string cursor;
         Poco::Int64 cursorTerm = 0;
-        mutable std::mutex mutex; // guards status and polling
+        mutable std::mutex mutex; // guards status, polling and ticking
         SourceStatus status;
+        bool ticking = false;
         // Touched by the tick only: what the log last said, so that a source failing the same
         // way every tick, or waiting on another instance, says so once rather than every tick.
         std::string standbyHolder;
@@ -102,6 +110,7 @@ private:
     std::unique_ptr<Poco::ThreadPool> _threads;
     std::unique_ptr<Poco::Timer> _keeper;
     bool _started = false;
+    Poco::Timestamp _startedAt;
 };
 
 } // namespace courierd

@@ -1,5 +1,6 @@
 #include "DaemonProcess.h"
 #include "EngineConfig.h"
+#include "NotifySocket.h"
 #include "PluginHost.h"
 #include "SourceCatalog.h"
 #include "TestDatabase.h"
@@ -11,13 +12,15 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
-#include <sys/socket.h>
+#include <libpq-fe.h>
+#include <memory>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 using namespace courierd;
+using namespace std::chrono_literals;
 using courierd::test::DaemonProcess;
+using courierd::test::NotifySocket;
 using courierd::test::TempFile;
 using courierd::test::TestDatabase;
 
@@ -54,6 +57,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(failingMigrationStopsStartUp);
     CPPUNIT_TEST(runsUntilSigtermThenExitsZero);
     CPPUNIT_TEST(tellsSystemdWhenReadyAndWhenStopping);
+    CPPUNIT_TEST(pingsTheWatchdogOnlyWhileThePipelineIsAlive);
     CPPUNIT_TEST(unreachableDatabaseIsNamedWithoutPassword);
     CPPUNIT_TEST_SUITE_END();
 
@@ -255,36 +259,59 @@ public:
     // here): READY=1 once ready, STOPPING=1 on SIGTERM.
     void tellsSystemdWhenReadyAndWhenStopping()
     {
-        const std::string path = Poco::TemporaryFile::tempName() + ".sock";
-        const int socket = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        CPPUNIT_ASSERT(socket >= 0);
-        sockaddr_un address{};
-        address.sun_family = AF_UNIX;
-        std::snprintf(address.sun_path, sizeof address.sun_path, "%s", path.c_str());
-        CPPUNIT_ASSERT_EQUAL(
-            0, ::bind(socket, reinterpret_cast<const sockaddr*>(&address), sizeof address));
-        const timeval wait{20, 0};
-        ::setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
-        const auto receive = [&]
-        {
-            char buffer[4096];
-            const auto n = ::recv(socket, buffer, sizeof buffer, 0);
-            return n > 0 ? std::string(buffer, static_cast<std::size_t>(n)) : std::string();
-        };
-
+        NotifySocket systemd;
         TestDatabase db("daemon");
-        DaemonProcess daemon({"--set", "store.url=" + db.url()}, {{"NOTIFY_SOCKET", path}});
-        const std::string ready = receive();
+        DaemonProcess daemon({"--set", "store.url=" + db.url()},
+                             {{"NOTIFY_SOCKET", systemd.path()}});
+        const std::string ready = systemd.receive();
         CPPUNIT_ASSERT_MESSAGE(ready, contains(ready, "READY=1"));
-        CPPUNIT_ASSERT_MESSAGE(ready,
-                               contains(ready, "STATUS=0 source(s), 4 assignment worker(s)"));
+        CPPUNIT_ASSERT_MESSAGE(
+            ready, contains(ready, "STATUS=0 source(s); 0 pending, 0 assigned; 0 assigned by "
+                                   "this process"));
         CPPUNIT_ASSERT(daemon.waitForOutput("courierd ready"));
         daemon.signal(SIGTERM);
-        const std::string stopping = receive();
+        const std::string stopping = systemd.receive();
         CPPUNIT_ASSERT_MESSAGE(stopping, contains(stopping, "STOPPING=1"));
         CPPUNIT_ASSERT_EQUAL(0, daemon.waitForExit().value_or(-1));
-        ::close(socket);
-        Poco::File(path).remove();
+    }
+
+    // WatchdogSec=2s: pings every second while the workers and timers are alive; none while an
+    // assignment worker is wedged (here on a lock an operator's session holds), and again
+    // once it is free.
+    void pingsTheWatchdogOnlyWhileThePipelineIsAlive()
+    {
+        NotifySocket systemd;
+        TestDatabase db("daemon");
+        DaemonProcess daemon({"--set", "store.url=" + db.url(), "--set", "pipeline.workers=1"},
+                             {{"NOTIFY_SOCKET", systemd.path()}, {"WATCHDOG_USEC", "2000000"}});
+        CPPUNIT_ASSERT(!systemd.waitFor("READY=1").empty());
+        for (int i = 0; i < 3; ++i)
+            CPPUNIT_ASSERT_MESSAGE(daemon.output(), !systemd.waitFor("WATCHDOG=1", 5s).empty());
+
+        std::unique_ptr<PGconn, decltype(&PQfinish)> operatorSession(PQconnectdb(db.url().c_str()),
+                                                                     &PQfinish);
+        const auto run = [&](const char* sql)
+        {
+            std::unique_ptr<PGresult, decltype(&PQclear)> result(PQexec(operatorSession.get(), sql),
+                                                                 &PQclear);
+            CPPUNIT_ASSERT_MESSAGE(PQerrorMessage(operatorSession.get()),
+                                   PQresultStatus(result.get()) == PGRES_COMMAND_OK);
+        };
+        run("BEGIN");
+        run("LOCK TABLE inbox IN ACCESS EXCLUSIVE MODE");
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(),
+                               daemon.waitForOutput("systemd watchdog: assignment worker 1 has "
+                                                    "been at one step for",
+                                                    20s));
+        // From the line on, no ping: drain what was sent before it, then nothing for 2.5 s.
+        while (!systemd.receive(100ms).empty())
+            ;
+        CPPUNIT_ASSERT_EQUAL(std::string(), systemd.waitFor("WATCHDOG=1", 2500ms));
+        run("COMMIT");
+        CPPUNIT_ASSERT_MESSAGE(daemon.output(), !systemd.waitFor("WATCHDOG=1", 10s).empty());
+        CPPUNIT_ASSERT(daemon.waitForOutput("systemd watchdog: alive again"));
+        daemon.signal(SIGTERM);
+        CPPUNIT_ASSERT_EQUAL(0, daemon.waitForExit().value_or(-1));
     }
 
     void runsUntilSigtermThenExitsZero()
