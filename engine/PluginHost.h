@@ -16,7 +16,13 @@ namespace courierd
 /// Loads source plugins and owns their instances. A plugin is checked before any of its code
 /// beyond two `extern "C"` functions runs: its ABI version first, then its name (unique among
 /// the loaded plugins), then the manifest (a courierd::Source subclass). Instances are destroyed
-/// before their libraries are unloaded. Used from the main thread only.
+/// before their libraries are unloaded.
+///
+/// A plugin file replaced by a new build (another inode, size or time: install(1), mv, dpkg)
+/// is loaded again, with the same checks, by the next load() of it; instances made before keep
+/// the build they were made from, which is unloaded once the last of them is destroyed. (A
+/// library is loaded under an alias, /proc/self/fd/N of a descriptor kept open, since the
+/// dynamic loader hands back the old build for the old path.) Used from the main thread only.
 class PluginHost
 {
 public:
@@ -34,6 +40,11 @@ public:
         std::string name;
         std::string version;
         std::string className;
+        /// The file as it was when loaded: device, inode, size, modification time (ns).
+        std::string fileId;
+        /// What was handed to the dynamic loader: `path`, or an alias for a later build.
+        std::string loadedAs;
+        int aliasFd = -1;
     };
 
     /// Loads `plugin` once: a name (`service-order` → `<directory>/service-order.so`) or a path
@@ -42,8 +53,18 @@ public:
     /// version, a name another plugin has, a manifest for another base class.
     const Loaded& load(const std::string& plugin);
 
-    /// A new instance of a loaded plugin (load() first), owned by the host.
+    /// A new instance of the newest loaded build of `plugin` (load() first), owned by the host.
     Source& create(const std::string& plugin);
+
+    /// Destroys an instance create() made (after its shutdown()); unloads a replaced build once
+    /// its last instance is gone.
+    void destroy(Source& source);
+
+    /// True when the file of a loaded `plugin` is no longer the build that was loaded.
+    bool replaced(const std::string& plugin) const;
+
+    /// What the newest loaded build of `plugin` says about itself (load() first).
+    const Loaded& info(const std::string& plugin) const;
 
     /// The file `plugin` refers to.
     std::string pathOf(const std::string& plugin) const;
@@ -52,10 +73,14 @@ public:
 
 private:
     std::string _directory;
+    Loaded check(const std::string& plugin, const std::string& path, const std::string& as) const;
+    void unload(const Loaded& build);
+
     Poco::ClassLoader<Source> _loader;
-    std::map<std::string, Loaded> _plugins; // by path
-    // Declared after the loader so that they are destroyed first.
-    std::vector<std::unique_ptr<Source>> _instances;
+    std::map<std::string, Loaded> _plugins; // the newest build, by path
+    std::vector<Loaded> _replaced;          // older builds whose instances still live
+    // Declared after the loader so that they are destroyed first. Each with its build's alias.
+    std::vector<std::pair<std::unique_ptr<Source>, std::string>> _instances;
 };
 
 } // namespace courierd

@@ -3,6 +3,8 @@
 #include "Exceptions.h"
 #include "MapSourceContext.h"
 
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 using namespace courierd;
@@ -48,6 +50,7 @@ class PluginHostTest : public CppUnit::TestFixture
     CPPUNIT_TEST(wrongBaseClassIsRefused);
     CPPUNIT_TEST(twoPluginsWithOneNameAreRefused);
     CPPUNIT_TEST(aRefusedPluginLeavesTheOthersWorking);
+    CPPUNIT_TEST(aNewBuildOfALoadedFileIsLoadedBesideTheOld);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -136,6 +139,49 @@ public:
         Source& source = host.create("fixture-other");
         source.initialize(context);
         CPPUNIT_ASSERT_EQUAL(std::string("yo-1"), source.fetch("").records.at(0).id);
+    }
+
+    // A plugin file replaced by a new build (as install(1) and dpkg do: a new inode): the next
+    // load() checks and loads it, new instances come from it, older ones keep their build,
+    // which goes once the last of them is destroyed. A build that fails the checks changes
+    // nothing.
+    void aNewBuildOfALoadedFileIsLoadedBesideTheOld()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string file = dir.path() + "/p.so";
+        const auto install = [&](const std::string& fixture)
+        {
+            Poco::File(DIR + "/" + fixture + ".so").copyTo(file + ".new");
+            Poco::File(file + ".new").renameTo(file);
+        };
+        install("fixture-good");
+        PluginHost host(dir.path());
+        CPPUNIT_ASSERT_EQUAL(std::string("1.0"), host.load("p").version);
+        Source& old = host.create("p");
+        CPPUNIT_ASSERT(!host.replaced("p"));
+
+        install("fixture-old-abi");
+        CPPUNIT_ASSERT(host.replaced("p"));
+        assertContains(loadError(host, "p"), {file, "built for plugin ABI"});
+        CPPUNIT_ASSERT_EQUAL(std::string("1.0"), host.info("p").version);
+
+        install("fixture-good-v2");
+        CPPUNIT_ASSERT_EQUAL(std::string("2.0"), host.load("p").version);
+        CPPUNIT_ASSERT(!host.replaced("p"));
+        Source& fresh = host.create("p");
+        const auto build = [](Source& source)
+        {
+            test::MapSourceContext context("s", {{"greeting", "g"}});
+            source.initialize(context);
+            return source.fetch("").records.at(0).payload;
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"1.0"})"), build(old));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"2.0"})"), build(fresh));
+        host.destroy(old);
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"2.0"})"), build(fresh));
+        // Loaded once: the same build again is the same library.
+        CPPUNIT_ASSERT_EQUAL(host.info("p").loadedAs, host.load("p").loadedAs);
     }
 };
 
