@@ -162,6 +162,11 @@ private:
             only({"GET"});
             return sources(response);
         }
+        if (path == "/api/v1/reload")
+        {
+            only({"GET", "POST"});
+            return method == "GET" ? lastReload(response) : requestReload(response);
+        }
         if (path == COURIERS)
         {
             only({"GET", "POST"});
@@ -184,9 +189,10 @@ private:
 
     void authorize(Poco::Net::HTTPServerRequest& request)
     {
-        if (_server._token.empty())
+        const std::string token = _server.token();
+        if (token.empty())
             return;
-        const std::string expected = "Bearer " + _server._token;
+        const std::string expected = "Bearer " + token;
         if (request.get("Authorization", "") != expected)
             throw ApiError{HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized",
                            "this request needs Authorization: Bearer <admin.token>"};
@@ -210,6 +216,48 @@ private:
         body.set("status", "ready");
         body.set("sources", static_cast<int>(_server._services.sources().size()));
         send(response, HTTPResponse::HTTP_OK, body);
+    }
+
+    // The last reload: when, whether it applied, every problem if not, what it changed and
+    // which changed keys wait for a restart. `{"last": null}` before the first.
+    void lastReload(Poco::Net::HTTPServerResponse& response)
+    {
+        Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+        const auto report =
+            _server._services.lastReload ? _server._services.lastReload() : std::nullopt;
+        if (!report)
+        {
+            body.set("last", Poco::Dynamic::Var());
+            return send(response, HTTPResponse::HTTP_OK, body);
+        }
+        const auto list = [](const std::vector<std::string>& items)
+        {
+            Poco::JSON::Array array;
+            for (const auto& item : items)
+                array.add(item);
+            return array;
+        };
+        Poco::JSON::Object::Ptr last = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        last->set("at", rfc3339(report->at));
+        last->set("outcome", report->ok ? "applied" : "failed");
+        last->set("problems", list(report->problems));
+        last->set("restart_needed", list(report->restartNeeded));
+        last->set("sources_added", list(report->added));
+        last->set("sources_changed", list(report->changed));
+        last->set("sources_removed", list(report->removed));
+        last->set("keys_applied", list(report->applied));
+        body.set("last", last);
+        send(response, HTTPResponse::HTTP_OK, body);
+    }
+
+    // Like SIGHUP: the main thread reloads; GET /api/v1/reload shows the outcome.
+    void requestReload(Poco::Net::HTTPServerResponse& response)
+    {
+        if (_server._services.requestReload)
+            _server._services.requestReload();
+        Poco::JSON::Object body;
+        body.set("status", "reloading");
+        send(response, HTTPResponse::HTTP_ACCEPTED, body);
     }
 
     void sources(Poco::Net::HTTPServerResponse& response)
@@ -369,6 +417,18 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
     params->setKeepAliveTimeout(RECEIVE_TIMEOUT);
     params->setMaxKeepAliveRequests(100);
     _server = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), _threads, socket, params);
+}
+
+void AdminServer::setToken(std::string token)
+{
+    std::lock_guard lock(_tokenMutex);
+    _token = std::move(token);
+}
+
+std::string AdminServer::token() const
+{
+    std::lock_guard lock(_tokenMutex);
+    return _token;
 }
 
 AdminServer::~AdminServer()

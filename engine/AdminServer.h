@@ -2,6 +2,7 @@
 
 #include "CourierRepository.h"
 #include "Database.h"
+#include "Reloader.h"
 #include "SourceScheduler.h"
 
 #include <Poco/Net/HTTPServer.h>
@@ -9,6 +10,8 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,10 +25,13 @@ struct AdminServices
     CourierRepository& couriers;
     std::function<std::vector<SourceStatus>()> sources;
     std::function<void()> couriersChanged; ///< A courier was added or made available.
+    std::function<std::optional<ReloadReport>()> lastReload;
+    std::function<void()> requestReload; ///< Asks the main thread to reload (SIGHUP to itself).
 };
 
 /// The operators' HTTP endpoint (POCO HTTPServer on a thread pool of its own):
-/// `GET /health`, `GET /ready`, `GET /api/v1/sources`, `GET|POST /api/v1/couriers`,
+/// `GET /health`, `GET /ready`, `GET /api/v1/sources`, `GET|POST /api/v1/reload`,
+/// `GET|POST /api/v1/couriers`,
 /// `GET|PATCH /api/v1/couriers/{id}`. Every answer is JSON; every error is
 /// `{"code": …, "message": …}` with its HTTP status. With a token set, mutating requests need
 /// `Authorization: Bearer <token>`.
@@ -35,6 +41,9 @@ public:
     /// Binds `listen` (`host:port`; port 0 picks a free one) at once, so a taken port fails
     /// start-up. Throws Poco::Net exceptions.
     AdminServer(const std::string& listen, std::string token, AdminServices services);
+
+    /// The token requests need from now on (a reload); empty: none. Any thread.
+    void setToken(std::string token);
     ~AdminServer();
 
     void start();
@@ -58,6 +67,9 @@ private:
     class Handler;
     class Factory;
 
+    std::string token() const;
+
+    mutable std::mutex _tokenMutex;
     std::string _token;
     AdminServices _services;
     Poco::ThreadPool _threads;

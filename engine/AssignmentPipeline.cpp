@@ -74,18 +74,54 @@ AssignmentPipeline::~AssignmentPipeline()
 
 void AssignmentPipeline::start()
 {
-    for (int i = 0; i < _config.workers; ++i)
-        _busySince.push_back(std::make_unique<std::atomic<Poco::Int64>>(0));
-    for (std::size_t i = 0; i < _busySince.size(); ++i)
-        _threads.emplace_back([this, i] { work(i); });
+    for (int i = 0; i < config().workers; ++i)
+        startWorker();
+}
+
+void AssignmentPipeline::startWorker()
+{
+    auto worker = std::make_unique<Worker>();
+    Worker& me = *worker;
+    _workers.push_back(std::move(worker));
+    me.thread = std::thread([this, &me] { work(me); });
+}
+
+PipelineConfig AssignmentPipeline::config() const
+{
+    std::lock_guard lock(_configMutex);
+    return _config;
+}
+
+void AssignmentPipeline::reconfigure(const PipelineConfig& config)
+{
+    {
+        std::lock_guard lock(_configMutex);
+        _config = config;
+    }
+    while (static_cast<int>(_workers.size()) < config.workers)
+        startWorker();
+    std::vector<std::unique_ptr<Worker>> retired;
+    {
+        std::lock_guard lock(_mutex);
+        while (static_cast<int>(_workers.size()) > config.workers)
+        {
+            _workers.back()->retire = true;
+            retired.push_back(std::move(_workers.back()));
+            _workers.pop_back();
+        }
+        ++_generation; // wakes the retired out of their waits
+        _changed.notify_all();
+    }
+    for (auto& worker : retired)
+        worker->thread.join();
 }
 
 std::string AssignmentPipeline::stalled(Duration limit) const
 {
     const Poco::Int64 now = Poco::Timestamp().epochMicroseconds();
-    for (std::size_t i = 0; i < _busySince.size(); ++i)
+    for (std::size_t i = 0; i < _workers.size(); ++i)
     {
-        const Poco::Int64 since = *_busySince[i];
+        const Poco::Int64 since = _workers[i]->busySince;
         if (since != 0 && now - since > limit.count() * 1000)
             return "assignment worker " + std::to_string(i + 1) + " has been at one step for " +
                    std::to_string((now - since) / 1000000) + " s";
@@ -107,10 +143,10 @@ void AssignmentPipeline::stop()
         _stopping = true;
         _changed.notify_all();
     }
-    for (auto& thread : _threads)
-        if (thread.joinable())
-            thread.join();
-    _threads.clear();
+    for (auto& worker : _workers)
+        if (worker->thread.joinable())
+            worker->thread.join();
+    _workers.clear();
 }
 
 void AssignmentPipeline::waitFor(std::chrono::milliseconds limit, unsigned long seen)
@@ -119,17 +155,17 @@ void AssignmentPipeline::waitFor(std::chrono::milliseconds limit, unsigned long 
     _changed.wait_for(lock, limit, [&] { return _stopping || _generation != seen; });
 }
 
-void AssignmentPipeline::work(std::size_t worker)
+void AssignmentPipeline::work(Worker& me)
 {
     auto starvedWait = std::chrono::milliseconds(STARVED_FIRST);
     int isolate = 0;
-    std::atomic<Poco::Int64>& busySince = *_busySince[worker];
+    std::atomic<Poco::Int64>& busySince = me.busySince;
     for (;;)
     {
         unsigned long seen = 0;
         {
             std::lock_guard lock(_mutex);
-            if (_stopping)
+            if (_stopping || me.retire)
                 return;
             seen = _generation;
         }
@@ -176,7 +212,7 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
     // After a failed batch, this worker takes rows one at a time until it has retried as many
     // as the batch held: an error caused by one row then counts against that row alone.
     const bool isolating = isolate > 0;
-    Poco::Int64 limit = isolating ? 1 : _config.batchSize;
+    Poco::Int64 limit = isolating ? 1 : config().batchSize;
     if (isolating)
         --isolate;
 
@@ -276,7 +312,7 @@ void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string&
     std::string from = order.source;
     std::string record = order.orderId;
     std::string why = _database.redact(error);
-    int maxAttempts = _config.maxAttempts;
+    int maxAttempts = config().maxAttempts;
     std::vector<std::string> states;
     auto session = _database.session();
     session << MARK_FAILED, use(from), use(record), use(why), use(maxAttempts), into(states), now;
@@ -295,7 +331,7 @@ std::chrono::milliseconds AssignmentPipeline::untilNextDue()
     auto session = _database.session();
     session << NEXT_DUE, into(ms), now;
     // Rows other instances ingest wake nobody here: never sleep longer than idle_poll.
-    const auto limit = std::max<std::chrono::milliseconds>(_config.idlePoll, LOCKED_RECHECK);
+    const auto limit = std::max<std::chrono::milliseconds>(config().idlePoll, LOCKED_RECHECK);
     if (ms.isNull())
         return limit;
     // A row due now that another worker holds: that worker is on it; look again shortly.

@@ -39,6 +39,10 @@ public:
     /// Lets each worker finish the rows it holds, then joins them. Idempotent.
     void stop();
 
+    /// A reload: batch size, attempts and idle poll apply from each worker's next step; more
+    /// workers start at once, fewer stop after their current step (joined here). Main thread.
+    void reconfigure(const PipelineConfig& config);
+
     /// Rows assigned and failed since start (for logs and the admin API).
     long assigned() const { return _assigned; }
     long failed() const { return _failed; }
@@ -58,7 +62,17 @@ private:
         Starved, ///< A row is due but no courier is free.
     };
 
-    void work(std::size_t worker);
+    struct Worker
+    {
+        std::thread thread;
+        // When its current step began (µs since the epoch), 0 while it waits.
+        std::atomic<Poco::Int64> busySince{0};
+        bool retire = false; // guarded by _mutex
+    };
+
+    void work(Worker& me);
+    void startWorker();
+    PipelineConfig config() const;
     // `isolate`: this worker's count of rows still to take one at a time after a failed batch.
     Step step(int& isolate);
     // Logs a settled set: one line, and one per order at debug level.
@@ -70,11 +84,10 @@ private:
 
     Database& _database;
     CourierAssigner& _assigner;
+    mutable std::mutex _configMutex;
     PipelineConfig _config;
     Poco::Logger& _logger;
-    std::vector<std::thread> _threads;
-    // Per worker: when its current step began (µs since the epoch), 0 while it waits.
-    std::vector<std::unique_ptr<std::atomic<Poco::Int64>>> _busySince;
+    std::vector<std::unique_ptr<Worker>> _workers; // changed on the main thread only
     std::mutex _mutex;
     std::condition_variable _changed;
     unsigned long _generation = 0;

@@ -61,6 +61,12 @@ CourierAssigner::CourierAssigner(Database& database, AssignmentConfig config)
 {
 }
 
+void CourierAssigner::setConfig(const AssignmentConfig& config)
+{
+    std::lock_guard lock(_configMutex);
+    _config = config;
+}
+
 AssignOutcome CourierAssigner::assign(const std::string& orderId, const std::string& source)
 {
     return assign({OrderRef{orderId, source}}).front();
@@ -97,9 +103,14 @@ std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
 
     std::string orderArray = textArray(orderIds);
     std::string sourceArray = textArray(sources);
-    Poco::Int64 onFoot = _config.deadlineOnFoot.count();
-    Poco::Int64 scooter = _config.deadlineScooter.count();
-    Poco::Int64 car = _config.deadlineCar.count();
+    AssignmentConfig config;
+    {
+        std::lock_guard lock(_configMutex);
+        config = _config;
+    }
+    Poco::Int64 onFoot = config.deadlineOnFoot.count();
+    Poco::Int64 scooter = config.deadlineScooter.count();
+    Poco::Int64 car = config.deadlineCar.count();
     std::vector<std::string> answeredSources;
     std::vector<std::string> answered;
     std::vector<Poco::Int64> fresh;

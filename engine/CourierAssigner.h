@@ -5,6 +5,7 @@
 
 #include <Poco/Timestamp.h>
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,9 @@ class CourierAssigner
 public:
     CourierAssigner(Database& database, AssignmentConfig config);
 
+    /// New deadlines, for assignments from now on (a reload). Any thread.
+    void setConfig(const AssignmentConfig& config);
+
     /// Assigns `orders`, most urgent first, in one statement (one transaction): the k-th order
     /// without a delivery gets the k-th least-loaded available courier (fewest deliveries, then
     /// lowest id), which is what assigning them one at a time in this order would do; its
@@ -72,6 +76,7 @@ public:
 
 private:
     Database& _database;
+    mutable std::mutex _configMutex;
     AssignmentConfig _config;
 };
 

@@ -11,6 +11,7 @@
 #include "InboxCounts.h"
 #include "Ingestor.h"
 #include "Migrator.h"
+#include "Reloader.h"
 #include "ServiceManager.h"
 #include "Settings.h"
 #include "SourceCatalog.h"
@@ -91,9 +92,10 @@ private:
 class StatusLine
 {
 public:
-    StatusLine(Database& database, std::size_t sources, const AssignmentPipeline& pipeline)
+    StatusLine(Database& database, std::function<std::size_t()> sources,
+               const AssignmentPipeline& pipeline)
         : _database(database)
-        , _sources(sources)
+        , _sources(std::move(sources))
         , _pipeline(pipeline)
     {
     }
@@ -113,18 +115,18 @@ public:
         }
         catch (const Poco::Exception&)
         {
-            return std::to_string(_sources) + " source(s); the database is unreachable";
+            return std::to_string(_sources()) + " source(s); the database is unreachable";
         }
-        return std::to_string(_sources) + " source(s); " + std::to_string(pending) + " pending, " +
-               std::to_string(assigned) + " assigned; " + std::to_string(_pipeline.assigned()) +
-               " assigned by this process";
+        return std::to_string(_sources()) + " source(s); " + std::to_string(pending) +
+               " pending, " + std::to_string(assigned) + " assigned; " +
+               std::to_string(_pipeline.assigned()) + " assigned by this process";
     }
 
     void onTimer(Poco::Timer&) { ServiceManager::status(text()); }
 
 private:
     Database& _database;
-    std::size_t _sources;
+    std::function<std::size_t()> _sources;
     const AssignmentPipeline& _pipeline;
 };
 
@@ -321,7 +323,9 @@ int CourierDaemon::serve()
         throw ConfigException("--config " + path +
                               ": give an absolute path with --daemon (it changes to / first)");
 
-    Settings settings = Settings::read(path, Settings::currentEnvironment(), _overrides);
+    const auto shared = std::make_shared<Settings>(
+        Settings::read(path, Settings::currentEnvironment(), _overrides));
+    Settings& settings = *shared;
     settings.declare(EngineConfig::schema());
     SourceCatalog sources(settings, PluginsConfig{settings.getString("plugins.dir")}.resolvedDir(),
                           _stopping);
@@ -337,9 +341,9 @@ int CourierDaemon::serve()
                   << "\n  store " << database.description() << "\n  plugins.dir "
                   << sources.pluginDir() << "\n";
         for (const auto& entry : sources.entries())
-            std::cout << "  source " << entry.name << ": plugin " << entry.info.name << " "
-                      << entry.info.version << " (" << entry.info.path << "), every "
-                      << formatDuration(entry.interval) << "\n";
+            std::cout << "  source " << entry->name << ": plugin " << entry->info.name << " "
+                      << entry->info.version << " (" << entry->info.path << "), every "
+                      << formatDuration(entry->interval) << "\n";
         std::cout << std::flush;
         sources.shutdown();
         return EXIT_OK;
@@ -382,6 +386,13 @@ int CourierDaemon::serve()
     Database adminDatabase(adminStore);
     CourierRepository couriers(adminDatabase);
     std::unique_ptr<AdminServer> admin;
+    Reloader reloader({sources, scheduler, pipeline, assigner, monitor,
+                       [&admin](const std::string& token)
+                       {
+                           if (admin)
+                               admin->setToken(token);
+                       }},
+                      path, _overrides, shared, engine);
     if (!engine.admin.listen.empty())
     {
         try
@@ -389,7 +400,9 @@ int CourierDaemon::serve()
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
                 AdminServices{adminDatabase, couriers, [&scheduler] { return scheduler.status(); },
-                              [&pipeline] { pipeline.wake(); }});
+                              [&pipeline] { pipeline.wake(); },
+                              [&reloader] { return reloader.report(); },
+                              [] { ::kill(::getpid(), SIGHUP); }});
         }
         catch (const Poco::Exception& e)
         {
@@ -408,11 +421,12 @@ int CourierDaemon::serve()
         log.information("admin endpoint on http://%s:%hu", host, admin->port());
     }
     for (const auto& entry : sources.entries())
-        log.information("source %s: plugin %s %s, every %s", entry.name, entry.info.name,
-                        entry.info.version, formatDuration(entry.interval));
+        log.information("source %s: plugin %s %s, every %s", entry->name, entry->info.name,
+                        entry->info.version, formatDuration(entry->interval));
     log.information("courierd ready (pid %d, instance %s, %d assignment worker(s))",
                     static_cast<int>(getpid()), engine.daemon.instanceId, engine.pipeline.workers);
-    StatusLine status(database, sources.entries().size(), pipeline);
+    StatusLine status(
+        database, [&scheduler] { return scheduler.status().size(); }, pipeline);
     ServiceManager::ready(status.text());
     Poco::Timer statusTimer(STATUS_EVERY, STATUS_EVERY);
     statusTimer.start(Poco::TimerCallback<StatusLine>(status, &StatusLine::onTimer));
@@ -422,6 +436,11 @@ int CourierDaemon::serve()
         {
             std::string stall = pipeline.stalled(limit);
             return stall.empty() ? scheduler.stalled(limit) : stall;
+        },
+        [&]
+        {
+            reloader.reload();
+            ServiceManager::status(status.text());
         });
     statusTimer.stop();
 
@@ -451,7 +470,8 @@ void CourierDaemon::configureLogging()
     Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
 }
 
-void CourierDaemon::waitForSignal(const std::function<std::string(Duration)>& stalled)
+void CourierDaemon::waitForSignal(const std::function<std::string(Duration)>& stalled,
+                                  const std::function<void()>& reload)
 {
     const sigset_t set = waitedSignals();
     Poco::Logger& log = Poco::Logger::get("courierd");
@@ -503,8 +523,7 @@ void CourierDaemon::waitForSignal(const std::function<std::string(Duration)>& st
             continue;
         if (sig == SIGHUP)
         {
-            log.warning("SIGHUP ignored: courierd does not reload its configuration; restart it "
-                        "instead");
+            reload();
             continue;
         }
         log.information("received %s", std::string(strsignal(sig)));

@@ -42,8 +42,9 @@ private:
     int serve();
     void configureLogging();
     /// Waits for a signal that stops courierd. Meanwhile pings systemd's watchdog, when it
-    /// watches, for as long as `stalled` finds nothing stuck.
-    void waitForSignal(const std::function<std::string(Duration)>& stalled);
+    /// watches, for as long as `stalled` finds nothing stuck, and calls `reload` on SIGHUP.
+    void waitForSignal(const std::function<std::string(Duration)>& stalled,
+                       const std::function<void()>& reload);
 
     bool _helpRequested = false;
     bool _versionRequested = false;

@@ -42,6 +42,11 @@ void DeliveryMonitor::start(FreedCallback onFreed)
     _timer.start(Poco::TimerCallback<DeliveryMonitor>(*this, &DeliveryMonitor::onTimer), _threads);
 }
 
+void DeliveryMonitor::setInterval(Duration interval)
+{
+    _timer.setPeriodicInterval(static_cast<long>(interval.count()));
+}
+
 void DeliveryMonitor::stop()
 {
     if (_started)

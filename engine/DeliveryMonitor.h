@@ -34,6 +34,9 @@ public:
     /// Stops the timer and waits for a run in progress. Idempotent; not from the callback.
     void stop();
 
+    /// Runs every `interval` from the next run on (a reload). Any thread.
+    void setInterval(Duration interval);
+
     /// Frees expired couriers now, through `session` (so it can join a caller's transaction).
     /// Returns how many were freed. Throws Poco::Data exceptions.
     static int releaseExpired(Poco::Data::Session& session);

@@ -66,10 +66,13 @@ std::string PluginHost::pathOf(const std::string& plugin) const
 bool PluginHost::replaced(const std::string& plugin) const
 {
     const auto it = _plugins.find(pathOf(plugin));
-    if (it == _plugins.end())
-        return false;
-    const std::string now = fileIdOf(it->second.path);
-    return !now.empty() && now != it->second.fileId;
+    return it != _plugins.end() && outdated(it->second);
+}
+
+bool PluginHost::outdated(const Loaded& build)
+{
+    const std::string now = fileIdOf(build.path);
+    return !now.empty() && now != build.fileId;
 }
 
 const PluginHost::Loaded& PluginHost::info(const std::string& plugin) const

@@ -63,6 +63,9 @@ public:
     /// True when the file of a loaded `plugin` is no longer the build that was loaded.
     bool replaced(const std::string& plugin) const;
 
+    /// True when `build`'s file now holds another build (a missing file holds none).
+    static bool outdated(const Loaded& build);
+
     /// What the newest loaded build of `plugin` says about itself (load() first).
     const Loaded& info(const std::string& plugin) const;
 

@@ -24,7 +24,10 @@ public:
     Duration getDuration(const std::string& key) const override;
     Poco::Logger& logger() const override { return _logger; }
     Poco::Timestamp now() const override { return Poco::Timestamp(); }
-    bool stopRequested() const override { return _stop.load(); }
+    bool stopRequested() const override { return _stop.load() || _removed.load(); }
+
+    /// Stops this source alone (a reload removed or replaced it): stopRequested() says true.
+    void requestStop() { _removed = true; }
 
 private:
     std::string key(const std::string& name) const { return "source." + _name + "." + name; }
@@ -32,6 +35,7 @@ private:
     std::string _name;
     const Settings& _settings;
     const std::atomic<bool>& _stop;
+    std::atomic<bool> _removed{false};
     Poco::Logger& _logger;
 };
 

@@ -389,6 +389,15 @@ const ConfigKey& Settings::declared(const std::string& key) const
     throw Poco::NotFoundException("configuration key not declared", key);
 }
 
+std::map<std::string, std::string> Settings::valuesUnder(const std::string& prefix) const
+{
+    std::map<std::string, std::string> values;
+    for (auto it = _values.lower_bound(prefix);
+         it != _values.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        values.emplace(it->first, it->second.text);
+    return values;
+}
+
 std::string Settings::getString(const std::string& key) const
 {
     declared(key);

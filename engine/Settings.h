@@ -79,6 +79,9 @@ public:
     std::int64_t getInt(const std::string& key) const;
     Duration getDuration(const std::string& key) const;
 
+    /// Every declared key starting with `prefix`, with its value as text (defaults included).
+    std::map<std::string, std::string> valuesUnder(const std::string& prefix) const;
+
     /// Where the value of `key` came from: `default`, the file's path, `environment NAME`,
     /// or `--set`.
     std::string origin(const std::string& key) const;

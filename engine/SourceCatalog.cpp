@@ -4,7 +4,9 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <cctype>
+#include <set>
 
 namespace courierd
 {
@@ -39,96 +41,106 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
 SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
                              const std::atomic<bool>& stopFlag)
     : _settings(settings)
+    , _stopFlag(stopFlag)
     , _host(pluginDir)
 {
     std::vector<std::string> problems;
     for (const auto& name : settings.sourceNames())
-    {
-        settings.declare(engineKeys(name));
-        Entry entry;
-        entry.name = name;
-        const std::string pluginKey = "source." + name + ".plugin";
-        entry.plugin = settings.getString(pluginKey);
-        if (!validName(name))
-        {
-            problems.push_back("[source." + name +
-                               "]: a source name uses lower-case letters, digits, '-' and '_'");
-            continue;
-        }
-        if (entry.plugin.empty())
-        {
-            problems.push_back("[source." + name + "]: no plugin (set source." + name + ".plugin)");
-            continue;
-        }
-        try
-        {
-            entry.info = _host.load(entry.plugin);
-            entry.source = &_host.create(entry.plugin);
-        }
-        catch (const PluginException& e)
-        {
-            problems.push_back(settings.describe(pluginKey) + ": " + e.message());
-            continue;
-        }
-        std::vector<ConfigKey> pluginKeys = entry.source->settings();
-        for (auto& key : pluginKeys)
-            key.name = "source." + name + "." + key.name;
-        settings.declare(pluginKeys);
-        entry.context = std::make_unique<PluginSourceContext>(name, settings, stopFlag);
-        _entries.push_back(std::move(entry));
-    }
+        if (EntryPtr entry = make(settings, name, problems))
+            _entries.push_back(std::move(entry));
     settings.check();
     for (const auto& problem : problems)
         settings.addProblem(problem);
     if (settings.problems().empty())
         for (auto& entry : _entries)
         {
-            entry.interval = settings.getDuration("source." + entry.name + ".interval");
-            entry.maxClockSkew = settings.getDuration("source." + entry.name + ".max_clock_skew");
+            entry->interval = settings.getDuration("source." + entry->name + ".interval");
+            entry->maxClockSkew = settings.getDuration("source." + entry->name + ".max_clock_skew");
+            entry->values = settings.valuesUnder("source." + entry->name + ".");
         }
+}
+
+SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::string& name,
+                                            std::vector<std::string>& problems)
+{
+    settings.declare(engineKeys(name));
+    auto entry = std::make_shared<Entry>();
+    entry->name = name;
+    const std::string pluginKey = "source." + name + ".plugin";
+    entry->plugin = settings.getString(pluginKey);
+    if (!validName(name))
+    {
+        problems.push_back("[source." + name +
+                           "]: a source name uses lower-case letters, digits, '-' and '_'");
+        return nullptr;
+    }
+    if (entry->plugin.empty())
+    {
+        problems.push_back("[source." + name + "]: no plugin (set source." + name + ".plugin)");
+        return nullptr;
+    }
+    try
+    {
+        entry->info = _host.load(entry->plugin);
+        entry->source = &_host.create(entry->plugin);
+    }
+    catch (const PluginException& e)
+    {
+        problems.push_back(settings.describe(pluginKey) + ": " + e.message());
+        return nullptr;
+    }
+    std::vector<ConfigKey> pluginKeys = entry->source->settings();
+    for (auto& key : pluginKeys)
+        key.name = "source." + name + "." + key.name;
+    settings.declare(pluginKeys);
+    entry->context = std::make_unique<PluginSourceContext>(name, settings, _stopFlag);
+    return entry;
 }
 
 SourceCatalog::~SourceCatalog()
 {
     shutdown();
+    for (auto& entry : _entries)
+        _host.destroy(*entry->source);
 }
 
 void SourceCatalog::initialize()
 {
     for (auto& entry : _entries)
-    {
-        try
-        {
-            entry.source->initialize(*entry.context);
-        }
-        catch (const Poco::Exception& e)
-        {
-            // Plugins start the message with `key = 'value'`: say where that value came from.
-            const std::string message = e.message();
-            const std::string key =
-                "source." + entry.name + "." + message.substr(0, message.find(" = "));
-            std::string origin;
-            try
-            {
-                origin = _settings.origin(key) + ": ";
-            }
-            catch (const Poco::NotFoundException&)
-            {
-            }
-            throw ConfigException(origin + "[source." + entry.name + "] (plugin " +
-                                  entry.info.name + "): " + message);
-        }
-    }
-    _initialized = true;
+        initialize(*entry, _settings);
 }
 
-void SourceCatalog::shutdown()
+void SourceCatalog::initialize(Entry& entry, const Settings& settings)
 {
-    if (!_initialized)
-        return;
-    _initialized = false;
-    for (auto& entry : _entries)
+    try
     {
+        entry.source->initialize(*entry.context);
+        entry.initialized = true;
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Plugins start the message with `key = 'value'`: say where that value came from.
+        const std::string message = e.message();
+        const std::string key =
+            "source." + entry.name + "." + message.substr(0, message.find(" = "));
+        std::string origin;
+        try
+        {
+            origin = settings.origin(key) + ": ";
+        }
+        catch (const Poco::NotFoundException&)
+        {
+        }
+        throw ConfigException(origin + "[source." + entry.name + "] (plugin " + entry.info.name +
+                              "): " + message);
+    }
+}
+
+void SourceCatalog::release(Entry& entry)
+{
+    if (entry.initialized)
+    {
+        entry.initialized = false;
         try
         {
             entry.source->shutdown();
@@ -138,6 +150,105 @@ void SourceCatalog::shutdown()
             Poco::Logger::get("courierd")
                 .error("source %s: shutdown failed: %s", entry.name, e.displayText());
         }
+    }
+}
+
+void SourceCatalog::shutdown()
+{
+    for (auto& entry : _entries)
+        release(*entry);
+}
+
+SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& next)
+{
+    Change change;
+    std::vector<std::string> problems;
+    std::vector<EntryPtr> made;
+    std::map<std::string, EntryPtr> running;
+    for (const auto& entry : _entries)
+        running.emplace(entry->name, entry);
+
+    for (const auto& name : next->sourceNames())
+    {
+        const auto old = running.find(name);
+        next->declare(engineKeys(name));
+        // A running source whose section and plugin file are as they were goes on as it is;
+        // its plugin's keys are declared from its instance.
+        if (old != running.end() && !PluginHost::outdated(old->second->info) &&
+            next->getString("source." + name + ".plugin") == old->second->plugin)
+        {
+            std::vector<ConfigKey> pluginKeys = old->second->source->settings();
+            for (auto& key : pluginKeys)
+                key.name = "source." + name + "." + key.name;
+            next->declare(pluginKeys);
+            if (next->valuesUnder("source." + name + ".") == old->second->values)
+                continue;
+        }
+        if (EntryPtr entry = make(*next, name, problems))
+        {
+            entry->settings = next;
+            made.push_back(std::move(entry));
+        }
+    }
+    next->check();
+    for (const auto& problem : problems)
+        next->addProblem(problem);
+    if (next->problems().empty())
+        for (auto& entry : made)
+        {
+            entry->interval = next->getDuration("source." + entry->name + ".interval");
+            entry->maxClockSkew = next->getDuration("source." + entry->name + ".max_clock_skew");
+            entry->values = next->valuesUnder("source." + entry->name + ".");
+            try
+            {
+                initialize(*entry, *next);
+            }
+            catch (const ConfigException& e)
+            {
+                next->addProblem(e.message());
+            }
+        }
+    change.start = std::move(made);
+    if (!next->problems().empty())
+    {
+        discard(change);
+        return {};
+    }
+
+    std::set<std::string> named;
+    for (const auto& name : next->sourceNames())
+        named.insert(name);
+    for (const auto& entry : change.start)
+        (running.count(entry->name) ? change.changed : change.added).push_back(entry->name);
+    for (const auto& [name, entry] : running)
+        if (!named.count(name))
+            change.removed.push_back(name);
+    change.stop = change.changed;
+    change.stop.insert(change.stop.end(), change.removed.begin(), change.removed.end());
+    return change;
+}
+
+void SourceCatalog::commit(const Change& change)
+{
+    for (const auto& name : change.stop)
+    {
+        const auto it = std::find_if(_entries.begin(), _entries.end(),
+                                     [&](const EntryPtr& entry) { return entry->name == name; });
+        if (it == _entries.end())
+            continue;
+        release(**it);
+        _host.destroy(*(*it)->source);
+        _entries.erase(it);
+    }
+    _entries.insert(_entries.end(), change.start.begin(), change.start.end());
+}
+
+void SourceCatalog::discard(const Change& change)
+{
+    for (const auto& entry : change.start)
+    {
+        release(*entry);
+        _host.destroy(*entry->source);
     }
 }
 

@@ -13,6 +13,8 @@ namespace
 {
 
 constexpr std::size_t CURSOR_IN_LOG = 120;
+/// Sources one scheduler can run at once (each timer holds a thread while it runs).
+constexpr int MAX_TIMER_THREADS = 1024;
 /// How often a failure that goes on the same way is logged again.
 constexpr Duration REPEAT_FAILURE_LOG = std::chrono::minutes(5);
 
@@ -77,17 +79,23 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
 {
-    for (auto& entry : sources.entries())
+    for (const auto& entry : sources.entries())
     {
-        auto runner = std::make_unique<Runner>();
+        auto runner = std::make_shared<Runner>();
         runner->scheduler = this;
-        runner->entry = &entry;
-        runner->status.name = entry.name;
-        runner->status.plugin = entry.info.name;
-        runner->status.pluginVersion = entry.info.version;
-        runner->status.interval = entry.interval;
+        runner->entry = entry;
+        runner->status.name = entry->name;
+        runner->status.plugin = entry->info.name;
+        runner->status.pluginVersion = entry->info.version;
+        runner->status.interval = entry->interval;
         _runners.push_back(std::move(runner));
     }
+}
+
+std::vector<std::shared_ptr<SourceScheduler::Runner>> SourceScheduler::runners() const
+{
+    std::lock_guard lock(_runnersMutex);
+    return _runners;
 }
 
 SourceScheduler::~SourceScheduler()
@@ -97,16 +105,11 @@ SourceScheduler::~SourceScheduler()
 
 void SourceScheduler::start()
 {
-    if (_runners.empty())
-        return;
-    // One thread per source, and one for the lease keeper.
-    const int threads = static_cast<int>(_runners.size()) + 1;
-    _threads = std::make_unique<Poco::ThreadPool>("source-timers", threads, threads);
-    for (auto& runner : _runners)
-    {
-        runner->timer = std::make_unique<Poco::Timer>(0, runner->entry->interval.count());
-        runner->timer->start(Poco::TimerCallback<Runner>(*runner, &Runner::onTimer), *_threads);
-    }
+    // One thread per source's timer, one for the lease keeper, and room for sources a reload
+    // adds.
+    _threads = std::make_unique<Poco::ThreadPool>("source-timers", 2, MAX_TIMER_THREADS);
+    for (auto& runner : runners())
+        startTimer(*runner);
     const long renewEvery = std::max<long>(10, _ingestor.ttl().count() / 3);
     _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
     _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
@@ -115,10 +118,72 @@ void SourceScheduler::start()
     _started = true;
 }
 
+void SourceScheduler::startTimer(Runner& runner)
+{
+    runner.timer = std::make_unique<Poco::Timer>(0, runner.entry->interval.count());
+    runner.timer->start(Poco::TimerCallback<Runner>(runner, &Runner::onTimer), *_threads);
+}
+
+void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)
+{
+    auto runner = std::make_shared<Runner>();
+    runner->scheduler = this;
+    runner->entry = entry;
+    runner->status.name = entry->name;
+    runner->status.plugin = entry->info.name;
+    runner->status.pluginVersion = entry->info.version;
+    runner->status.interval = entry->interval;
+    {
+        // Counted from now by stalled(), like a source present at start.
+        std::lock_guard lock(runner->mutex);
+        runner->status.lastTickAt = Poco::Timestamp();
+    }
+    {
+        std::lock_guard lock(_runnersMutex);
+        _runners.push_back(runner);
+    }
+    if (_started)
+        startTimer(*runner);
+}
+
+void SourceScheduler::remove(const std::string& name)
+{
+    std::shared_ptr<Runner> runner;
+    {
+        std::lock_guard lock(_runnersMutex);
+        const auto it = std::find_if(_runners.begin(), _runners.end(),
+                                     [&](const auto& r) { return r->entry->name == name; });
+        if (it == _runners.end())
+            return;
+        runner = *it;
+        _runners.erase(it);
+    }
+    runner->entry->context->requestStop();
+    if (runner->timer)
+        runner->timer->stop(); // waits for a running tick
+    release(*runner);
+}
+
+void SourceScheduler::release(Runner& runner)
+{
+    if (!runner.lease)
+        return;
+    try
+    {
+        _ingestor.release(*runner.lease);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _logger.warning("source %s: could not give the lease up: %s", runner.entry->name,
+                        e.displayText());
+    }
+    runner.lease.reset();
+}
+
 std::string SourceScheduler::stalled(Duration limit) const
 {
     const Poco::Timestamp now;
-    for (const auto& runner : _runners)
+    for (const auto& runner : runners())
     {
         std::lock_guard lock(runner->mutex);
         if (runner->ticking)
@@ -138,31 +203,19 @@ void SourceScheduler::stop()
     if (!_started)
         return;
     _started = false;
-    for (auto& runner : _runners)
+    const auto all = runners();
+    for (auto& runner : all)
         runner->timer->stop();
     _keeper->stop();
-    for (auto& runner : _runners)
-    {
-        if (!runner->lease)
-            continue;
-        try
-        {
-            _ingestor.release(*runner->lease);
-        }
-        catch (const Poco::Exception& e)
-        {
-            _logger.warning("source %s: could not give the lease up: %s", runner->entry->name,
-                            e.displayText());
-        }
-        runner->lease.reset();
-    }
+    for (auto& runner : all)
+        release(*runner);
     _threads->joinAll();
 }
 
 std::vector<SourceStatus> SourceScheduler::status() const
 {
     std::vector<SourceStatus> out;
-    for (const auto& runner : _runners)
+    for (const auto& runner : runners())
     {
         std::lock_guard lock(runner->mutex);
         out.push_back(runner->status);
@@ -172,7 +225,7 @@ std::vector<SourceStatus> SourceScheduler::status() const
 
 void SourceScheduler::renewLeases(Poco::Timer&)
 {
-    for (auto& runner : _runners)
+    for (auto& runner : runners())
     {
         std::optional<Lease> lease;
         {

@@ -60,6 +60,15 @@ public:
     /// Idempotent; never from a tick.
     void stop();
 
+    /// A reload added `entry`: its timer starts, with a first tick at once. Main thread.
+    void add(const SourceCatalog::EntryPtr& entry);
+
+    /// A reload removed source `name` (or is replacing it): its plugin is asked to stop, its
+    /// running tick finishes, its timer stops and its lease is given up, so that another
+    /// instance, or this source's next instance, takes it at once. Its cursor and inbox rows
+    /// stay. Main thread, never from a tick.
+    void remove(const std::string& name);
+
     /// A snapshot of every source's status. Any thread.
     std::vector<SourceStatus> status() const;
 
@@ -76,7 +85,7 @@ private:
         void onTimer(Poco::Timer&) { scheduler->tick(*this); }
 
         SourceScheduler* scheduler = nullptr;
-        SourceCatalog::Entry* entry = nullptr;
+        SourceCatalog::EntryPtr entry;
         std::unique_ptr<Poco::Timer> timer;
         std::optional<Lease> lease;   // touched by the tick only
         std::optional<Lease> polling; // the lease of a tick in progress, for the keeper
@@ -101,12 +110,16 @@ private:
     void report(Runner& runner, const std::string& error, Poco::Message::Priority priority);
     void poll(Runner& runner, IngestResult& total);
     void renewLeases(Poco::Timer&);
+    void startTimer(Runner& runner);
+    void release(Runner& runner);
+    std::vector<std::shared_ptr<Runner>> runners() const;
 
     Ingestor& _ingestor;
     std::function<void()> _wake;
     const std::atomic<bool>& _stopping;
     Poco::Logger& _logger;
-    std::vector<std::unique_ptr<Runner>> _runners;
+    mutable std::mutex _runnersMutex; // guards _runners (the list; each runner guards itself)
+    std::vector<std::shared_ptr<Runner>> _runners;
     std::unique_ptr<Poco::ThreadPool> _threads;
     std::unique_ptr<Poco::Timer> _keeper;
     bool _started = false;

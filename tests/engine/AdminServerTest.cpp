@@ -27,7 +27,8 @@ struct Admin
     explicit Admin(const std::string& token = "")
         : store("admin")
         , server("127.0.0.1:0", token,
-                 AdminServices{store.database, store.couriers,
+                 AdminServices{store.database,
+                               store.couriers,
                                []
                                {
                                    SourceStatus status;
@@ -40,7 +41,9 @@ struct Admin
                                    status.ticks = 3;
                                    return std::vector<SourceStatus>{status};
                                },
-                               [this] { ++wakes; }})
+                               [this] { ++wakes; },
+                               {},
+                               {}})
     {
         server.start();
     }
@@ -104,7 +107,8 @@ public:
         CourierRepository couriers(database);
         AdminServer server(
             "127.0.0.1:0", "",
-            AdminServices{database, couriers, [] { return std::vector<SourceStatus>{}; }, [] {}});
+            AdminServices{
+                database, couriers, [] { return std::vector<SourceStatus>{}; }, [] {}, {}, {}});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
         assertError(ready, 503, "not_ready");

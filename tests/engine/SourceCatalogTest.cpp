@@ -42,7 +42,7 @@ public:
         SourceCatalog catalog(settings, DIR, stop);
         CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), catalog.entries().size());
-        auto& entry = catalog.entries()[0];
+        auto& entry = *catalog.entries()[0];
         CPPUNIT_ASSERT_EQUAL(std::string("demo"), entry.name);
         CPPUNIT_ASSERT_EQUAL(std::string("fixture"), entry.info.name);
         CPPUNIT_ASSERT(entry.interval == 2s);
@@ -60,10 +60,10 @@ public:
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, DIR, stop);
         CPPUNIT_ASSERT(settings.problems().empty());
-        CPPUNIT_ASSERT(catalog.entries()[0].interval == 5s);
+        CPPUNIT_ASSERT(catalog.entries()[0]->interval == 5s);
         catalog.initialize();
         CPPUNIT_ASSERT_EQUAL(std::string("env-1"),
-                             catalog.entries()[0].source->fetch("").records.at(0).id);
+                             catalog.entries()[0]->source->fetch("").records.at(0).id);
     }
 
     void unknownKeyInASourceSectionListsThePluginsKeys()
@@ -119,9 +119,9 @@ public:
         CPPUNIT_ASSERT(settings.problems().empty());
         catalog.initialize();
         CPPUNIT_ASSERT_EQUAL(std::string("a-1"),
-                             catalog.entries()[0].source->fetch("").records.at(0).id);
+                             catalog.entries()[0]->source->fetch("").records.at(0).id);
         CPPUNIT_ASSERT_EQUAL(std::string("b-1"),
-                             catalog.entries()[1].source->fetch("").records.at(0).id);
+                             catalog.entries()[1]->source->fetch("").records.at(0).id);
     }
 
     void shippedConfigIsValid()
@@ -131,7 +131,7 @@ public:
         std::atomic<bool> stop{false};
         SourceCatalog catalog(settings, COURIERD_PLUGIN_BUILD_DIR, stop);
         CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
-        CPPUNIT_ASSERT_EQUAL(std::string("service-order"), catalog.entries().at(0).info.name);
+        CPPUNIT_ASSERT_EQUAL(std::string("service-order"), catalog.entries().at(0)->info.name);
         catalog.initialize();
         EngineConfig::from(settings);
     }

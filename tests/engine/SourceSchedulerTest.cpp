@@ -156,8 +156,8 @@ struct Scheduled
         , catalog(settings, COURIERD_FIXTURE_PLUGIN_DIR, stopping)
         , ingestor(store.database, holder, leaseTtl)
     {
-        catalog.entries().at(0).source = &source;
-        catalog.entries().at(0).interval = interval;
+        catalog.entries().at(0)->source = &source;
+        catalog.entries().at(0)->interval = interval;
         scheduler = std::make_unique<SourceScheduler>(
             catalog, ingestor, [this] { ++wakes; }, stopping);
     }

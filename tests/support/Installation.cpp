@@ -35,12 +35,7 @@ Installation::Installation(int couriers, const std::string& extra)
     : _db("e2e")
     , _config(Poco::TemporaryFile::tempName() + ".ini")
 {
-    Poco::FileOutputStream out(_config);
-    out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
-        << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
-        << "\ninterval = 200ms\nlookback = 2s\n"
-        << extra;
-    out.close();
+    rewrite(extra);
     std::string output;
     if (DaemonProcess::run({"--config", _config, "--migrate"}, output) != 0)
         throw Poco::RuntimeException("migrate failed: " + output);
@@ -48,6 +43,18 @@ Installation::Installation(int couriers, const std::string& extra)
         _db.execute("INSERT INTO couriers (name, transport_type) SELECT 'c' || g, "
                     "(ARRAY['on_foot','scooter','car'])[1 + g % 3] FROM generate_series(1, " +
                     std::to_string(couriers) + ") g");
+}
+
+void Installation::rewrite(const std::string& extra, const std::string& interval)
+{
+    // Written beside and renamed over, as an editor saves: a reload never reads half a file.
+    Poco::FileOutputStream out(_config + ".new");
+    out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
+        << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
+        << "\ninterval = " << interval << "\nlookback = 2s\n"
+        << extra;
+    out.close();
+    Poco::File(_config + ".new").renameTo(_config);
 }
 
 Installation::~Installation()

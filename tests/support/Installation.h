@@ -31,6 +31,10 @@ public:
     explicit Installation(int couriers, const std::string& extra = "");
     ~Installation();
 
+    /// Writes the config file again, with `extra` in place of the constructor's and source
+    /// `orders` polled every `interval` (for a reload).
+    void rewrite(const std::string& extra, const std::string& interval = "200ms");
+
     /// Starts a courierd and waits for `courierd ready`; `args` are added to its command line.
     std::unique_ptr<DaemonProcess> start(const std::vector<std::string>& args = {});
 
@@ -62,6 +66,7 @@ public:
     std::vector<std::string> violatedAtRest();
 
     const TestDatabase& db() const { return _db; }
+    const std::string& configPath() const { return _config; }
 
     FakeServiceOrder fake;
 
