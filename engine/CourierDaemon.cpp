@@ -428,8 +428,10 @@ int CourierDaemon::serve()
     StatusLine status(
         database, [&scheduler] { return scheduler.status().size(); }, pipeline);
     ServiceManager::ready(status.text());
+    // Only for a service manager: outside one nobody reads the line, so no query runs for it.
     Poco::Timer statusTimer(STATUS_EVERY, STATUS_EVERY);
-    statusTimer.start(Poco::TimerCallback<StatusLine>(status, &StatusLine::onTimer));
+    if (ServiceManager::listening())
+        statusTimer.start(Poco::TimerCallback<StatusLine>(status, &StatusLine::onTimer));
 
     waitForSignal(
         [&](Duration limit)
@@ -440,7 +442,8 @@ int CourierDaemon::serve()
         [&]
         {
             reloader.reload();
-            ServiceManager::status(status.text());
+            if (ServiceManager::listening())
+                ServiceManager::status(status.text());
         });
     statusTimer.stop();
 

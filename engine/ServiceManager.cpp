@@ -1,5 +1,6 @@
 #include "ServiceManager.h"
 
+#include <cstdlib>
 #include <ctime>
 #include <systemd/sd-daemon.h>
 
@@ -33,6 +34,12 @@ void ServiceManager::status(const std::string& status)
 void ServiceManager::watchdog()
 {
     notify("WATCHDOG=1");
+}
+
+bool ServiceManager::listening()
+{
+    const char* socket = std::getenv("NOTIFY_SOCKET");
+    return socket && *socket;
 }
 
 std::optional<Duration> ServiceManager::watchdogTimeout()

@@ -24,6 +24,8 @@ public:
     static void status(const std::string& status);
     /// WATCHDOG=1: courierd is alive. Send it only after checking that it is.
     static void watchdog();
+    /// True when a service manager listens (NOTIFY_SOCKET is set).
+    static bool listening();
     /// The watchdog timeout systemd expects pings within (`WatchdogSec=`), when it watches
     /// this process.
     static std::optional<Duration> watchdogTimeout();
