@@ -52,7 +52,13 @@ public:
             for (int i = 0; i < 60; ++i, ++orders)
                 site.fake.addOrder("created");
             const auto before = site.count(DELIVERIES);
-            CPPUNIT_ASSERT(waitFor([&] { return site.count(DELIVERIES) > before; }));
+            if (!waitFor([&] { return site.count(DELIVERIES) > before; }))
+            {
+                const std::string out = daemon->output();
+                CPPUNIT_FAIL("no delivery within 20 s after crash " + std::to_string(crash) +
+                             "; the log's end:\n" +
+                             out.substr(out.size() > 8000 ? out.size() - 8000 : 0));
+            }
 
             cluster("stop -m immediate");
             CPPUNIT_ASSERT(waitFor([&] { return readyStatus(port) == 503; }));
