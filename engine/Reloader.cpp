@@ -81,6 +81,11 @@ ReloadReport Reloader::reload()
         report.ok = false;
         report.problems.push_back(e.what());
     }
+    // The outcome line comes last: what a reader waits for.
+    for (const auto& key : report.restartNeeded)
+        _log.warning("reload: %s changed, which needs a restart; it keeps its running value "
+                     "until then",
+                     key);
     if (report.ok)
         _log.information("reload applied: sources added: %s; changed: %s; removed: %s; engine "
                          "keys applied: %s",
@@ -93,10 +98,6 @@ ReloadReport Reloader::reload()
         _log.error("reload failed (%z problem(s)); the running configuration is unchanged",
                    report.problems.size());
     }
-    for (const auto& key : report.restartNeeded)
-        _log.warning("reload: %s changed, which needs a restart; it keeps its running value "
-                     "until then",
-                     key);
     {
         std::lock_guard lock(_mutex);
         _last = report;
