@@ -80,16 +80,20 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
     , _logger(Poco::Logger::get("courierd.scheduler"))
 {
     for (const auto& entry : sources.entries())
-    {
-        auto runner = std::make_shared<Runner>();
-        runner->scheduler = this;
-        runner->entry = entry;
-        runner->status.name = entry->name;
-        runner->status.plugin = entry->info.name;
-        runner->status.pluginVersion = entry->info.version;
-        runner->status.interval = entry->interval;
-        _runners.push_back(std::move(runner));
-    }
+        _runners.push_back(runnerFor(entry));
+}
+
+std::shared_ptr<SourceScheduler::Runner>
+SourceScheduler::runnerFor(const SourceCatalog::EntryPtr& entry)
+{
+    auto runner = std::make_shared<Runner>();
+    runner->scheduler = this;
+    runner->entry = entry;
+    runner->status.name = entry->name;
+    runner->status.plugin = entry->info.name;
+    runner->status.pluginVersion = entry->info.version;
+    runner->status.interval = entry->interval;
+    return runner;
 }
 
 std::vector<std::shared_ptr<SourceScheduler::Runner>> SourceScheduler::runners() const
@@ -109,12 +113,14 @@ void SourceScheduler::start()
     // adds.
     _threads = std::make_unique<Poco::ThreadPool>("source-timers", 2, MAX_TIMER_THREADS);
     for (auto& runner : runners())
+    {
+        runner->since.update();
         startTimer(*runner);
+    }
     const long renewEvery = std::max<long>(10, _ingestor.ttl().count() / 3);
     _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
     _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
                    *_threads);
-    _startedAt.update();
     _started = true;
 }
 
@@ -126,18 +132,7 @@ void SourceScheduler::startTimer(Runner& runner)
 
 void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)
 {
-    auto runner = std::make_shared<Runner>();
-    runner->scheduler = this;
-    runner->entry = entry;
-    runner->status.name = entry->name;
-    runner->status.plugin = entry->info.name;
-    runner->status.pluginVersion = entry->info.version;
-    runner->status.interval = entry->interval;
-    {
-        // Counted from now by stalled(), like a source present at start.
-        std::lock_guard lock(runner->mutex);
-        runner->status.lastTickAt = Poco::Timestamp();
-    }
+    auto runner = runnerFor(entry);
     {
         std::lock_guard lock(_runnersMutex);
         _runners.push_back(runner);
@@ -188,7 +183,7 @@ std::string SourceScheduler::stalled(Duration limit) const
         std::lock_guard lock(runner->mutex);
         if (runner->ticking)
             continue;
-        const Poco::Timestamp last = runner->status.lastTickAt.value_or(_startedAt);
+        const Poco::Timestamp last = runner->status.lastTickAt.value_or(runner->since);
         const auto quiet = std::chrono::microseconds(now - last);
         if (quiet > runner->entry->interval + limit)
             return "source " + runner->entry->name + " has not ticked for " +

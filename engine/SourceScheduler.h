@@ -96,6 +96,7 @@ private:
         mutable std::mutex mutex; // guards status, polling and ticking
         SourceStatus status;
         bool ticking = false;
+        Poco::Timestamp since; // when its timer started: stalled() counts from here at first
         // Touched by the tick only: what the log last said, so that a source failing the same
         // way every tick, or waiting on another instance, says so once rather than every tick.
         std::string standbyHolder;
@@ -110,6 +111,7 @@ private:
     void report(Runner& runner, const std::string& error, Poco::Message::Priority priority);
     void poll(Runner& runner, IngestResult& total);
     void renewLeases(Poco::Timer&);
+    std::shared_ptr<Runner> runnerFor(const SourceCatalog::EntryPtr& entry);
     void startTimer(Runner& runner);
     void release(Runner& runner);
     std::vector<std::shared_ptr<Runner>> runners() const;
@@ -123,7 +125,6 @@ private:
     std::unique_ptr<Poco::ThreadPool> _threads;
     std::unique_ptr<Poco::Timer> _keeper;
     bool _started = false;
-    Poco::Timestamp _startedAt;
 };
 
 } // namespace courierd
