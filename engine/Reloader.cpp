@@ -179,8 +179,9 @@ ReloadReport Reloader::attempt()
 void Reloader::applyLogLevels(const Settings& settings)
 {
     const auto file = settings.file();
-    if (!file || !file->has("logging.loggers"))
+    if (!file)
         return;
+    // (has() knows only whole keys: "logging.loggers" is a prefix.)
     Poco::Util::AbstractConfiguration::Keys loggers;
     file->keys("logging.loggers", loggers);
     for (const auto& logger : loggers)

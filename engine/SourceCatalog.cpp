@@ -134,6 +134,12 @@ void SourceCatalog::initialize(Entry& entry, const Settings& settings)
         throw ConfigException(origin + "[source." + entry.name + "] (plugin " + entry.info.name +
                               "): " + message);
     }
+    catch (const std::exception& e)
+    {
+        // A plugin's own bug: still a problem of this source, never a crash of the reload.
+        throw ConfigException("[source." + entry.name + "] (plugin " + entry.info.name +
+                              "): initialize() failed: " + e.what());
+    }
 }
 
 void SourceCatalog::release(Entry& entry)

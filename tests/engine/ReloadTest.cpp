@@ -185,10 +185,12 @@ public:
         const std::string courier = R"({"name":"Ivan","transport_type":"car"})";
         CPPUNIT_ASSERT_EQUAL(201, HttpCall::send(port, "POST", "/api/v1/couriers", courier).status);
 
-        // A token, a longer car deadline and a new listen address and pool size, by reload
-        // through the API itself.
+        // A token, a longer car deadline, the scheduler's log level and a pool size (which needs
+        // a restart), by a reload asked for through the API itself.
+        CPPUNIT_ASSERT(!contains(daemon->output(), "tick, nothing new"));
         site.rewrite("[admin]\ntoken = s3cret\n[assignment]\ndeadline.car = 2h\n"
-                     "[store]\npool_size = 3\n");
+                     "[store]\npool_size = 3\n[logging]\nloggers.s.name = courierd.scheduler\n"
+                     "loggers.s.level = debug\n");
         // ([admin] and [store] twice in one file: the later lines win, as POCO reads INI.)
         const std::size_t before = daemon->output().size();
         CPPUNIT_ASSERT_EQUAL(202, HttpCall::send(port, "POST", "/api/v1/reload").status);
@@ -198,6 +200,8 @@ public:
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "store.pool_size changed, which needs a "
                                                   "restart"));
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "admin.token"));
+        // The scheduler's debug lines now show.
+        CPPUNIT_ASSERT(daemon->waitForOutput("source orders: tick, nothing new"));
         CPPUNIT_ASSERT_EQUAL(401, HttpCall::send(port, "POST", "/api/v1/couriers", courier).status);
         CPPUNIT_ASSERT_EQUAL(201, HttpCall::send(port, "POST", "/api/v1/couriers", courier,
                                                  {{"Authorization", "Bearer s3cret"}})
