@@ -1,5 +1,5 @@
 -- The second baseline of bench/run: the single-order assignment statement courierd ran before
--- set-based assignment (engine/sql/assign.sql), kept so that the benchmark also compares with
+-- set-based assignment (engine/couriers/sql/assign.sql), kept so that the benchmark also compares with
 -- a statement written for exactly one order. $1 order id, $2 source, $3/$4/$5 deadlines in ms
 -- for on_foot/scooter/car. Lock the least-loaded available courier, insert the delivery, mark
 -- the courier busy; an order with a delivery already is answered from `existing`.

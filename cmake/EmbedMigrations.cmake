@@ -12,7 +12,7 @@ foreach(name IN LISTS files)
   string(APPEND body "        {\"${name}\", {}, R\"courierd_sql(${sql})courierd_sql\"},\n")
 endforeach()
 file(WRITE "${OUTPUT}.tmp" "// Generated from migrations/ by cmake/EmbedMigrations.cmake; do not edit.
-#include \"Migrator.h\"
+#include \"store/Migrator.h\"
 
 namespace courierd
 {

@@ -1,8 +1,8 @@
 // What the admin API reads from a client: path parameters and JSON bodies. Whatever the bytes,
 // the answer is an ApiError with a 4xx status, a ValidationException (a 400), or a value that
 // passes its checks; never another exception (a 500) or a crash.
-#include "AdminInput.h"
-#include "Exceptions.h"
+#include "admin/AdminInput.h"
+#include "util/Exceptions.h"
 #include "courierd/Utf8.h"
 
 #include <cstdint>

@@ -1,6 +1,6 @@
 // ConnectionString::parse (store.url) against any text: a ConfigException or a driver string,
 // never another exception or a crash; the driver string it makes parses again to itself.
-#include "ConnectionString.h"
+#include "config/ConnectionString.h"
 #include "courierd/Exceptions.h"
 
 #include <cstdint>

@@ -2,11 +2,11 @@
 // for every [source.NAME] it holds, the engine's and service-order's keys of that source:
 // Settings either lists problems or yields values that EngineConfig and ServiceOrderSettings
 // read without surprise. Only ConfigException is ever thrown (the daemon's exit 78).
-#include "EngineConfig.h"
-#include "PluginSourceContext.h"
+#include "config/EngineConfig.h"
+#include "sources/PluginSourceContext.h"
 #include "ServiceOrderSettings.h"
-#include "Settings.h"
-#include "SourceCatalog.h"
+#include "config/Settings.h"
+#include "sources/SourceCatalog.h"
 #include "courierd/Exceptions.h"
 
 #include <cstdint>

@@ -1,8 +1,8 @@
-#include "AdminServer.h"
+#include "admin/AdminServer.h"
 
-#include "AdminInput.h"
+#include "admin/AdminInput.h"
 #include "HttpCall.h"
-#include "Ingestor.h"
+#include "sources/Ingestor.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
 

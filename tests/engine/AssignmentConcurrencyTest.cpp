@@ -1,4 +1,4 @@
-#include "DeliveryMonitor.h"
+#include "couriers/DeliveryMonitor.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"

@@ -1,6 +1,6 @@
-#include "AssignmentPipeline.h"
+#include "pipeline/AssignmentPipeline.h"
 
-#include "DeliveryMonitor.h"
+#include "couriers/DeliveryMonitor.h"
 #include "StoreFixture.h"
 #include "Wait.h"
 

@@ -1,6 +1,6 @@
-#include "ConnectionString.h"
+#include "config/ConnectionString.h"
 
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,4 +1,4 @@
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"

@@ -1,8 +1,8 @@
 #include "DaemonProcess.h"
-#include "EngineConfig.h"
+#include "config/EngineConfig.h"
 #include "NotifySocket.h"
-#include "PluginHost.h"
-#include "SourceCatalog.h"
+#include "sources/PluginHost.h"
+#include "sources/SourceCatalog.h"
 #include "TestDatabase.h"
 #include "TestFiles.h"
 

@@ -1,4 +1,4 @@
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 #include "StoreFixture.h"
 
 #include <cppunit/extensions/HelperMacros.h>

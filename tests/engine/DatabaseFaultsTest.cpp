@@ -1,4 +1,4 @@
-#include "Database.h"
+#include "store/Database.h"
 #include "HttpCall.h"
 #include "Installation.h"
 #include "TestFiles.h"

@@ -1,4 +1,4 @@
-#include "DeliveryMonitor.h"
+#include "couriers/DeliveryMonitor.h"
 
 #include "StoreFixture.h"
 #include "Wait.h"

@@ -1,5 +1,5 @@
 #include "DaemonProcess.h"
-#include "Database.h"
+#include "store/Database.h"
 #include "FakeServiceOrder.h"
 #include "HttpCall.h"
 #include "Installation.h"

@@ -1,4 +1,4 @@
-#include "InboxCounts.h"
+#include "store/InboxCounts.h"
 
 #include "Invariants.h"
 #include "StoreFixture.h"

@@ -1,6 +1,6 @@
-#include "Ingestor.h"
+#include "sources/Ingestor.h"
 
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 #include "StoreFixture.h"
 
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,7 +1,7 @@
-#include "Migrator.h"
+#include "store/Migrator.h"
 
-#include "Database.h"
-#include "Exceptions.h"
+#include "store/Database.h"
+#include "util/Exceptions.h"
 #include "TestDatabase.h"
 
 #include <Poco/File.h>

@@ -1,6 +1,6 @@
-#include "PluginHost.h"
+#include "sources/PluginHost.h"
 
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 #include "MapSourceContext.h"
 
 #include <Poco/File.h>

@@ -1,8 +1,8 @@
-#include "Settings.h"
+#include "config/Settings.h"
 
-#include "EngineConfig.h"
-#include "Exceptions.h"
-#include "SourceCatalog.h"
+#include "config/EngineConfig.h"
+#include "util/Exceptions.h"
+#include "sources/SourceCatalog.h"
 #include "TestFiles.h"
 
 #include <Poco/File.h>

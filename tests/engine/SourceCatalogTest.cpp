@@ -1,7 +1,7 @@
-#include "SourceCatalog.h"
+#include "sources/SourceCatalog.h"
 
-#include "EngineConfig.h"
-#include "Exceptions.h"
+#include "config/EngineConfig.h"
+#include "util/Exceptions.h"
 #include "TestFiles.h"
 
 #include <Poco/File.h>

@@ -1,6 +1,6 @@
-#include "SourceScheduler.h"
+#include "sources/SourceScheduler.h"
 
-#include "Exceptions.h"
+#include "util/Exceptions.h"
 #include "StoreFixture.h"
 #include "Wait.h"
 

@@ -1,5 +1,5 @@
 #include "MapSourceContext.h"
-#include "PluginHost.h"
+#include "sources/PluginHost.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

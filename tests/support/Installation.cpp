@@ -1,6 +1,6 @@
 #include "Installation.h"
 
-#include "Database.h"
+#include "store/Database.h"
 #include "HttpCall.h"
 #include "Invariants.h"
 #include "Wait.h"

@@ -1,6 +1,6 @@
 #include "Invariants.h"
 
-#include "DeliveryMonitor.h"
+#include "couriers/DeliveryMonitor.h"
 
 #include <Poco/Data/Transaction.h>
 

@@ -1,6 +1,6 @@
 #include "StoreFixture.h"
 
-#include "DeliveryMonitor.h"
+#include "couriers/DeliveryMonitor.h"
 
 #include <Poco/Logger.h>
 

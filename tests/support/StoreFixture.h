@@ -1,10 +1,10 @@
 #pragma once
 
-#include "CourierAssigner.h"
-#include "CourierRepository.h"
-#include "Database.h"
-#include "EngineConfig.h"
-#include "Migrator.h"
+#include "couriers/CourierAssigner.h"
+#include "couriers/CourierRepository.h"
+#include "store/Database.h"
+#include "config/EngineConfig.h"
+#include "store/Migrator.h"
 #include "TestDatabase.h"
 
 #include <memory>

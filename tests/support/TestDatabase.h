@@ -1,6 +1,6 @@
 #pragma once
 
-#include "EngineConfig.h"
+#include "config/EngineConfig.h"
 
 #include <Poco/Types.h>
 

@@ -1,5 +1,5 @@
 #include "MapSourceContext.h"
-#include "PluginHost.h"
+#include "sources/PluginHost.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
 #include "courierd/Rfc3339.h"

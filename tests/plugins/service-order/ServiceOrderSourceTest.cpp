@@ -1,6 +1,6 @@
 #include "FakeServiceOrder.h"
 #include "MapSourceContext.h"
-#include "PluginHost.h"
+#include "sources/PluginHost.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
 

@@ -1,0 +1,537 @@
+#include "app/CourierDaemon.h"
+
+#include "admin/AdminServer.h"
+#include "pipeline/AssignmentPipeline.h"
+#include "couriers/CourierAssigner.h"
+#include "couriers/CourierRepository.h"
+#include "store/Database.h"
+#include "couriers/DeliveryMonitor.h"
+#include "config/EngineConfig.h"
+#include "util/Exceptions.h"
+#include "store/InboxCounts.h"
+#include "sources/Ingestor.h"
+#include "store/Migrator.h"
+#include "app/Reloader.h"
+#include "app/ServiceManager.h"
+#include "config/Settings.h"
+#include "sources/SourceCatalog.h"
+#include "sources/SourceScheduler.h"
+#include "app/Version.h"
+
+#include <Poco/ConsoleChannel.h>
+#include <Poco/File.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Path.h>
+#include <Poco/PatternFormatter.h>
+#include <Poco/Timer.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/LoggingConfigurator.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionCallback.h>
+
+#include <cerrno>
+#include <condition_variable>
+#include <csignal>
+#include <iostream>
+#include <libpq-fe.h>
+#include <mutex>
+#include <pthread.h>
+#include <thread>
+
+namespace courierd
+{
+
+using Poco::Util::Option;
+using Poco::Util::OptionCallback;
+
+const std::string CourierDaemon::DEFAULT_CONFIG = "/etc/courierd/courierd.ini";
+
+namespace
+{
+
+// Ends the process if a graceful stop takes longer than allowed. Exiting then is safe: every
+// change courierd makes is one transaction, so nothing is left half-done.
+class ShutdownWatchdog
+{
+public:
+    explicit ShutdownWatchdog(Duration limit)
+        : _thread(
+              [this, limit]
+              {
+                  std::unique_lock lock(_mutex);
+                  if (!_done.wait_for(lock, limit, [this] { return _finished; }))
+                  {
+                      Poco::Logger::get("courierd")
+                          .fatal(
+                              "shutdown took longer than daemon.shutdown_timeout (%s); exiting now",
+                              formatDuration(limit));
+                      std::_Exit(Poco::Util::Application::EXIT_SOFTWARE);
+                  }
+              })
+    {
+    }
+    ~ShutdownWatchdog()
+    {
+        {
+            std::lock_guard lock(_mutex);
+            _finished = true;
+        }
+        _done.notify_all();
+        _thread.join();
+    }
+
+private:
+    std::mutex _mutex;
+    std::condition_variable _done;
+    bool _finished = false;
+    std::thread _thread;
+};
+
+// The one-line status systemd shows (`systemctl status`), refreshed on a timer of its own so
+// that a slow database never holds up the main loop and its watchdog pings.
+class StatusLine
+{
+public:
+    StatusLine(Database& database, std::function<std::size_t()> sources,
+               const AssignmentPipeline& pipeline)
+        : _database(database)
+        , _sources(std::move(sources))
+        , _pipeline(pipeline)
+    {
+    }
+
+    std::string text()
+    {
+        Poco::Int64 pending = 0;
+        Poco::Int64 assigned = 0;
+        try
+        {
+            auto session = _database.session();
+            for (const auto& [source, states] : InboxCounts::read(session))
+            {
+                pending += states.count("pending") ? states.at("pending") : 0;
+                assigned += states.count("assigned") ? states.at("assigned") : 0;
+            }
+        }
+        catch (const Poco::Exception&)
+        {
+            return std::to_string(_sources()) + " source(s); the database is unreachable";
+        }
+        return std::to_string(_sources()) + " source(s); " + std::to_string(pending) +
+               " pending, " + std::to_string(assigned) + " assigned; " +
+               std::to_string(_pipeline.assigned()) + " assigned by this process";
+    }
+
+    void onTimer(Poco::Timer&) { ServiceManager::status(text()); }
+
+private:
+    Database& _database;
+    std::function<std::size_t()> _sources;
+    const AssignmentPipeline& _pipeline;
+};
+
+sigset_t waitedSignals()
+{
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGHUP})
+        sigaddset(&set, sig);
+    return set;
+}
+
+const char* typeName(ConfigType type)
+{
+    switch (type)
+    {
+    case ConfigType::String:
+        return "string";
+    case ConfigType::Integer:
+        return "integer";
+    case ConfigType::Duration:
+        return "duration";
+    }
+    return "";
+}
+
+} // namespace
+
+void CourierDaemon::blockSignals()
+{
+    const sigset_t set = waitedSignals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void CourierDaemon::initialize(Poco::Util::Application& self)
+{
+    // Configuration is read in main(), where its errors can set the exit code.
+    ServerApplication::initialize(self);
+}
+
+void CourierDaemon::defineOptions(Poco::Util::OptionSet& options)
+{
+    ServerApplication::defineOptions(options);
+    options.addOption(
+        Option("help", "h", "print this help and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("version", "", "print the version and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("config", "c", "read the configuration from FILE (.ini or .properties)")
+            .argument("FILE")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("check-config", "",
+               "validate the configuration, print what is wrong, "
+               "exit non-zero on error; touches nothing")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("migrate", "", "apply database migrations and exit")
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("set", "s", "override one configuration key: --set store.pool_size=4")
+            .argument("KEY=VALUE")
+            .repeatable(true)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleSet)));
+}
+
+void CourierDaemon::handleHelp(const std::string& name, const std::string& value)
+{
+    if (name == "help")
+    {
+        _helpRequested = true;
+        stopOptionsProcessing();
+    }
+    else if (name == "version")
+    {
+        _versionRequested = true;
+        stopOptionsProcessing();
+    }
+    else if (name == "config")
+        _configPath = value;
+    else if (name == "check-config")
+        _checkConfig = true;
+    else if (name == "migrate")
+        _migrateOnly = true;
+}
+
+void CourierDaemon::handleSet(const std::string&, const std::string& value)
+{
+    const auto eq = value.find('=');
+    if (eq == std::string::npos || eq == 0)
+    {
+        std::cerr << "courierd: --set needs KEY=VALUE, got '" << value << "'" << std::endl;
+        _usageError = true;
+        stopOptionsProcessing();
+        return;
+    }
+    _overrides.emplace_back(value.substr(0, eq), value.substr(eq + 1));
+}
+
+void CourierDaemon::printHelp() const
+{
+    Poco::Util::HelpFormatter help(options());
+    help.setCommand(commandName());
+    help.setUsage("[OPTIONS]");
+    help.setHeader("courierd assigns couriers to the orders its source plugins fetch.");
+    help.format(std::cout);
+
+    std::cout << "\nConfiguration keys (file < COURIERD_* environment < --set):\n";
+    for (const auto& key : EngineConfig::schema())
+    {
+        std::cout << "  " << key.name << " (" << typeName(key.type) << ", default '"
+                  << key.defaultValue << "', env " << environmentName(key.name) << ")\n      "
+                  << key.help << "\n";
+    }
+    std::cout << "\nWithout --config, " << DEFAULT_CONFIG
+              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set or stray argument, "
+                 "65 migration failed, 69 database unavailable, 70 internal error, "
+                 "78 bad configuration or unknown option.\n";
+}
+
+int CourierDaemon::main(const std::vector<std::string>& args)
+{
+    if (_usageError)
+        return EXIT_USAGE;
+    if (_helpRequested)
+    {
+        printHelp();
+        return EXIT_OK;
+    }
+    if (_versionRequested)
+    {
+        std::cout << "courierd " << COURIERD_VERSION << " (POCO " << COURIERD_POCO_VERSION
+                  << ", libpq " << PQlibVersion() / 10000 << "." << PQlibVersion() % 10000 << ")"
+                  << std::endl;
+        return EXIT_OK;
+    }
+    if (!args.empty())
+    {
+        std::cerr << "courierd: unexpected argument '" << args.front() << "' (see --help)"
+                  << std::endl;
+        return EXIT_USAGE;
+    }
+
+    try
+    {
+        return serve();
+    }
+    catch (const ConfigException& e)
+    {
+        std::cerr << "courierd: configuration error:\n" << e.message() << std::endl;
+        return EXIT_CONFIG;
+    }
+    catch (const MigrationException& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.message());
+        return EXIT_MIGRATION;
+    }
+    catch (const StoreException& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.message());
+        return EXIT_UNAVAILABLE;
+    }
+    catch (const Poco::Exception& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", e.displayText());
+        return EXIT_SOFTWARE;
+    }
+    catch (const std::exception& e)
+    {
+        Poco::Logger::get("courierd").fatal("cannot start: %s", std::string(e.what()));
+        return EXIT_SOFTWARE;
+    }
+}
+
+namespace
+{
+
+// Sessions of the admin endpoint's own pool (see serve()).
+constexpr int ADMIN_POOL_SIZE = 2;
+constexpr long STATUS_EVERY = 10000; // ms
+
+} // namespace
+
+int CourierDaemon::serve()
+{
+    std::string path = _configPath;
+    if (path.empty() && Poco::File(DEFAULT_CONFIG).exists())
+        path = DEFAULT_CONFIG;
+    if (!path.empty() && Poco::Path(path).isRelative() &&
+        config().getBool("application.runAsDaemon", false))
+        throw ConfigException("--config " + path +
+                              ": give an absolute path with --daemon (it changes to / first)");
+
+    const auto shared = std::make_shared<Settings>(
+        Settings::read(path, Settings::currentEnvironment(), _overrides));
+    Settings& settings = *shared;
+    settings.declare(EngineConfig::schema());
+    SourceCatalog sources(settings, PluginsConfig{settings.getString("plugins.dir")}.resolvedDir(),
+                          _stopping);
+    for (const auto& warning : settings.warnings())
+        std::cerr << "courierd: warning: " << warning << std::endl;
+    const EngineConfig engine = EngineConfig::from(settings);
+    Database database(engine.store);
+    sources.initialize();
+
+    if (_checkConfig)
+    {
+        std::cout << "configuration OK: " << (path.empty() ? "(defaults and environment)" : path)
+                  << "\n  store " << database.description() << "\n  plugins.dir "
+                  << sources.pluginDir() << "\n";
+        for (const auto& entry : sources.entries())
+            std::cout << "  source " << entry->name << ": plugin " << entry->info.name << " "
+                      << entry->info.version << " (" << entry->info.path << "), every "
+                      << formatDuration(entry->interval) << "\n";
+        std::cout << std::flush;
+        sources.shutdown();
+        return EXIT_OK;
+    }
+
+    if (auto file = settings.file(); file && file->hasProperty("logging.loggers.root.channel"))
+        Poco::Util::LoggingConfigurator().configure(file);
+    else
+        configureLogging();
+    Poco::Logger& log = Poco::Logger::get("courierd");
+    log.information("courierd %s starting; config %s; store %s", std::string(COURIERD_VERSION),
+                    path.empty() ? std::string("(defaults and environment)") : path,
+                    database.description());
+
+    database.verify();
+    {
+        auto session = database.connect();
+        const auto applied = Migrator(Migrator::builtIn()).apply(session, log);
+        log.information("schema up to date (%z migration(s) applied now)", applied.size());
+    }
+    if (_migrateOnly)
+        return EXIT_OK;
+    if (const int demo = engine.assignment.demoCouriers; demo > 0)
+        log.information("demo couriers: %d wanted, %d added now", demo,
+                        CourierRepository(database).ensureDemoCouriers(demo));
+
+    CourierAssigner assigner(database, engine.assignment);
+    AssignmentPipeline pipeline(database, assigner, engine.pipeline,
+                                Poco::Logger::get("courierd.pipeline"));
+    DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
+                            Poco::Logger::get("courierd.monitor"));
+    Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
+    SourceScheduler scheduler(
+        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping);
+
+    // The admin endpoint has a small pool of its own: however many requests arrive, it never
+    // takes the sessions the scheduler, the workers and the monitor need.
+    StoreConfig adminStore = engine.store;
+    adminStore.poolSize = ADMIN_POOL_SIZE;
+    Database adminDatabase(adminStore);
+    CourierRepository couriers(adminDatabase);
+    std::unique_ptr<AdminServer> admin;
+    Reloader reloader({sources, scheduler, pipeline, assigner, monitor,
+                       [&admin](const std::string& token)
+                       {
+                           if (admin)
+                               admin->setToken(token);
+                       }},
+                      path, _overrides, shared, engine);
+    if (!engine.admin.listen.empty())
+    {
+        try
+        {
+            admin = std::make_unique<AdminServer>(
+                engine.admin.listen, engine.admin.token,
+                AdminServices{adminDatabase, couriers, [&scheduler] { return scheduler.status(); },
+                              [&pipeline] { pipeline.wake(); },
+                              [&reloader] { return reloader.report(); },
+                              [] { ::kill(::getpid(), SIGHUP); }});
+        }
+        catch (const Poco::Exception& e)
+        {
+            throw ConfigException(settings.describe("admin.listen") +
+                                  ": cannot listen there: " + e.displayText());
+        }
+    }
+
+    pipeline.start();
+    monitor.start([&pipeline](int) { pipeline.wake(); });
+    scheduler.start();
+    if (admin)
+    {
+        admin->start();
+        const auto host = engine.admin.listen.substr(0, engine.admin.listen.rfind(':'));
+        log.information("admin endpoint on http://%s:%hu", host, admin->port());
+    }
+    for (const auto& entry : sources.entries())
+        log.information("source %s: plugin %s %s, every %s", entry->name, entry->info.name,
+                        entry->info.version, formatDuration(entry->interval));
+    log.information("courierd ready (pid %d, instance %s, %d assignment worker(s))",
+                    static_cast<int>(getpid()), engine.daemon.instanceId, engine.pipeline.workers);
+    StatusLine status(
+        database, [&scheduler] { return scheduler.status().size(); }, pipeline);
+    ServiceManager::ready(status.text());
+    // Only for a service manager: outside one nobody reads the line, so no query runs for it.
+    Poco::Timer statusTimer(STATUS_EVERY, STATUS_EVERY);
+    if (ServiceManager::listening())
+        statusTimer.start(Poco::TimerCallback<StatusLine>(status, &StatusLine::onTimer));
+
+    waitForSignal(
+        [&](Duration limit)
+        {
+            std::string stall = pipeline.stalled(limit);
+            return stall.empty() ? scheduler.stalled(limit) : stall;
+        },
+        [&]
+        {
+            reloader.reload();
+            if (ServiceManager::listening())
+                ServiceManager::status(status.text());
+        });
+    statusTimer.stop();
+
+    log.information("stopping: no new ticks; finishing the running tick and claimed orders");
+    ServiceManager::stopping();
+    _stopping = true;
+    ShutdownWatchdog watchdog(engine.daemon.shutdownTimeout);
+    if (admin)
+        admin->stop();
+    scheduler.stop();
+    pipeline.stop();
+    monitor.stop();
+    sources.shutdown();
+    log.information("stopped (%ld order(s) assigned by this process)", pipeline.assigned());
+    return EXIT_OK;
+}
+
+void CourierDaemon::configureLogging()
+{
+    Poco::AutoPtr<Poco::PatternFormatter> formatter(
+        new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %q %s: %t"));
+    Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
+    Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(formatter, console));
+    Poco::Logger::root().setChannel(channel);
+    Poco::Logger::root().setLevel(Poco::Message::PRIO_INFORMATION);
+    Poco::Logger::setChannel("", channel);
+    Poco::Logger::setLevel("", Poco::Message::PRIO_INFORMATION);
+}
+
+void CourierDaemon::waitForSignal(const std::function<std::string(Duration)>& stalled,
+                                  const std::function<void()>& reload)
+{
+    const sigset_t set = waitedSignals();
+    Poco::Logger& log = Poco::Logger::get("courierd");
+    const auto timeout = ServiceManager::watchdogTimeout();
+    // systemd's advice: ping at half the timeout.
+    const Duration every = timeout ? std::max<Duration>(*timeout / 2, Duration(1)) : Duration(0);
+    if (timeout)
+        log.information("systemd watchdog: a ping every %s while the assignment workers and the "
+                        "source timers are alive",
+                        formatDuration(every));
+    bool stuck = false;
+    auto nextPing = std::chrono::steady_clock::now();
+    for (;;)
+    {
+        int sig = 0;
+        if (timeout)
+        {
+            const auto now = std::chrono::steady_clock::now();
+            if (now >= nextPing)
+            {
+                // Pinged from this loop, so a wedged main thread stops the pings too.
+                const std::string stall = stalled(*timeout);
+                if (stall.empty())
+                {
+                    ServiceManager::watchdog();
+                    if (stuck)
+                        log.information("systemd watchdog: alive again, pinging again");
+                }
+                else if (!stuck)
+                    log.error("systemd watchdog: %s; no more pings, so systemd restarts "
+                              "courierd if this lasts",
+                              stall);
+                stuck = !stall.empty();
+                nextPing = now + every;
+            }
+            const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                nextPing - std::chrono::steady_clock::now());
+            timespec limit{};
+            if (wait.count() > 0)
+            {
+                limit.tv_sec = static_cast<time_t>(wait.count() / 1000000000);
+                limit.tv_nsec = static_cast<long>(wait.count() % 1000000000);
+            }
+            sig = sigtimedwait(&set, nullptr, &limit);
+            if (sig < 0)
+                continue; // EAGAIN (time to ping) or EINTR
+        }
+        else if (sigwait(&set, &sig) != 0)
+            continue;
+        if (sig == SIGHUP)
+        {
+            reload();
+            continue;
+        }
+        log.information("received %s", std::string(strsignal(sig)));
+        return;
+    }
+}
+
+} // namespace courierd

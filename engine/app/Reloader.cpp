@@ -1,0 +1,206 @@
+#include "app/Reloader.h"
+
+#include "pipeline/AssignmentPipeline.h"
+#include "couriers/CourierAssigner.h"
+#include "couriers/DeliveryMonitor.h"
+#include "app/ServiceManager.h"
+#include "sources/SourceCatalog.h"
+#include "sources/SourceScheduler.h"
+
+#include <Poco/Exception.h>
+
+namespace courierd
+{
+
+namespace
+{
+
+// Keys read once at start: a reload reports a change to them and keeps the running value.
+const std::vector<std::string> RESTART_PREFIXES = {"store.", "admin.listen", "daemon.instance_id",
+                                                   "daemon.lease_ttl", "plugins.dir"};
+
+// Engine keys a reload applies, by prefix, for the report.
+const std::vector<std::string> LIVE_PREFIXES = {"pipeline.", "assignment.", "admin.token", "demo.",
+                                                "daemon.shutdown_timeout"};
+
+std::string joined(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& name : names)
+        out += (out.empty() ? "" : ", ") + name;
+    return out.empty() ? "none" : out;
+}
+
+// The keys under `prefixes` whose value differs between the two configurations.
+std::vector<std::string> differing(const Settings& before, const Settings& after,
+                                   const std::vector<std::string>& prefixes)
+{
+    std::vector<std::string> keys;
+    for (const auto& prefix : prefixes)
+    {
+        const auto old = before.valuesUnder(prefix);
+        const auto now = after.valuesUnder(prefix);
+        for (const auto& [key, value] : now)
+            if (const auto it = old.find(key); it == old.end() || it->second != value)
+                keys.push_back(key);
+    }
+    return keys;
+}
+
+} // namespace
+
+Reloader::Reloader(Parts parts, std::string path, Settings::Overrides overrides,
+                   std::shared_ptr<Settings> current, EngineConfig engine)
+    : _parts(std::move(parts))
+    , _path(std::move(path))
+    , _overrides(std::move(overrides))
+    , _current(std::move(current))
+    , _engine(std::move(engine))
+    , _log(Poco::Logger::get("courierd"))
+{
+}
+
+std::optional<ReloadReport> Reloader::report() const
+{
+    std::lock_guard lock(_mutex);
+    return _last;
+}
+
+ReloadReport Reloader::reload()
+{
+    ServiceManager::reloading();
+    _log.information("reloading the configuration from %s",
+                     _path.empty() ? std::string("(defaults and environment)") : _path);
+    ReloadReport report;
+    try
+    {
+        report = attempt();
+    }
+    catch (const std::exception& e)
+    {
+        report.ok = false;
+        report.problems.push_back(e.what());
+    }
+    // The outcome line comes last: what a reader waits for.
+    for (const auto& key : report.restartNeeded)
+        _log.warning("reload: %s changed, which needs a restart; it keeps its running value "
+                     "until then",
+                     key);
+    if (report.ok)
+        _log.information("reload applied: sources added: %s; changed: %s; removed: %s; engine "
+                         "keys applied: %s",
+                         joined(report.added), joined(report.changed), joined(report.removed),
+                         joined(report.applied));
+    else
+    {
+        for (const auto& problem : report.problems)
+            _log.error("reload: %s", problem);
+        _log.error("reload failed (%z problem(s)); the running configuration is unchanged",
+                   report.problems.size());
+    }
+    {
+        std::lock_guard lock(_mutex);
+        _last = report;
+    }
+    ServiceManager::ready(report.ok ? "reloaded" : "reload failed; running unchanged");
+    return report;
+}
+
+ReloadReport Reloader::attempt()
+{
+    ReloadReport report;
+    std::shared_ptr<Settings> next;
+    try
+    {
+        next = std::make_shared<Settings>(
+            Settings::read(_path, Settings::currentEnvironment(), _overrides));
+    }
+    catch (const Poco::Exception& e)
+    {
+        report.problems.push_back(e.message());
+        return report;
+    }
+    next->declare(EngineConfig::schema());
+    SourceCatalog::Change change = _parts.sources.prepare(next);
+    EngineConfig engine;
+    if (next->problems().empty())
+    {
+        try
+        {
+            engine = EngineConfig::from(*next);
+        }
+        catch (const Poco::Exception& e)
+        {
+            next->addProblem(e.message());
+        }
+    }
+    if (!next->problems().empty())
+    {
+        _parts.sources.discard(change);
+        report.problems = next->problems();
+        return report;
+    }
+
+    // Valid: apply. Sources first: the stopped ones give their leases up before their new
+    // instances start.
+    report.restartNeeded = differing(*_current, *next, RESTART_PREFIXES);
+    if (engine.store.password != _engine.store.password)
+        report.restartNeeded.push_back("store.password_file (its content)");
+    report.applied = differing(*_current, *next, LIVE_PREFIXES);
+    for (const auto& name : change.stop)
+        _parts.scheduler.remove(name);
+    _parts.sources.commit(change);
+    for (const auto& entry : change.start)
+        _parts.scheduler.add(entry);
+    report.added = change.added;
+    report.changed = change.changed;
+    report.removed = change.removed;
+
+    // Engine keys that apply live; the rest keep their running value.
+    engine.store = _engine.store;
+    engine.admin.listen = _engine.admin.listen;
+    engine.daemon.instanceId = _engine.daemon.instanceId;
+    engine.daemon.leaseTtl = _engine.daemon.leaseTtl;
+    engine.plugins = _engine.plugins;
+    _parts.pipeline.reconfigure(engine.pipeline);
+    _parts.assigner.setConfig(engine.assignment);
+    _parts.monitor.setInterval(engine.assignment.releaseInterval);
+    if (_parts.setAdminToken)
+        _parts.setAdminToken(engine.admin.token);
+    applyLogLevels(*next);
+    for (const auto& warning : next->warnings())
+        _log.warning("reload: %s", warning);
+    _engine = engine;
+    _current = next;
+    report.ok = true;
+    return report;
+}
+
+void Reloader::applyLogLevels(const Settings& settings)
+{
+    const auto file = settings.file();
+    if (!file)
+        return;
+    // (has() knows only whole keys: "logging.loggers" is a prefix.)
+    Poco::Util::AbstractConfiguration::Keys loggers;
+    file->keys("logging.loggers", loggers);
+    for (const auto& logger : loggers)
+    {
+        const std::string prefix = "logging.loggers." + logger + ".";
+        if (!file->has(prefix + "level"))
+            continue;
+        const std::string name = file->getString(prefix + "name", "");
+        try
+        {
+            // The named logger and every logger below it.
+            Poco::Logger::setLevel(name,
+                                   Poco::Logger::parseLevel(file->getString(prefix + "level")));
+        }
+        catch (const Poco::Exception& e)
+        {
+            Poco::Logger::get("courierd").warning("reload: %slevel: %s", prefix, e.displayText());
+        }
+    }
+}
+
+} // namespace courierd

@@ -1,0 +1,86 @@
+#pragma once
+
+#include "config/EngineConfig.h"
+#include "config/Settings.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Timestamp.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+class AssignmentPipeline;
+class CourierAssigner;
+class DeliveryMonitor;
+class SourceCatalog;
+class SourceScheduler;
+
+/// What the last reload did (GET /api/v1/reload and the log). A plain value type.
+struct ReloadReport
+{
+    Poco::Timestamp at;
+    bool ok = false;
+    std::vector<std::string> problems;      ///< Why it failed: every problem found.
+    std::vector<std::string> restartNeeded; ///< Changed keys that keep their running value.
+    std::vector<std::string> added, changed, removed;
+    std::vector<std::string> applied; ///< Engine keys whose new value took effect.
+};
+
+/// Live reload (SIGHUP, `systemctl reload`, POST /api/v1/reload): reads and validates the
+/// whole configuration first, sources and their plugins included; on any problem it logs
+/// every one, changes nothing and reports the failure. Otherwise it applies the difference:
+/// sources added (their first tick at once), removed (their lease given up, cursor and inbox
+/// kept), changed (only they restart, from their stored cursor; a new build of a plugin file
+/// counts as a change for the sources using it); pipeline workers, batch size, attempts and
+/// idle poll, deadlines, the release interval, the admin token and log levels take effect.
+/// Keys that need a restart (`store.*`, `admin.listen`, `daemon.instance_id`,
+/// `daemon.lease_ttl`, `plugins.dir`) are reported and keep their running value.
+/// reload() runs on the main thread; report() from any.
+class Reloader
+{
+public:
+    struct Parts
+    {
+        SourceCatalog& sources;
+        SourceScheduler& scheduler;
+        AssignmentPipeline& pipeline;
+        CourierAssigner& assigner;
+        DeliveryMonitor& monitor;
+        std::function<void(const std::string&)> setAdminToken;
+    };
+
+    /// `current` is the configuration running now, read from `path` with `overrides`.
+    Reloader(Parts parts, std::string path, Settings::Overrides overrides,
+             std::shared_ptr<Settings> current, EngineConfig engine);
+
+    /// Reads, validates and applies the configuration. Never throws.
+    ReloadReport reload();
+
+    /// The last reload, if there was one.
+    std::optional<ReloadReport> report() const;
+
+    /// Sets the levels `logging.loggers.*` in `settings`' file name (POCO's LoggingConfigurator
+    /// keys), for a reload; channels need a restart.
+    static void applyLogLevels(const Settings& settings);
+
+private:
+    ReloadReport attempt();
+
+    Parts _parts;
+    std::string _path;
+    Settings::Overrides _overrides;
+    std::shared_ptr<Settings> _current;
+    EngineConfig _engine;
+    Poco::Logger& _log;
+    mutable std::mutex _mutex;
+    std::optional<ReloadReport> _last;
+};
+
+} // namespace courierd

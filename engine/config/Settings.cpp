@@ -1,0 +1,438 @@
+#include "config/Settings.h"
+
+#include "util/Exceptions.h"
+#include "util/RegularFile.h"
+#include "courierd/Utf8.h"
+
+#include <Poco/Ascii.h>
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/NumberParser.h>
+#include <Poco/Path.h>
+#include <Poco/String.h>
+#include <Poco/Util/IniFileConfiguration.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <sstream>
+
+extern char** environ;
+
+namespace courierd
+{
+
+const std::vector<std::string> Settings::PASSTHROUGH_SECTIONS = {"logging"};
+
+namespace
+{
+
+const std::string ENV_PREFIX = "COURIERD_";
+// A config file is text an operator wrote; anything larger is the wrong file.
+constexpr std::size_t MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+const std::string SOURCE_PREFIX = "source.";
+
+// `store` for `store.url`; `source.NAME` for `source.NAME.key`.
+std::string sectionOf(const std::string& key)
+{
+    if (key.compare(0, SOURCE_PREFIX.size(), SOURCE_PREFIX) == 0)
+        return key.substr(0, key.find('.', SOURCE_PREFIX.size()));
+    return key.substr(0, key.find('.'));
+}
+
+bool isPassthrough(const std::string& section)
+{
+    return std::find(Settings::PASSTHROUGH_SECTIONS.begin(), Settings::PASSTHROUGH_SECTIONS.end(),
+                     section) != Settings::PASSTHROUGH_SECTIONS.end();
+}
+
+// Every key an INI text sets, in the order of their first line, by the rules of POCO's
+// IniFileConfiguration (which reads the values). POCO can list keys only by walking the tree
+// one level at a time, each step a scan of every key: found by fuzzing, a key of 100,000
+// segments overflowed the stack, and many keys cost a time quadratic in their number.
+std::vector<std::string> iniKeys(const std::string& text)
+{
+    std::vector<std::string> keys;
+    std::set<std::string> seen; // lower-cased: POCO's INI keys ignore case
+    std::string section;
+    std::size_t at = 0;
+    const auto skipSpace = [&]
+    {
+        while (at < text.size() && Poco::Ascii::isSpace(text[at]))
+            ++at;
+    };
+    const auto until = [&](const char* stops)
+    {
+        const std::size_t end = std::min(text.find_first_of(stops, at), text.size());
+        std::string part = text.substr(at, end - at);
+        at = end;
+        return part;
+    };
+    for (skipSpace(); at < text.size(); skipSpace())
+    {
+        if (text[at] == ';')
+            until("\n");
+        else if (text[at] == '[')
+        {
+            ++at;
+            section = Poco::trim(until("]\n"));
+            if (at < text.size() && text[at] == ']')
+                ++at; // POCO reads what follows on the line as a line of its own
+        }
+        else
+        {
+            std::string key = Poco::trim(until("=\n"));
+            if (at < text.size() && text[at] == '=')
+                until("\n");
+            key = section.empty() ? key : section + "." + key;
+            if (seen.insert(Poco::toLower(key)).second)
+                keys.push_back(std::move(key));
+        }
+    }
+    return keys;
+}
+
+// Nothing but white space and comment lines (`;` in INI, `#` and `!` in .properties).
+bool isBlank(const std::string& text)
+{
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+    {
+        const std::string trimmed = Poco::trim(line);
+        if (!trimmed.empty() && trimmed[0] != ';' && trimmed[0] != '#' && trimmed[0] != '!')
+            return false;
+    }
+    return true;
+}
+
+// A .properties file is a MapConfiguration underneath: its keys can be listed in one pass.
+class ListedProperties : public Poco::Util::PropertyFileConfiguration
+{
+public:
+    using MapConfiguration::begin;
+    using MapConfiguration::end;
+    using PropertyFileConfiguration::PropertyFileConfiguration;
+};
+
+std::string joined(const std::set<std::string>& names)
+{
+    std::string out;
+    for (const auto& name : names)
+        out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+} // namespace
+
+std::string environmentName(const std::string& key)
+{
+    std::string name = ENV_PREFIX;
+    for (unsigned char c : key)
+        name += std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_';
+    return name;
+}
+
+Settings::Environment Settings::currentEnvironment()
+{
+    Environment env;
+    for (char** entry = environ; entry && *entry; ++entry)
+    {
+        const std::string text = *entry;
+        const auto eq = text.find('=');
+        if (eq != std::string::npos && text.compare(0, ENV_PREFIX.size(), ENV_PREFIX) == 0)
+            env[text.substr(0, eq)] = text.substr(eq + 1);
+    }
+    return env;
+}
+
+Settings Settings::read(const std::string& path, const Environment& environment,
+                        const Overrides& overrides)
+{
+    Settings settings;
+    settings._path = path;
+    settings._environment = environment;
+    settings._overrides = overrides;
+    if (path.empty())
+        return settings;
+
+    settings._file = readFile(path, settings._fileValues);
+    // Then the drop-ins: conf.d beside the main file, or config.include_dir, in name order.
+    std::string includeDir = (Poco::Path(path).parent().toString()) + "conf.d";
+    for (const auto& value : settings._fileValues)
+        if (value.key == "config.include_dir" && !value.text.empty())
+            includeDir = Poco::Path(Poco::Path(path).parent()).resolve(value.text).toString();
+    const Poco::File dir(includeDir);
+    if (!dir.exists() || !dir.isDirectory())
+        return settings;
+    std::vector<std::string> names;
+    dir.list(names);
+    std::sort(names.begin(), names.end());
+    std::map<std::string, std::string> setBy;
+    for (const auto& value : settings._fileValues)
+        setBy[value.key] = value.origin;
+    for (const auto& name : names)
+    {
+        const std::string extension = Poco::toLower(Poco::Path(name).getExtension());
+        if (extension != "ini" && extension != "properties")
+            continue;
+        std::vector<FileValue> values;
+        readFile(Poco::Path(includeDir).append(name).toString(), values);
+        for (auto& value : values)
+        {
+            if (const auto [it, added] = setBy.emplace(value.key, value.origin); !added)
+            {
+                settings._conflicts.push_back(value.origin + ": " + clipped(value.key, 120) +
+                                              " is set here and in " + it->second +
+                                              "; set each key in one file");
+                continue;
+            }
+            settings._fileValues.push_back(std::move(value));
+        }
+    }
+    return settings;
+}
+
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> Settings::readFile(const std::string& path,
+                                                                    std::vector<FileValue>& values)
+{
+    // Read here, bounded, from a regular file only: POCO's readers loop forever on a
+    // directory and never end on /dev/zero.
+    const std::string content = readRegularFile(path, MAX_CONFIG_BYTES);
+    // A file without a single key is a file cut short or the wrong file, never a choice: all
+    // defaults need no file at all.
+    if (isBlank(content))
+        throw ConfigException(path + ": the file is empty (no keys, only blank lines or "
+                                     "comments); it was cut short, or is the wrong file. To run "
+                                     "on defaults and the environment, give no --config");
+    std::istringstream text(content);
+    std::vector<std::string> leaves;
+    Poco::AutoPtr<Poco::Util::AbstractConfiguration> file;
+    try
+    {
+        if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
+        {
+            Poco::AutoPtr<ListedProperties> properties = new ListedProperties(text);
+            for (const auto& [key, value] : *properties)
+                leaves.push_back(key);
+            file = properties;
+        }
+        else
+        {
+            file = new Poco::Util::IniFileConfiguration(text);
+            leaves = iniKeys(content);
+        }
+    }
+    catch (const Poco::Exception& e)
+    {
+        throw ConfigException(path + ": cannot read: " + e.displayText());
+    }
+    for (const auto& leaf : leaves)
+    {
+        const std::string key = Poco::toLower(leaf);
+        if (!isPassthrough(sectionOf(key)))
+            values.push_back({key, Poco::trim(file->getRawString(leaf)), path});
+    }
+    return file;
+}
+
+Settings Settings::load(const std::string& path, const std::vector<ConfigKey>& schema,
+                        const Environment& environment, const Overrides& overrides)
+{
+    Settings settings = read(path, environment, overrides);
+    settings.declare(schema);
+    settings.check();
+    return settings;
+}
+
+void Settings::declare(const std::vector<ConfigKey>& keys)
+{
+    for (const auto& key : keys)
+    {
+        _schema.push_back(key);
+        Value value{key.defaultValue, "default"};
+        for (const auto& file : _fileValues)
+            if (file.key == key.name)
+                value = {file.text, file.origin};
+        const std::string env = environmentName(key.name);
+        if (auto it = _environment.find(env); it != _environment.end())
+            value = {it->second, "environment " + env};
+        for (const auto& [name, text] : _overrides)
+            if (name == key.name)
+                value = {text, "--set"};
+        _values[key.name] = value;
+    }
+}
+
+std::vector<std::string> Settings::sourceNames() const
+{
+    std::set<std::string> names;
+    const auto collect = [&](const std::string& key)
+    {
+        const std::string section = sectionOf(key);
+        if (section.size() > SOURCE_PREFIX.size() &&
+            section.compare(0, SOURCE_PREFIX.size(), SOURCE_PREFIX) == 0)
+            names.insert(section.substr(SOURCE_PREFIX.size()));
+    };
+    for (const auto& value : _fileValues)
+        collect(value.key);
+    for (const auto& [key, text] : _overrides)
+        collect(key);
+    return {names.begin(), names.end()};
+}
+
+void Settings::check()
+{
+    _problems.clear();
+    _warnings.clear();
+
+    std::set<std::string> sections;
+    for (const auto& key : _schema)
+        sections.insert(sectionOf(key.name));
+    const auto knownKeys = [&](const std::string& section)
+    {
+        std::set<std::string> known;
+        for (const auto& key : _schema)
+            if (sectionOf(key.name) == section)
+                known.insert(key.name.substr(section.size() + 1));
+        return known;
+    };
+
+    std::set<std::string> reported;
+    _problems = _conflicts;
+    for (const auto& file : _fileValues)
+    {
+        const std::string& key = file.key;
+        const std::string section = sectionOf(key);
+        if (!sections.count(section))
+        {
+            if (reported.insert(file.origin + "\n" + section).second)
+            {
+                std::set<std::string> known = sections;
+                known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
+                _problems.push_back(file.origin + ": unknown section [" + clipped(section, 80) +
+                                    "] (known sections: " + joined(known) + ")");
+            }
+        }
+        else if (key.size() <= section.size()) // found by fuzzing: `[source]` `orders = 1`
+            _problems.push_back(file.origin + ": '" + clipped(key, 80) + "' names the section [" +
+                                clipped(section, 80) + "], not a key in it");
+        else if (!_values.count(key))
+            _problems.push_back(file.origin + ": unknown key '" +
+                                clipped(key.substr(section.size() + 1), 80) + "' in section [" +
+                                section + "] (known keys: " + joined(knownKeys(section)) + ")");
+    }
+
+    for (const auto& [key, text] : _overrides)
+        if (!_values.count(key))
+            _problems.push_back("--set: unknown key '" + clipped(key, 80) + "'");
+
+    std::set<std::string> envNames;
+    for (const auto& key : _schema)
+        envNames.insert(environmentName(key.name));
+    for (const auto& [name, value] : _environment)
+        if (name.compare(0, ENV_PREFIX.size(), ENV_PREFIX) == 0 && !envNames.count(name))
+            _warnings.push_back("environment " + name + " matches no configuration key; ignored");
+
+    for (const auto& key : _schema)
+        validate(key);
+}
+
+void Settings::validate(const ConfigKey& key)
+{
+    const auto fail = [&](const std::string& why)
+    { _problems.push_back(describe(key.name) + ": " + why); };
+    const std::string& text = _values.at(key.name).text;
+
+    switch (key.type)
+    {
+    case ConfigType::String:
+        break;
+    case ConfigType::Integer:
+    {
+        Poco::Int64 number = 0;
+        if (!Poco::NumberParser::tryParse64(text, number))
+            fail("not a whole number");
+        else if (number < key.minimum || number > key.maximum)
+            fail("must be between " + std::to_string(key.minimum) + " and " +
+                 std::to_string(key.maximum));
+        break;
+    }
+    case ConfigType::Duration:
+    {
+        const auto duration = parseDuration(text);
+        if (!duration)
+            fail("not a duration; write it as 250ms, 5s, 10m or 1h");
+        else if (duration->count() < key.minimum || duration->count() > key.maximum)
+            fail("must be between " + formatDuration(Duration(key.minimum)) + " and " +
+                 formatDuration(Duration(key.maximum)));
+        break;
+    }
+    }
+}
+
+void Settings::throwIfInvalid() const
+{
+    if (_problems.empty())
+        return;
+    std::string message;
+    for (const auto& problem : _problems)
+        message += (message.empty() ? "" : "\n") + problem;
+    throw ConfigException(message);
+}
+
+const ConfigKey& Settings::declared(const std::string& key) const
+{
+    for (const auto& entry : _schema)
+        if (entry.name == key)
+            return entry;
+    throw Poco::NotFoundException("configuration key not declared", key);
+}
+
+std::map<std::string, std::string> Settings::valuesUnder(const std::string& prefix) const
+{
+    std::map<std::string, std::string> values;
+    for (auto it = _values.lower_bound(prefix);
+         it != _values.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        values.emplace(it->first, it->second.text);
+    return values;
+}
+
+std::string Settings::getString(const std::string& key) const
+{
+    declared(key);
+    return _values.at(key).text;
+}
+
+std::int64_t Settings::getInt(const std::string& key) const
+{
+    if (declared(key).type != ConfigType::Integer)
+        throw Poco::BadCastException("configuration key is not an integer", key);
+    return Poco::NumberParser::parse64(_values.at(key).text);
+}
+
+Duration Settings::getDuration(const std::string& key) const
+{
+    if (declared(key).type != ConfigType::Duration)
+        throw Poco::BadCastException("configuration key is not a duration", key);
+    const auto duration = parseDuration(_values.at(key).text);
+    if (!duration)
+        throw ConfigException(describe(key) + ": not a duration");
+    return *duration;
+}
+
+std::string Settings::origin(const std::string& key) const
+{
+    declared(key);
+    return _values.at(key).origin;
+}
+
+std::string Settings::describe(const std::string& key) const
+{
+    declared(key);
+    const Value& value = _values.at(key);
+    // Bounded: a message quotes at most a line of what an operator (or a stray file) wrote.
+    return value.origin + ": " + clipped(key, 120) + " = '" + clipped(value.text, 200) + "'";
+}
+
+} // namespace courierd

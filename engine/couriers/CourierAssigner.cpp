@@ -1,0 +1,160 @@
+#include "couriers/CourierAssigner.h"
+
+#include "util/Exceptions.h"
+#include "couriers/Statements.h"
+#include "courierd/Record.h"
+
+#include <Poco/Nullable.h>
+
+#include <map>
+#include <string_view>
+
+namespace courierd
+{
+
+using namespace Poco::Data::Keywords;
+
+namespace
+{
+
+constexpr std::size_t MAX_ID = MAX_RECORD_ID_BYTES;
+
+// engine/couriers/sql/assign.sql, compiled in: one statement for a whole set of orders.
+const std::string ASSIGN = sql::ASSIGN;
+
+// The courier is freed only if this delivery is the one it is busy with: an expired delivery
+// whose courier has moved on leaves that courier alone.
+const std::string UNASSIGN = R"sql(
+WITH removed AS (
+    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
+), freed AS (
+    UPDATE couriers c
+    SET delivery_count = c.delivery_count - 1,
+        status = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN 'available'
+                      ELSE c.status END,
+        busy_until = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                          ELSE c.busy_until END,
+        active_order_id = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                               ELSE c.active_order_id END,
+        active_source = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                             ELSE c.active_source END,
+        updated_at = now()
+    FROM removed r
+    WHERE c.id = r.courier_id
+)
+SELECT courier_id FROM removed
+)sql";
+
+void checkId(const std::string& what, const std::string& value)
+{
+    if (value.empty())
+        throw ValidationException(what + ": must not be empty");
+    if (value.size() > MAX_ID)
+        throw ValidationException(what + ": longer than " + std::to_string(MAX_ID) + " bytes");
+}
+
+} // namespace
+
+CourierAssigner::CourierAssigner(Database& database, AssignmentConfig config)
+    : _database(database)
+    , _config(config)
+{
+}
+
+void CourierAssigner::setConfig(const AssignmentConfig& config)
+{
+    std::lock_guard lock(_configMutex);
+    _config = config;
+}
+
+AssignOutcome CourierAssigner::assign(const std::string& orderId, const std::string& source)
+{
+    return assign({OrderRef{orderId, source}}).front();
+}
+
+std::vector<AssignOutcome> CourierAssigner::assign(const std::vector<OrderRef>& orders)
+{
+    auto session = _database.session();
+    return assign(session, orders);
+}
+
+void CourierAssigner::validate(const OrderRef& order)
+{
+    checkId("order id", order.orderId);
+    checkId("source", order.source);
+}
+
+std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
+                                                   const std::vector<OrderRef>& orders)
+{
+    std::vector<std::string> orderIds;
+    std::vector<std::string> sources;
+    orderIds.reserve(orders.size());
+    sources.reserve(orders.size());
+    for (const auto& order : orders)
+    {
+        validate(order);
+        orderIds.push_back(order.orderId);
+        sources.push_back(order.source);
+    }
+    std::vector<AssignOutcome> outcomes(orders.size());
+    if (orders.empty())
+        return outcomes;
+
+    std::string orderArray = textArray(orderIds);
+    std::string sourceArray = textArray(sources);
+    AssignmentConfig config;
+    {
+        std::lock_guard lock(_configMutex);
+        config = _config;
+    }
+    Poco::Int64 onFoot = config.deadlineOnFoot.count();
+    Poco::Int64 scooter = config.deadlineScooter.count();
+    Poco::Int64 car = config.deadlineCar.count();
+    std::vector<std::string> answeredSources;
+    std::vector<std::string> answered;
+    std::vector<Poco::Int64> fresh;
+    std::vector<Poco::Nullable<Poco::Int64>> couriers;
+    std::vector<Poco::Nullable<Poco::Int64>> deadlines;
+    session << ASSIGN, use(orderArray), use(sourceArray), use(onFoot), use(scooter), use(car),
+        into(answeredSources), into(answered), into(fresh), into(couriers), into(deadlines), now;
+
+    // Answers by (source, order id).
+    std::map<std::pair<std::string_view, std::string_view>, std::size_t> row;
+    for (std::size_t i = 0; i < answered.size(); ++i)
+        row.emplace(
+            std::make_pair(std::string_view(answeredSources[i]), std::string_view(answered[i])), i);
+    for (std::size_t k = 0; k < orders.size(); ++k)
+    {
+        const auto found = row.find({orders[k].source, orders[k].orderId});
+        if (found == row.end() || fresh[found->second] == 2)
+            continue; // No courier free, or a concurrent call assigned it meanwhile.
+        const std::size_t i = found->second;
+        AssignOutcome& outcome = outcomes[k];
+        outcome.kind =
+            fresh[i] == 1 ? AssignOutcome::Kind::Assigned : AssignOutcome::Kind::AlreadyAssigned;
+        outcome.courierId = couriers[i].value();
+        outcome.deadline = Poco::Timestamp(deadlines[i].value());
+        // The same order twice in one call: the first copy assigned it, the others find it.
+        if (fresh[i] == 1)
+            fresh[i] = 0;
+    }
+    return outcomes;
+}
+
+std::optional<Poco::Int64> CourierAssigner::unassign(const std::string& source,
+                                                     const std::string& orderId)
+{
+    checkId("source", source);
+    checkId("order id", orderId);
+    std::string from = source;
+    std::string order = orderId;
+    std::vector<Poco::Int64> couriers;
+    auto session = _database.session();
+    session << UNASSIGN, use(from), use(order), into(couriers), now;
+    if (couriers.empty())
+        return std::nullopt;
+    return couriers.front();
+}
+
+} // namespace courierd

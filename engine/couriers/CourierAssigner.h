@@ -1,0 +1,83 @@
+#pragma once
+
+#include "store/Database.h"
+#include "config/EngineConfig.h"
+
+#include <Poco/Timestamp.h>
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// What became of one assignment request.
+struct AssignOutcome
+{
+    enum class Kind
+    {
+        Assigned,           ///< A courier was chosen and marked busy now.
+        AlreadyAssigned,    ///< The order had a delivery already; nothing changed.
+        NoCourierAvailable, ///< Nobody is available; nothing was written.
+    };
+
+    Kind kind = Kind::NoCourierAvailable;
+    Poco::Int64 courierId = 0;   ///< Assigned, AlreadyAssigned: the order's courier.
+    Poco::Timestamp deadline{0}; ///< Assigned, AlreadyAssigned: the delivery's deadline.
+};
+
+/// One order to assign: its id (the delivery's order id) and the source it came from.
+struct OrderRef
+{
+    std::string orderId;
+    std::string source;
+};
+
+/// The assignment use case: one order, one courier, once. Thread-safe; any number of threads
+/// and processes may assign at once (row locks with SKIP LOCKED and UNIQUE(source, order_id)).
+/// An order is its source and its id: ids are unique within a source only.
+class CourierAssigner
+{
+public:
+    CourierAssigner(Database& database, AssignmentConfig config);
+
+    /// New deadlines, for assignments from now on (a reload). Any thread.
+    void setConfig(const AssignmentConfig& config);
+
+    /// Assigns `orders`, most urgent first, in one statement (one transaction): the k-th order
+    /// without a delivery gets the k-th least-loaded available courier (fewest deliveries, then
+    /// lowest id), which is what assigning them one at a time in this order would do; its
+    /// deadline comes from the courier's transport and the courier is marked busy. An order
+    /// that already has a delivery keeps it. Returns one outcome per order, in the same order;
+    /// NoCourierAvailable also answers an order a concurrent call assigned while this one ran
+    /// (asking again answers AlreadyAssigned). Throws ValidationException for an empty or
+    /// oversized id or source (then nothing was written), StoreException and Poco::Data
+    /// exceptions for database failures (then nothing was written).
+    std::vector<AssignOutcome> assign(const std::vector<OrderRef>& orders);
+
+    /// The same, through `session`, so that it joins the caller's transaction (the pipeline
+    /// claims inbox rows, assigns them and marks them in one).
+    std::vector<AssignOutcome> assign(Poco::Data::Session& session,
+                                      const std::vector<OrderRef>& orders);
+
+    /// One order: assign({{orderId, source}}).front().
+    AssignOutcome assign(const std::string& orderId, const std::string& source);
+
+    /// Throws ValidationException unless `order` could be assigned: both ids non-empty and
+    /// at most MAX_RECORD_ID_BYTES.
+    static void validate(const OrderRef& order);
+
+    /// Removes the delivery of `source`'s order `orderId` and frees its courier if that
+    /// delivery is the one it is busy with. Returns the courier, or nothing when the order has
+    /// no delivery.
+    std::optional<Poco::Int64> unassign(const std::string& source, const std::string& orderId);
+
+private:
+    Database& _database;
+    mutable std::mutex _configMutex;
+    AssignmentConfig _config;
+};
+
+} // namespace courierd

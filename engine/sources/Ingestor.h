@@ -1,0 +1,112 @@
+#pragma once
+
+#include "store/Database.h"
+#include "courierd/Batch.h"
+
+#include <Poco/Logger.h>
+
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+
+namespace courierd
+{
+
+struct IngestRows;
+
+/// A lease on one source: held by `holder` with `term` until it expires.
+struct Lease
+{
+    std::string source;
+    std::string holder;
+    Poco::Int64 term = 0;
+};
+
+/// What one ingest stored.
+struct IngestResult
+{
+    int records = 0; ///< New inbox rows: pending and skipped.
+    int skipped = 0; ///< Of those, skipped.
+    int rejects = 0; ///< New rejected rows.
+};
+
+/// Moves fetched batches into the store, fenced by the source's lease: records, rejects and
+/// the cursor go in one transaction, and only while the lease's term is still current, so a
+/// paused or partitioned ex-holder changes nothing. A streamed answer arrives as parts
+/// (records and rejects, no cursor) followed by the batch that moves the cursor. Thread-safe.
+class Ingestor
+{
+public:
+    /// `holder` names this courierd instance; `ttl` is how long a lease lasts unrenewed.
+    Ingestor(Database& database, std::string holder, Duration ttl);
+
+    /// Takes or renews the lease on `source`. Returns it, or nothing while another live
+    /// instance holds it. Taking over an expired lease raises the term. Throws on store errors.
+    std::optional<Lease> acquire(const std::string& source);
+
+    /// Who holds the lease of `source` and until when (the database's clock), or nothing when
+    /// nobody ever took it. For the standby log line. Throws on store errors.
+    std::optional<std::pair<std::string, Poco::Timestamp>> holder(const std::string& source);
+
+    /// Gives the lease up (at shutdown), so another instance can take over at once.
+    void release(const Lease& lease);
+
+    /// The stored cursor of `source`; empty before its first ingest. The next ingest() of
+    /// `source` stores its cursor only over this one (compare-and-set), so an ingest that
+    /// follows a cursor the store no longer holds (rolled back by a failover to an asynchronous
+    /// standby, or set by an operator) throws CursorMovedException and stores nothing.
+    std::string cursor(const std::string& source);
+
+    /// Renews the lease for another TTL while its term is current; false once it is not.
+    /// A tick longer than the TTL keeps its lease this way. Throws on store errors.
+    bool renew(const Lease& lease);
+
+    /// Stores `batch` under `lease` in one transaction: records (pending, or skipped with
+    /// their reason), rejects (with their reason) and the cursor; the lease is renewed. Rows
+    /// already in the inbox are left as they are. A record the store cannot hold (see
+    /// RecordScreen; `maxClockSkew` bounds `created_at`) is stored rejected with the reason.
+    /// A batch the store still refuses as a whole is stored row by row, a refused row rejected
+    /// with the store's error, so that one row never holds back the others. Throws
+    /// LeaseLostException, having written nothing, when the lease's term is no longer current,
+    /// and CursorMovedException when the stored cursor is not the one cursor() read or the last
+    /// ingest() wrote; other store errors likewise write nothing, and leave the cursor to be
+    /// read again.
+    IngestResult ingest(const Lease& lease, const Batch& batch,
+                        Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+
+    /// Stores part of a streamed answer the same way, in a transaction of its own, leaving
+    /// the cursor where it is (see Source::stream()).
+    IngestResult ingestPart(const Lease& lease, const std::vector<Record>& records,
+                            const std::vector<Reject>& rejects,
+                            Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+
+    /// `source.NAME.max_clock_skew` unless set.
+    static constexpr Duration DEFAULT_MAX_CLOCK_SKEW{5 * 60 * 1000};
+
+    const std::string& holder() const { return _holder; }
+    Duration ttl() const { return _ttl; }
+
+private:
+    // `cursor`: the cursor to store with the rows, or nullptr to leave it.
+    IngestResult store(const Lease& lease, const std::vector<Record>& records,
+                       const std::vector<Reject>& rejects, const std::string* cursor,
+                       Duration maxClockSkew);
+    IngestResult store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
+                       bool rowByRow);
+    void fence(Poco::Data::Session& session, const Lease& lease);
+    // Writes the cursor compare-and-set; returns its new version.
+    Poco::Int64 saveCursor(Poco::Data::Session& session, const std::string& source,
+                           const std::string& cursor);
+
+    Database& _database;
+    std::string _holder;
+    Duration _ttl;
+    Poco::Logger& _logger;
+    std::mutex _mutex;
+    // The version of each source's cursor as this instance last read or wrote it; none when
+    // unknown (never read, or a write whose outcome is unknown).
+    std::map<std::string, Poco::Int64> _versions;
+};
+
+} // namespace courierd

@@ -1,0 +1,261 @@
+#include "sources/SourceCatalog.h"
+
+#include "util/Exceptions.h"
+
+#include <Poco/Logger.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+namespace courierd
+{
+
+namespace
+{
+
+bool validName(const std::string& name)
+{
+    for (unsigned char c : name)
+        if (!std::islower(c) && !std::isdigit(c) && c != '-' && c != '_')
+            return false;
+    return !name.empty();
+}
+
+} // namespace
+
+std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
+{
+    const std::string prefix = "source." + name + ".";
+    return {
+        {prefix + "plugin", ConfigType::String, "",
+         "the plugin: a name looked up in plugins.dir, or a path to a .so file"},
+        {prefix + "interval", ConfigType::Duration, "5s", "time between two polls of the source",
+         100, MS_PER_DAY},
+        {prefix + "max_clock_skew", ConfigType::Duration, "5m",
+         "how far past now a record's created_at may be; a later one is stored rejected", 0,
+         MS_PER_DAY},
+    };
+}
+
+SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
+                             const std::atomic<bool>& stopFlag)
+    : _settings(settings)
+    , _stopFlag(stopFlag)
+    , _host(pluginDir)
+{
+    std::vector<std::string> problems;
+    for (const auto& name : settings.sourceNames())
+        if (EntryPtr entry = make(settings, name, problems))
+            _entries.push_back(std::move(entry));
+    settings.check();
+    for (const auto& problem : problems)
+        settings.addProblem(problem);
+    if (settings.problems().empty())
+        for (auto& entry : _entries)
+        {
+            entry->interval = settings.getDuration("source." + entry->name + ".interval");
+            entry->maxClockSkew = settings.getDuration("source." + entry->name + ".max_clock_skew");
+            entry->values = settings.valuesUnder("source." + entry->name + ".");
+        }
+}
+
+SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::string& name,
+                                            std::vector<std::string>& problems)
+{
+    settings.declare(engineKeys(name));
+    auto entry = std::make_shared<Entry>();
+    entry->name = name;
+    const std::string pluginKey = "source." + name + ".plugin";
+    entry->plugin = settings.getString(pluginKey);
+    if (!validName(name))
+    {
+        problems.push_back("[source." + name +
+                           "]: a source name uses lower-case letters, digits, '-' and '_'");
+        return nullptr;
+    }
+    if (entry->plugin.empty())
+    {
+        problems.push_back("[source." + name + "]: no plugin (set source." + name + ".plugin)");
+        return nullptr;
+    }
+    try
+    {
+        entry->info = _host.load(entry->plugin);
+        entry->source = &_host.create(entry->plugin);
+    }
+    catch (const PluginException& e)
+    {
+        problems.push_back(settings.describe(pluginKey) + ": " + e.message());
+        return nullptr;
+    }
+    std::vector<ConfigKey> pluginKeys = entry->source->settings();
+    for (auto& key : pluginKeys)
+        key.name = "source." + name + "." + key.name;
+    settings.declare(pluginKeys);
+    entry->context = std::make_unique<PluginSourceContext>(name, settings, _stopFlag);
+    return entry;
+}
+
+SourceCatalog::~SourceCatalog()
+{
+    shutdown();
+    for (auto& entry : _entries)
+        _host.destroy(*entry->source);
+}
+
+void SourceCatalog::initialize()
+{
+    for (auto& entry : _entries)
+        initialize(*entry, _settings);
+}
+
+void SourceCatalog::initialize(Entry& entry, const Settings& settings)
+{
+    try
+    {
+        entry.source->initialize(*entry.context);
+        entry.initialized = true;
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Plugins start the message with `key = 'value'`: say where that value came from.
+        const std::string message = e.message();
+        const std::string key =
+            "source." + entry.name + "." + message.substr(0, message.find(" = "));
+        std::string origin;
+        try
+        {
+            origin = settings.origin(key) + ": ";
+        }
+        catch (const Poco::NotFoundException&)
+        {
+        }
+        throw ConfigException(origin + "[source." + entry.name + "] (plugin " + entry.info.name +
+                              "): " + message);
+    }
+    catch (const std::exception& e)
+    {
+        // A plugin's own bug: still a problem of this source, never a crash of the reload.
+        throw ConfigException("[source." + entry.name + "] (plugin " + entry.info.name +
+                              "): initialize() failed: " + e.what());
+    }
+}
+
+void SourceCatalog::release(Entry& entry)
+{
+    if (entry.initialized)
+    {
+        entry.initialized = false;
+        try
+        {
+            entry.source->shutdown();
+        }
+        catch (const Poco::Exception& e)
+        {
+            Poco::Logger::get("courierd")
+                .error("source %s: shutdown failed: %s", entry.name, e.displayText());
+        }
+    }
+}
+
+void SourceCatalog::shutdown()
+{
+    for (auto& entry : _entries)
+        release(*entry);
+}
+
+SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& next)
+{
+    Change change;
+    std::vector<std::string> problems;
+    std::vector<EntryPtr> made;
+    std::map<std::string, EntryPtr> running;
+    for (const auto& entry : _entries)
+        running.emplace(entry->name, entry);
+
+    for (const auto& name : next->sourceNames())
+    {
+        const auto old = running.find(name);
+        next->declare(engineKeys(name));
+        // A running source whose section and plugin file are as they were goes on as it is;
+        // its plugin's keys are declared from its instance.
+        if (old != running.end() && !PluginHost::outdated(old->second->info) &&
+            next->getString("source." + name + ".plugin") == old->second->plugin)
+        {
+            std::vector<ConfigKey> pluginKeys = old->second->source->settings();
+            for (auto& key : pluginKeys)
+                key.name = "source." + name + "." + key.name;
+            next->declare(pluginKeys);
+            if (next->valuesUnder("source." + name + ".") == old->second->values)
+                continue;
+        }
+        if (EntryPtr entry = make(*next, name, problems))
+        {
+            entry->settings = next;
+            made.push_back(std::move(entry));
+        }
+    }
+    next->check();
+    for (const auto& problem : problems)
+        next->addProblem(problem);
+    if (next->problems().empty())
+        for (auto& entry : made)
+        {
+            entry->interval = next->getDuration("source." + entry->name + ".interval");
+            entry->maxClockSkew = next->getDuration("source." + entry->name + ".max_clock_skew");
+            entry->values = next->valuesUnder("source." + entry->name + ".");
+            try
+            {
+                initialize(*entry, *next);
+            }
+            catch (const ConfigException& e)
+            {
+                next->addProblem(e.message());
+            }
+        }
+    change.start = std::move(made);
+    if (!next->problems().empty())
+    {
+        discard(change);
+        return {};
+    }
+
+    std::set<std::string> named;
+    for (const auto& name : next->sourceNames())
+        named.insert(name);
+    for (const auto& entry : change.start)
+        (running.count(entry->name) ? change.changed : change.added).push_back(entry->name);
+    for (const auto& [name, entry] : running)
+        if (!named.count(name))
+            change.removed.push_back(name);
+    change.stop = change.changed;
+    change.stop.insert(change.stop.end(), change.removed.begin(), change.removed.end());
+    return change;
+}
+
+void SourceCatalog::commit(const Change& change)
+{
+    for (const auto& name : change.stop)
+    {
+        const auto it = std::find_if(_entries.begin(), _entries.end(),
+                                     [&](const EntryPtr& entry) { return entry->name == name; });
+        if (it == _entries.end())
+            continue;
+        release(**it);
+        _host.destroy(*(*it)->source);
+        _entries.erase(it);
+    }
+    _entries.insert(_entries.end(), change.start.begin(), change.start.end());
+}
+
+void SourceCatalog::discard(const Change& change)
+{
+    for (const auto& entry : change.start)
+    {
+        release(*entry);
+        _host.destroy(*entry->source);
+    }
+}
+
+} // namespace courierd

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "sources/PluginHost.h"
+#include "sources/PluginSourceContext.h"
+#include "config/Settings.h"
+#include "courierd/Duration.h"
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// Every configured source: for each `[source.NAME]`, the plugin it names (loaded through the
+/// PluginHost), one instance of it, and its context. Construction declares and validates the
+/// engine's keys of each section (`plugin`, `interval`, `max_clock_skew`) and the plugin's own
+/// keys; problems are added to the Settings, never thrown. A reload prepare()s the sources of
+/// a new configuration beside the running ones, then commit()s them. Used from the main
+/// thread.
+class SourceCatalog
+{
+public:
+    struct Entry
+    {
+        std::string name;
+        std::string plugin;
+        PluginHost::Loaded info;
+        Duration interval{0};
+        Duration maxClockSkew{0};
+        Source* source = nullptr; ///< Owned by the host.
+        /// The settings it was made from, when a reload made it (kept alive for the context).
+        std::shared_ptr<const Settings> settings;
+        std::unique_ptr<PluginSourceContext> context;
+        /// Every key of its section with its value: a reload restarts the source when they
+        /// differ.
+        std::map<std::string, std::string> values;
+        bool initialized = false;
+    };
+    using EntryPtr = std::shared_ptr<Entry>;
+
+    /// What a reload changes: the sources to start (new ones, and new instances of changed
+    /// ones) and the names of those to stop (removed and changed).
+    struct Change
+    {
+        std::vector<EntryPtr> start;
+        std::vector<std::string> stop;
+        std::vector<std::string> added, changed, removed; ///< Names, for the log.
+        bool empty() const { return start.empty() && stop.empty(); }
+    };
+
+    /// The keys the engine owns in `[source.NAME]`.
+    static std::vector<ConfigKey> engineKeys(const std::string& name);
+
+    /// Loads plugins from `pluginDir`, declares what each section reads (the engine's keys and
+    /// the plugin's), then checks the whole configuration once more.
+    SourceCatalog(Settings& settings, const std::string& pluginDir,
+                  const std::atomic<bool>& stopFlag);
+
+    /// Shuts down initialized sources (if shutdown() was not called), then unloads plugins.
+    ~SourceCatalog();
+
+    SourceCatalog(const SourceCatalog&) = delete;
+    SourceCatalog& operator=(const SourceCatalog&) = delete;
+
+    /// Calls Source::initialize() on each source. Throws ConfigException naming the source.
+    void initialize();
+
+    /// Calls Source::shutdown() on each initialized source; logs, never throws.
+    void shutdown();
+
+    /// For a reload: declares in `next` what it reads (the engine's keys of every section and
+    /// its plugin's), checks it, and makes and initializes an entry for every source that is
+    /// new or differs from the running one (another value in its section, or a new build of
+    /// its plugin's file). Problems go into `next`; when it has any, nothing is kept. The
+    /// running sources are untouched either way.
+    Change prepare(const std::shared_ptr<Settings>& next);
+
+    /// Makes a prepared change the catalog's: shuts down and destroys the entries named in
+    /// `change.stop` (stop them in the scheduler first) and takes `change.start`.
+    void commit(const Change& change);
+
+    /// Throws away what prepare() made, when the reload does not go ahead.
+    void discard(const Change& change);
+
+    std::vector<EntryPtr>& entries() { return _entries; }
+    const std::string& pluginDir() const { return _host.directory(); }
+
+private:
+    // An entry for [source.NAME] of `settings`, its keys declared there; nothing (and a
+    // problem in `problems`) when it cannot be made.
+    EntryPtr make(Settings& settings, const std::string& name, std::vector<std::string>& problems);
+    // Source::initialize(); throws ConfigException naming the source and the key's origin.
+    void initialize(Entry& entry, const Settings& settings);
+    void release(Entry& entry);
+
+    const Settings& _settings;
+    const std::atomic<bool>& _stopFlag;
+    PluginHost _host;
+    std::vector<EntryPtr> _entries;
+};
+
+} // namespace courierd

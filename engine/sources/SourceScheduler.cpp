@@ -1,0 +1,411 @@
+#include "sources/SourceScheduler.h"
+
+#include "util/Exceptions.h"
+#include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
+
+#include <algorithm>
+
+namespace courierd
+{
+
+namespace
+{
+
+constexpr std::size_t CURSOR_IN_LOG = 120;
+/// Sources one scheduler can run at once (each timer holds a thread while it runs).
+constexpr int MAX_TIMER_THREADS = 1024;
+/// How often a failure that goes on the same way is logged again.
+constexpr Duration REPEAT_FAILURE_LOG = std::chrono::minutes(5);
+
+std::string shortened(const std::string& cursor)
+{
+    return cursor.size() <= CURSOR_IN_LOG ? cursor
+                                          : cursor.substr(0, CURSOR_IN_LOG) + "… (" +
+                                                std::to_string(cursor.size()) + " bytes)";
+}
+
+// Where a streaming source's parts go: stored at once, each in its own fenced transaction,
+// with the pipeline woken so that assignment overlaps the rest of the read.
+class IngestSink : public RecordSink
+{
+public:
+    IngestSink(Ingestor& ingestor, const Lease& lease, Duration maxClockSkew, IngestResult& total,
+               const std::function<void()>& wake, const std::atomic<bool>& stopping)
+        : _ingestor(ingestor)
+        , _lease(lease)
+        , _maxClockSkew(maxClockSkew)
+        , _total(total)
+        , _wake(wake)
+        , _stopping(stopping)
+    {
+    }
+
+    void write(std::vector<Record>& records, std::vector<Reject>& rejects) override
+    {
+        const IngestResult stored = _ingestor.ingestPart(_lease, records, rejects, _maxClockSkew);
+        records.clear();
+        rejects.clear();
+        add(stored);
+        if (_stopping)
+            throw StoppingException("the daemon is stopping; the rest of the answer is left "
+                                    "for the next poll");
+    }
+
+    void add(const IngestResult& stored)
+    {
+        _total.records += stored.records;
+        _total.skipped += stored.skipped;
+        _total.rejects += stored.rejects;
+        if (stored.records > 0 && _wake)
+            _wake();
+    }
+
+private:
+    Ingestor& _ingestor;
+    const Lease& _lease;
+    Duration _maxClockSkew;
+    IngestResult& _total;
+    const std::function<void()>& _wake;
+    const std::atomic<bool>& _stopping;
+};
+
+} // namespace
+
+SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
+                                 std::function<void()> wake, const std::atomic<bool>& stopping)
+    : _ingestor(ingestor)
+    , _wake(std::move(wake))
+    , _stopping(stopping)
+    , _logger(Poco::Logger::get("courierd.scheduler"))
+{
+    for (const auto& entry : sources.entries())
+        _runners.push_back(runnerFor(entry));
+}
+
+std::shared_ptr<SourceScheduler::Runner>
+SourceScheduler::runnerFor(const SourceCatalog::EntryPtr& entry)
+{
+    auto runner = std::make_shared<Runner>();
+    runner->scheduler = this;
+    runner->entry = entry;
+    runner->status.name = entry->name;
+    runner->status.plugin = entry->info.name;
+    runner->status.pluginVersion = entry->info.version;
+    runner->status.interval = entry->interval;
+    return runner;
+}
+
+std::vector<std::shared_ptr<SourceScheduler::Runner>> SourceScheduler::runners() const
+{
+    std::lock_guard lock(_runnersMutex);
+    return _runners;
+}
+
+SourceScheduler::~SourceScheduler()
+{
+    stop();
+}
+
+void SourceScheduler::start()
+{
+    // One thread per source's timer, one for the lease keeper, and room for sources a reload
+    // adds.
+    _threads = std::make_unique<Poco::ThreadPool>("source-timers", 2, MAX_TIMER_THREADS);
+    for (auto& runner : runners())
+    {
+        runner->since.update();
+        startTimer(*runner);
+    }
+    const long renewEvery = std::max<long>(10, _ingestor.ttl().count() / 3);
+    _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
+    _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
+                   *_threads);
+    _started = true;
+}
+
+void SourceScheduler::startTimer(Runner& runner)
+{
+    runner.timer = std::make_unique<Poco::Timer>(0, runner.entry->interval.count());
+    runner.timer->start(Poco::TimerCallback<Runner>(runner, &Runner::onTimer), *_threads);
+}
+
+void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)
+{
+    auto runner = runnerFor(entry);
+    {
+        std::lock_guard lock(_runnersMutex);
+        _runners.push_back(runner);
+    }
+    if (_started)
+        startTimer(*runner);
+}
+
+void SourceScheduler::remove(const std::string& name)
+{
+    std::shared_ptr<Runner> runner;
+    {
+        std::lock_guard lock(_runnersMutex);
+        const auto it = std::find_if(_runners.begin(), _runners.end(),
+                                     [&](const auto& r) { return r->entry->name == name; });
+        if (it == _runners.end())
+            return;
+        runner = *it;
+        _runners.erase(it);
+    }
+    runner->entry->context->requestStop();
+    if (runner->timer)
+        runner->timer->stop(); // waits for a running tick
+    release(*runner);
+}
+
+void SourceScheduler::release(Runner& runner)
+{
+    if (!runner.lease)
+        return;
+    try
+    {
+        _ingestor.release(*runner.lease);
+    }
+    catch (const Poco::Exception& e)
+    {
+        _logger.warning("source %s: could not give the lease up: %s", runner.entry->name,
+                        e.displayText());
+    }
+    runner.lease.reset();
+}
+
+std::string SourceScheduler::stalled(Duration limit) const
+{
+    const Poco::Timestamp now;
+    for (const auto& runner : runners())
+    {
+        std::lock_guard lock(runner->mutex);
+        if (runner->ticking)
+            continue;
+        const Poco::Timestamp last = runner->status.lastTickAt.value_or(runner->since);
+        const auto quiet = std::chrono::microseconds(now - last);
+        if (quiet > runner->entry->interval + limit)
+            return "source " + runner->entry->name + " has not ticked for " +
+                   std::to_string(quiet.count() / 1000000) + " s (every " +
+                   formatDuration(runner->entry->interval) + ")";
+    }
+    return {};
+}
+
+void SourceScheduler::stop()
+{
+    if (!_started)
+        return;
+    _started = false;
+    const auto all = runners();
+    for (auto& runner : all)
+        runner->timer->stop();
+    _keeper->stop();
+    for (auto& runner : all)
+        release(*runner);
+    _threads->joinAll();
+}
+
+std::vector<SourceStatus> SourceScheduler::status() const
+{
+    std::vector<SourceStatus> out;
+    for (const auto& runner : runners())
+    {
+        std::lock_guard lock(runner->mutex);
+        out.push_back(runner->status);
+    }
+    return out;
+}
+
+void SourceScheduler::renewLeases(Poco::Timer&)
+{
+    for (auto& runner : runners())
+    {
+        std::optional<Lease> lease;
+        {
+            std::lock_guard lock(runner->mutex);
+            lease = runner->polling;
+        }
+        if (!lease)
+            continue;
+        try
+        {
+            if (!_ingestor.renew(*lease))
+                _logger.warning("source %s: lease term %Ld expired while polling; the poll will "
+                                "store nothing and step down",
+                                lease->source, static_cast<long long>(lease->term));
+        }
+        catch (const Poco::Exception& e)
+        {
+            _logger.warning("source %s: could not renew the lease: %s", lease->source,
+                            e.displayText());
+        }
+    }
+}
+
+void SourceScheduler::poll(Runner& runner, IngestResult& total)
+{
+    const std::string& name = runner.entry->name;
+    if (runner.cursorTerm != runner.lease->term)
+    {
+        runner.cursorTerm = 0;
+        runner.cursor = _ingestor.cursor(name);
+        runner.cursorTerm = runner.lease->term;
+    }
+    bool moved = false;
+    IngestSink sink(_ingestor, *runner.lease, runner.entry->maxClockSkew, total, _wake, _stopping);
+    for (;;)
+    {
+        Batch batch = runner.entry->source->stream(runner.cursor, sink);
+        runner.cursorTerm = 0; // until the new cursor is stored
+        sink.add(_ingestor.ingest(*runner.lease, batch, runner.entry->maxClockSkew));
+        moved = moved || batch.cursor != runner.cursor;
+        runner.cursor = std::move(batch.cursor);
+        runner.cursorTerm = runner.lease->term;
+        if (!batch.more || _stopping)
+            break;
+    }
+    if (total.records > 0 || total.rejects > 0)
+        _logger.information("source %s: %d new record(s) (%d skipped), %d rejected", name,
+                            total.records, total.skipped, total.rejects);
+    if (moved)
+        _logger.information("source %s: cursor moved to %s", name, shortened(runner.cursor));
+    else
+        _logger.debug("source %s: tick, nothing new", name);
+}
+
+void SourceScheduler::standby(Runner& runner)
+{
+    const auto holder = _ingestor.holder(runner.entry->name);
+    if (!holder || holder->first == runner.standbyHolder)
+        return;
+    runner.standbyHolder = holder->first;
+    _logger.information("source %s: standby: instance %s holds its lease (until %s, renewed while "
+                        "it polls); this instance takes over if it lapses",
+                        runner.entry->name, clipped(holder->first), formatRfc3339(holder->second));
+}
+
+void SourceScheduler::report(Runner& runner, const std::string& error,
+                             Poco::Message::Priority priority)
+{
+    const std::string& name = runner.entry->name;
+    const Poco::Timestamp now;
+    if (error.empty())
+    {
+        if (runner.failures > 0)
+            _logger.information("source %s: polled again after %d failed tick(s) since %s", name,
+                                runner.failures, formatRfc3339(runner.failingSince));
+        runner.failures = 0;
+        runner.failing.clear();
+        return;
+    }
+    if (runner.failures == 0 || error != runner.failing)
+    {
+        _logger.log(Poco::Message(_logger.name(),
+                                  "source " + name + ": tick failed: " + error +
+                                      " (the same failure again is logged every " +
+                                      formatDuration(REPEAT_FAILURE_LOG) + ")",
+                                  priority));
+        runner.failing = error;
+        runner.failures = 1;
+        runner.failingSince = now;
+        runner.failureLogged = now;
+        return;
+    }
+    ++runner.failures;
+    if (now - runner.failureLogged >= REPEAT_FAILURE_LOG.count() * 1000)
+    {
+        _logger.log(Poco::Message(_logger.name(),
+                                  "source " + name + ": still failing, " +
+                                      std::to_string(runner.failures) + " tick(s) since " +
+                                      formatRfc3339(runner.failingSince) + ": " + error,
+                                  priority));
+        runner.failureLogged = now;
+    }
+    else
+        _logger.debug("source %s: tick failed again: %s", name, error);
+}
+
+void SourceScheduler::tick(Runner& runner)
+{
+    if (_stopping)
+        return;
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.ticking = true;
+    }
+    const std::string& name = runner.entry->name;
+    std::string outcome = "ok";
+    std::string error;
+    auto priority = Poco::Message::PRIO_ERROR;
+    IngestResult total;
+    try
+    {
+        runner.lease = _ingestor.acquire(name);
+        if (!runner.lease)
+        {
+            outcome = "standby";
+            standby(runner);
+        }
+        else
+        {
+            if (!runner.standbyHolder.empty())
+                _logger.information("source %s: this instance polls it now (was %s)", name,
+                                    runner.standbyHolder);
+            runner.standbyHolder.clear();
+            // The keeper renews the lease for as long as the poll runs, however it ends.
+            const auto polling = [&runner](std::optional<Lease> lease)
+            {
+                std::lock_guard lock(runner.mutex);
+                runner.polling = std::move(lease);
+            };
+            polling(runner.lease);
+            const std::unique_ptr<Runner, std::function<void(Runner*)>> done(
+                &runner, [&polling](Runner*) { polling(std::nullopt); });
+            poll(runner, total);
+        }
+    }
+    catch (const StoppingException& e)
+    {
+        _logger.information("source %s: %s (%d new record(s) stored)", name, e.message(),
+                            total.records);
+    }
+    catch (const LeaseLostException& e)
+    {
+        runner.lease.reset();
+        outcome = "standby";
+        _logger.warning("%s", e.message());
+    }
+    catch (const CursorMovedException& e)
+    {
+        // The next tick starts over from the stored cursor (poll() left it to be read again).
+        outcome = "error";
+        error = e.message();
+        priority = Poco::Message::PRIO_WARNING;
+    }
+    catch (const Poco::Exception& e)
+    {
+        outcome = "error";
+        error = e.displayText();
+    }
+    catch (const std::exception& e)
+    {
+        outcome = "error";
+        error = e.what();
+    }
+    if (outcome == "ok" || outcome == "error")
+        report(runner, error, priority);
+
+    std::lock_guard lock(runner.mutex);
+    runner.ticking = false;
+    runner.status.leaseHeld = runner.lease.has_value();
+    runner.status.lastTickAt = Poco::Timestamp();
+    runner.status.lastOutcome = outcome;
+    runner.status.lastError = error;
+    ++runner.status.ticks;
+    runner.status.records += total.records;
+    runner.status.rejects += total.rejects;
+}
+
+} // namespace courierd

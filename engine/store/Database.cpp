@@ -1,0 +1,127 @@
+#include "store/Database.h"
+
+#include "util/Exceptions.h"
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SessionPool.h>
+#include <Poco/Thread.h>
+#include <Poco/Timestamp.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace courierd
+{
+
+namespace
+{
+
+const std::string CONNECTOR = "postgresql";
+constexpr int POOL_IDLE_SECONDS = 60;
+
+void registerConnector()
+{
+    static std::once_flag once;
+    std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
+}
+
+} // namespace
+
+Database::Database(const StoreConfig& config)
+    : _config(config)
+    , _target(ConnectionString::parse(config.url, config.connectTimeout, config.password))
+{
+    registerConnector();
+    _pool = std::make_unique<Poco::Data::SessionPool>(CONNECTOR, _target.forDriver(), 1,
+                                                      config.poolSize, POOL_IDLE_SECONDS);
+}
+
+Database::~Database()
+{
+    if (_pool)
+        _pool->shutdown();
+}
+
+void Database::fail(const std::string& what, const Poco::Exception& cause) const
+{
+    std::string why = redact(cause.message().empty() ? cause.displayText() : cause.message());
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' '))
+        why.pop_back();
+    std::replace(why.begin(), why.end(), '\n', ' ');
+    std::replace(why.begin(), why.end(), '\t', ' ');
+    throw StoreException(what + " (" + description() + "): " + why);
+}
+
+std::string Database::explain(const std::string& text) const
+{
+    std::string out = redact(text);
+    if (out.find("State: 26000") != std::string::npos)
+        out += " (courierd's PostgreSQL driver prepares every statement, which a pooler in "
+               "transaction or statement mode cannot carry between server connections: run "
+               "PgBouncer with pool_mode = session; see the README)";
+    return out;
+}
+
+void Database::verify()
+{
+    session();
+}
+
+Poco::Data::Session Database::session()
+{
+    const Poco::Timestamp started;
+    long pause = 1;
+    for (;;)
+    {
+        try
+        {
+            return _pool->get();
+        }
+        catch (const Poco::Data::SessionPoolExhaustedException& e)
+        {
+            // POCO's pool refuses at once when every session is out; wait for one to return.
+            if (started.elapsed() > _config.connectTimeout.count() * 1000)
+                fail("no free database session after " + formatDuration(_config.connectTimeout), e);
+            Poco::Thread::sleep(pause);
+            pause = std::min(pause * 2, 20L);
+        }
+        catch (const Poco::Exception& e)
+        {
+            fail("cannot connect to PostgreSQL", e);
+        }
+    }
+}
+
+Poco::Data::Session Database::connect()
+{
+    try
+    {
+        return Poco::Data::Session(CONNECTOR, _target.forDriver());
+    }
+    catch (const Poco::Exception& e)
+    {
+        fail("cannot connect to PostgreSQL", e);
+    }
+}
+
+std::string textArray(const std::vector<std::string>& values)
+{
+    std::string out = "{";
+    for (const auto& value : values)
+    {
+        if (out.size() > 1)
+            out += ',';
+        out += '"';
+        for (const char c : value)
+        {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    out += '}';
+    return out;
+}
+
+} // namespace courierd

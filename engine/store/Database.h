@@ -1,0 +1,62 @@
+#pragma once
+
+#include "config/ConnectionString.h"
+#include "config/EngineConfig.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// A PostgreSQL array literal of `values`, each one quoted (`{"a","b\\"c"}`), to bind as one
+/// text parameter and cast in SQL (`$1::text[]`): POCO 1.11 binds no arrays. Pure.
+std::string textArray(const std::vector<std::string>& values);
+
+/// The PostgreSQL store: a pool of sessions to one database. Thread-safe.
+class Database
+{
+public:
+    /// Parses the connection settings; connects nothing yet. Throws ConfigException.
+    explicit Database(const StoreConfig& config);
+    ~Database();
+
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    /// Opens one connection to prove the database is reachable. Throws StoreException naming
+    /// host, port, database and user (never the password).
+    void verify();
+
+    /// A pooled session, returned to the pool when the last copy is destroyed. Waits up to
+    /// the connect timeout while every session is in use. Throws StoreException.
+    Poco::Data::Session session();
+
+    /// A new connection outside the pool (migrations use it for plain-SQL scripts).
+    /// Throws StoreException.
+    Poco::Data::Session connect();
+
+    /// `host=… port=… dbname=… user=…`, for messages.
+    const std::string& description() const { return _target.description(); }
+
+    /// `text` without the password, for messages that quote the driver.
+    std::string redact(const std::string& text) const { return _target.redact(text); }
+
+    /// redact(text) and, for the error that only a pooler in transaction or statement mode
+    /// causes (SQLSTATE 26000: a statement prepared on one server connection executed on
+    /// another), what to configure instead. For logging an error of the store.
+    std::string explain(const std::string& text) const;
+
+private:
+    [[noreturn]] void fail(const std::string& what, const Poco::Exception& cause) const;
+
+    StoreConfig _config;
+    ConnectionString _target;
+    std::unique_ptr<Poco::Data::SessionPool> _pool;
+};
+
+} // namespace courierd
