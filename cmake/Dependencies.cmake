@@ -13,6 +13,9 @@ find_package(Threads REQUIRED)
 # sd_notify, for the systemd service (Type=notify): libsystemd-dev.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
+# The admin token is compared in constant time with OpenSSL's CRYPTO_memcmp (libssl-dev, which
+# libpq-dev depends on already) rather than a comparison loop of our own.
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 
 if(COURIERD_BUILD_TESTS)
   pkg_check_modules(CPPUNIT REQUIRED IMPORTED_TARGET cppunit)

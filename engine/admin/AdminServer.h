@@ -1,50 +1,35 @@
 #pragma once
 
-#include "couriers/CourierRepository.h"
-#include "store/Database.h"
-#include "app/Reloader.h"
-#include "sources/SourceScheduler.h"
+#include "admin/Router.h"
+#include "admin/Services.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/SharedPtr.h>
 #include <Poco/ThreadPool.h>
 
-#include <functional>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <string>
-#include <vector>
 
 namespace courierd
 {
 
-/// The admin HTTP endpoint's view of the daemon: only what it may read or do.
-struct AdminServices
-{
-    Database& database;
-    CourierRepository& couriers;
-    std::function<std::vector<SourceStatus>()> sources;
-    std::function<void()> couriersChanged; ///< A courier was added or made available.
-    std::function<std::optional<ReloadReport>()> lastReload;
-    std::function<void()> requestReload; ///< Asks the main thread to reload (SIGHUP to itself).
-};
-
-/// The operators' HTTP endpoint (POCO HTTPServer on a thread pool of its own):
-/// `GET /health`, `GET /ready`, `GET /api/v1/sources`, `GET|POST /api/v1/reload`,
-/// `GET|POST /api/v1/couriers`,
-/// `GET|PATCH /api/v1/couriers/{id}`. Every answer is JSON; every error is
-/// `{"code": …, "message": …}` with its HTTP status. With a token set, mutating requests need
-/// `Authorization: Bearer <token>`.
+/// The operators' HTTP endpoint: a POCO HTTPServer on a thread pool of its own, routing
+/// through the route table of Router. The routes come from one handler class per resource
+/// (HealthHandler, v1/CouriersHandler, v1/SourcesHandler, v1/ReloadHandler), each adding its
+/// own; handlers see only `services`. Every answer is JSON; every error is `{"code", "message"}`
+/// with its HTTP status.
 class AdminServer
 {
 public:
     /// Binds `listen` (`host:port`; port 0 picks a free one) at once, so a taken port fails
-    /// start-up. Throws Poco::Net exceptions.
-    AdminServer(const std::string& listen, std::string token, AdminServices services);
+    /// start-up. `explain` makes an unexpected error's text fit for the operator (no password).
+    /// Throws Poco::Net exceptions.
+    AdminServer(const std::string& listen, std::string token, AdminServices services,
+                Explain explain = {});
+    ~AdminServer();
 
     /// The token requests need from now on (a reload); empty: none. Any thread.
     void setToken(std::string token);
-    ~AdminServer();
 
     void start();
 
@@ -53,6 +38,9 @@ public:
 
     /// The bound port.
     unsigned short port() const;
+
+    /// The route table.
+    const std::vector<Route>& routes() const { return _router->routes(); }
 
     /// Connections served at once (each holds a thread while its request is read and answered).
     static constexpr int MAX_CONNECTIONS = 256;
@@ -64,14 +52,7 @@ public:
     static constexpr int IDLE_THREAD_SECONDS = 10;
 
 private:
-    class Handler;
-    class Factory;
-
-    std::string token() const;
-
-    mutable std::mutex _tokenMutex;
-    std::string _token;
-    AdminServices _services;
+    Poco::SharedPtr<Router> _router;
     Poco::ThreadPool _threads;
     std::unique_ptr<Poco::Net::HTTPServer> _server;
     bool _running = false;

@@ -1,22 +1,24 @@
 #include "app/CourierDaemon.h"
 
 #include "admin/AdminServer.h"
-#include "pipeline/AssignmentPipeline.h"
-#include "couriers/CourierAssigner.h"
-#include "couriers/CourierRepository.h"
-#include "store/Database.h"
-#include "couriers/DeliveryMonitor.h"
-#include "config/EngineConfig.h"
-#include "util/Exceptions.h"
-#include "store/InboxCounts.h"
-#include "sources/Ingestor.h"
-#include "store/Migrator.h"
+#include "app/AdminAdapters.h"
 #include "app/Reloader.h"
 #include "app/ServiceManager.h"
+#include "app/Version.h"
+#include "config/EngineConfig.h"
 #include "config/Settings.h"
+#include "couriers/CourierAssigner.h"
+#include "couriers/CourierRepository.h"
+#include "couriers/DeliveryMonitor.h"
+#include "pipeline/AssignmentPipeline.h"
+#include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
-#include "app/Version.h"
+#include "sources/SourceStore.h"
+#include "store/Database.h"
+#include "store/InboxCounts.h"
+#include "store/Migrator.h"
+#include "util/Exceptions.h"
 
 #include <Poco/ConsoleChannel.h>
 #include <Poco/File.h>
@@ -385,6 +387,7 @@ int CourierDaemon::serve()
     adminStore.poolSize = ADMIN_POOL_SIZE;
     Database adminDatabase(adminStore);
     CourierRepository couriers(adminDatabase);
+    SourceStore sourceStore(adminDatabase);
     std::unique_ptr<AdminServer> admin;
     Reloader reloader({sources, scheduler, pipeline, assigner, monitor,
                        [&admin](const std::string& token)
@@ -393,16 +396,18 @@ int CourierDaemon::serve()
                                admin->setToken(token);
                        }},
                       path, _overrides, shared, engine);
+    DatabaseHealth health(adminDatabase, [&scheduler] { return scheduler.status().size(); });
+    RepositoryCouriers courierService(couriers, [&pipeline] { pipeline.wake(); });
+    ScheduledSources sourceService([&scheduler] { return scheduler.status(); }, sourceStore);
+    DaemonReload reloadService(reloader, [] { ::kill(::getpid(), SIGHUP); });
     if (!engine.admin.listen.empty())
     {
         try
         {
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
-                AdminServices{adminDatabase, couriers, [&scheduler] { return scheduler.status(); },
-                              [&pipeline] { pipeline.wake(); },
-                              [&reloader] { return reloader.report(); },
-                              [] { ::kill(::getpid(), SIGHUP); }});
+                AdminServices{health, courierService, sourceService, reloadService},
+                [&adminDatabase](const std::string& text) { return adminDatabase.explain(text); });
         }
         catch (const Poco::Exception& e)
         {

@@ -1,9 +1,9 @@
 #include "app/Reloader.h"
 
-#include "pipeline/AssignmentPipeline.h"
+#include "app/ServiceManager.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/DeliveryMonitor.h"
-#include "app/ServiceManager.h"
+#include "pipeline/AssignmentPipeline.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
 

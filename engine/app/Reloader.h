@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/EngineConfig.h"
+#include "config/ReloadReport.h"
 #include "config/Settings.h"
 
 #include <Poco/Logger.h>
@@ -21,17 +22,6 @@ class CourierAssigner;
 class DeliveryMonitor;
 class SourceCatalog;
 class SourceScheduler;
-
-/// What the last reload did (GET /api/v1/reload and the log). A plain value type.
-struct ReloadReport
-{
-    Poco::Timestamp at;
-    bool ok = false;
-    std::vector<std::string> problems;      ///< Why it failed: every problem found.
-    std::vector<std::string> restartNeeded; ///< Changed keys that keep their running value.
-    std::vector<std::string> added, changed, removed;
-    std::vector<std::string> applied; ///< Engine keys whose new value took effect.
-};
 
 /// Live reload (SIGHUP, `systemctl reload`, POST /api/v1/reload): reads and validates the
 /// whole configuration first, sources and their plugins included; on any problem it logs

@@ -1,7 +1,7 @@
 #include "config/ConnectionString.h"
 
-#include "util/Exceptions.h"
 #include "courierd/Utf8.h"
+#include "util/Exceptions.h"
 
 #include <Poco/NumberParser.h>
 #include <Poco/StringTokenizer.h>

@@ -1,8 +1,8 @@
 #include "config/Settings.h"
 
+#include "courierd/Utf8.h"
 #include "util/Exceptions.h"
 #include "util/RegularFile.h"
-#include "courierd/Utf8.h"
 
 #include <Poco/Ascii.h>
 #include <Poco/Exception.h>

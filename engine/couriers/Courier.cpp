@@ -1,7 +1,7 @@
 #include "couriers/Courier.h"
 
-#include "util/Exceptions.h"
 #include "courierd/Utf8.h"
+#include "util/Exceptions.h"
 
 #include <Poco/String.h>
 

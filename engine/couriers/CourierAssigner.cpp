@@ -1,8 +1,8 @@
 #include "couriers/CourierAssigner.h"
 
-#include "util/Exceptions.h"
-#include "couriers/Statements.h"
 #include "courierd/Record.h"
+#include "couriers/Statements.h"
+#include "util/Exceptions.h"
 
 #include <Poco/Nullable.h>
 

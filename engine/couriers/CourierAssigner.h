@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/Database.h"
 #include "config/EngineConfig.h"
+#include "store/Database.h"
 
 #include <Poco/Timestamp.h>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/Database.h"
 #include "courierd/Duration.h"
+#include "store/Database.h"
 
 #include <Poco/Logger.h>
 #include <Poco/ThreadPool.h>

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "config/EngineConfig.h"
 #include "couriers/CourierAssigner.h"
 #include "store/Database.h"
-#include "config/EngineConfig.h"
 
 #include <Poco/Logger.h>
 

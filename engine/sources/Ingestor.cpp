@@ -1,9 +1,9 @@
 #include "sources/Ingestor.h"
 
-#include "util/Exceptions.h"
-#include "sources/RecordScreen.h"
 #include "courierd/JsonArray.h"
 #include "courierd/Utf8.h"
+#include "sources/RecordScreen.h"
+#include "util/Exceptions.h"
 
 #include <Poco/Data/Transaction.h>
 #include <Poco/DigestEngine.h>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/Database.h"
 #include "courierd/Batch.h"
+#include "store/Database.h"
 
 #include <Poco/Logger.h>
 

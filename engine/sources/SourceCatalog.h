@@ -1,9 +1,9 @@
 #pragma once
 
-#include "sources/PluginHost.h"
-#include "sources/PluginSourceContext.h"
 #include "config/Settings.h"
 #include "courierd/Duration.h"
+#include "sources/PluginHost.h"
+#include "sources/PluginSourceContext.h"
 
 #include <atomic>
 #include <map>

@@ -1,8 +1,8 @@
 #include "sources/SourceScheduler.h"
 
-#include "util/Exceptions.h"
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
+#include "util/Exceptions.h"
 
 #include <algorithm>
 

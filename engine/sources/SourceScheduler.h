@@ -2,6 +2,7 @@
 
 #include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
+#include "sources/SourceStatus.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Message.h>
@@ -17,22 +18,6 @@
 
 namespace courierd
 {
-
-/// What an operator wants to know about one source (GET /api/v1/sources).
-struct SourceStatus
-{
-    std::string name;
-    std::string plugin;
-    std::string pluginVersion;
-    Duration interval{0};
-    bool leaseHeld = false;
-    std::optional<Poco::Timestamp> lastTickAt;
-    std::string lastOutcome; ///< `ok`, `error`, `standby` (another instance holds the lease)
-    std::string lastError;
-    long ticks = 0;
-    long records = 0; ///< New inbox rows stored by this process.
-    long rejects = 0;
-};
 
 /// One Poco::Timer per source at its interval, on a thread pool of the scheduler's own. The
 /// first tick runs at start; a source's ticks never overlap, and a slow tick delays the next

@@ -67,6 +67,25 @@ void Database::verify()
     session();
 }
 
+std::string Database::ping()
+{
+    try
+    {
+        auto pooled = session();
+        int one = 0;
+        pooled << "SELECT 1", Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
+        return {};
+    }
+    catch (const StoreException& e)
+    {
+        return e.message(); // redacted already
+    }
+    catch (const Poco::Exception& e)
+    {
+        return redact(e.displayText());
+    }
+}
+
 Poco::Data::Session Database::session()
 {
     const Poco::Timestamp started;

@@ -32,6 +32,10 @@ public:
     /// host, port, database and user (never the password).
     void verify();
 
+    /// Runs a trivial query on a pooled session: empty when the database answers, otherwise
+    /// why not (without the password). For readiness. Never throws.
+    std::string ping();
+
     /// A pooled session, returned to the pool when the last copy is destroyed. Waits up to
     /// the connect timeout while every session is in use. Throws StoreException.
     Poco::Data::Session session();

@@ -1,10 +1,11 @@
 #include "admin/AdminServer.h"
 
-#include "admin/AdminInput.h"
 #include "HttpCall.h"
-#include "sources/Ingestor.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
+#include "admin/AdminInput.h"
+#include "app/AdminAdapters.h"
+#include "sources/Ingestor.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/Net/StreamSocket.h>
@@ -21,29 +22,38 @@ using courierd::test::StoreFixture;
 namespace
 {
 
-// An admin endpoint on a free port over a migrated database, with one source "orders".
+// The scheduler's view of the one source "orders", as SourceScheduler::status() gives it.
+std::vector<SourceStatus> oneSource()
+{
+    SourceStatus status;
+    status.name = "orders";
+    status.plugin = "service-order";
+    status.pluginVersion = "1.0.0";
+    status.interval = std::chrono::seconds(5);
+    status.lastOutcome = "error";
+    status.lastError = "GET http://x: 503";
+    status.ticks = 3;
+    return {status};
+}
+
+class NoReload : public ReloadService
+{
+public:
+    std::optional<ReloadReport> last() override { return std::nullopt; }
+    void request() override {}
+};
+
+// An admin endpoint on a free port over a migrated database, through the daemon's adapters,
+// with one source "orders".
 struct Admin
 {
     explicit Admin(const std::string& token = "")
         : store("admin")
-        , server("127.0.0.1:0", token,
-                 AdminServices{store.database,
-                               store.couriers,
-                               []
-                               {
-                                   SourceStatus status;
-                                   status.name = "orders";
-                                   status.plugin = "service-order";
-                                   status.pluginVersion = "1.0.0";
-                                   status.interval = std::chrono::seconds(5);
-                                   status.lastOutcome = "error";
-                                   status.lastError = "GET http://x: 503";
-                                   status.ticks = 3;
-                                   return std::vector<SourceStatus>{status};
-                               },
-                               [this] { ++wakes; },
-                               {},
-                               {}})
+        , health(store.database, [] { return std::size_t(1); })
+        , couriers(store.couriers, [this] { ++wakes; })
+        , sourceStore(store.database)
+        , sources(oneSource, sourceStore)
+        , server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload})
     {
         server.start();
     }
@@ -56,6 +66,11 @@ struct Admin
 
     StoreFixture store;
     std::atomic<int> wakes{0};
+    DatabaseHealth health;
+    RepositoryCouriers couriers;
+    SourceStore sourceStore;
+    ScheduledSources sources;
+    NoReload reload;
     AdminServer server;
 };
 
@@ -80,7 +95,7 @@ class AdminServerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(badCourierInputIsA400WithTheReason);
     CPPUNIT_TEST(changingABusyCourierIsAConflict);
     CPPUNIT_TEST(unknownRoutesAndMethods);
-    CPPUNIT_TEST(tokenGuardsMutatingRequests);
+    CPPUNIT_TEST(tokenGuardsEveryApiRequest);
     CPPUNIT_TEST(healthAnswersWhileSlowAndIdleClientsHoldConnections);
     CPPUNIT_TEST(hostileRequestsAreRefusedPlainly);
     CPPUNIT_TEST(everyRouteRefusesMalformedInputWithA4xx);
@@ -104,11 +119,13 @@ public:
         config.url = "host=127.0.0.1 port=1 password=hunter22";
         config.connectTimeout = std::chrono::seconds(2);
         Database database(config);
-        CourierRepository couriers(database);
-        AdminServer server(
-            "127.0.0.1:0", "",
-            AdminServices{
-                database, couriers, [] { return std::vector<SourceStatus>{}; }, [] {}, {}, {}});
+        CourierRepository repository(database);
+        DatabaseHealth health(database, [] { return std::size_t(0); });
+        RepositoryCouriers couriers(repository, [] {});
+        SourceStore sourceStore(database);
+        ScheduledSources sources(oneSource, sourceStore);
+        NoReload reload;
+        AdminServer server("127.0.0.1:0", "", AdminServices{health, couriers, sources, reload});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
         assertError(ready, 503, "not_ready");
@@ -223,7 +240,7 @@ public:
         assertError(admin.call("POST", "/health"), 405, "method_not_allowed");
     }
 
-    void tokenGuardsMutatingRequests()
+    void tokenGuardsEveryApiRequest()
     {
         Admin admin("s3cret");
         const std::string body = R"({"name":"x","transport_type":"car"})";
@@ -234,7 +251,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(
             201, admin.call("POST", "/api/v1/couriers", body, {{"Authorization", "Bearer s3cret"}})
                      .status);
-        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers").status);
+        // Reads too: payloads and couriers are customers' and employees' data.
+        const auto read = admin.call("GET", "/api/v1/couriers");
+        assertError(read, 401, "unauthorized");
+        CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), read.headers.at("WWW-Authenticate"));
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            admin.call("GET", "/api/v1/couriers", "", {{"Authorization", "Bearer s3cret"}}).status);
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/ready").status);
     }
 
     // Found by hostile testing: 8 idle keep-alive sockets blocked /health for 60 s, and 200

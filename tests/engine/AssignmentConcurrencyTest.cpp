@@ -1,7 +1,7 @@
-#include "couriers/DeliveryMonitor.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
+#include "couriers/DeliveryMonitor.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Thread.h>

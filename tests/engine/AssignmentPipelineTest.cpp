@@ -1,8 +1,8 @@
 #include "pipeline/AssignmentPipeline.h"
 
-#include "couriers/DeliveryMonitor.h"
 #include "StoreFixture.h"
 #include "Wait.h"
+#include "couriers/DeliveryMonitor.h"
 
 #include <Poco/Logger.h>
 #include <cppunit/extensions/HelperMacros.h>

@@ -1,7 +1,7 @@
-#include "util/Exceptions.h"
 #include "Invariants.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
+#include "util/Exceptions.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,10 +1,10 @@
 #include "DaemonProcess.h"
-#include "config/EngineConfig.h"
 #include "NotifySocket.h"
-#include "sources/PluginHost.h"
-#include "sources/SourceCatalog.h"
 #include "TestDatabase.h"
 #include "TestFiles.h"
+#include "config/EngineConfig.h"
+#include "sources/PluginHost.h"
+#include "sources/SourceCatalog.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

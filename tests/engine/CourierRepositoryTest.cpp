@@ -1,5 +1,5 @@
-#include "util/Exceptions.h"
 #include "StoreFixture.h"
+#include "util/Exceptions.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,8 +1,8 @@
-#include "store/Database.h"
 #include "HttpCall.h"
 #include "Installation.h"
 #include "TestFiles.h"
 #include "Wait.h"
+#include "store/Database.h"
 
 #include <Poco/Data/Session.h>
 #include <Poco/JSON/Array.h>

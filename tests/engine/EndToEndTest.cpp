@@ -1,5 +1,4 @@
 #include "DaemonProcess.h"
-#include "store/Database.h"
 #include "FakeServiceOrder.h"
 #include "HttpCall.h"
 #include "Installation.h"
@@ -7,6 +6,7 @@
 #include "TestDatabase.h"
 #include "TestFiles.h"
 #include "Wait.h"
+#include "store/Database.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

@@ -1,7 +1,7 @@
 #include "sources/Ingestor.h"
 
-#include "util/Exceptions.h"
 #include "StoreFixture.h"
+#include "util/Exceptions.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 

@@ -1,8 +1,8 @@
 #include "store/Migrator.h"
 
+#include "TestDatabase.h"
 #include "store/Database.h"
 #include "util/Exceptions.h"
-#include "TestDatabase.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

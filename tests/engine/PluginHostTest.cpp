@@ -1,7 +1,7 @@
 #include "sources/PluginHost.h"
 
-#include "util/Exceptions.h"
 #include "MapSourceContext.h"
+#include "util/Exceptions.h"
 
 #include <Poco/File.h>
 #include <Poco/TemporaryFile.h>

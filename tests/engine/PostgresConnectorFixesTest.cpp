@@ -1,6 +1,6 @@
+#include "TestDatabase.h"
 #include "store/Database.h"
 #include "util/Exceptions.h"
-#include "TestDatabase.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -23,8 +23,8 @@ long allocatedBytes()
 } // namespace
 
 // POCO 1.11's PostgreSQL connector leaked a PGconn for every failed and every broken
-// connection (engine/store/PostgresConnectorFixes.cpp carries the upstream fixes). Measured with the
-// allocator's own count, in this process, through the engine's Database.
+// connection (engine/store/PostgresConnectorFixes.cpp carries the upstream fixes). Measured with
+// the allocator's own count, in this process, through the engine's Database.
 class PostgresConnectorFixesTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(PostgresConnectorFixesTest);

@@ -54,9 +54,12 @@ std::string reload(DaemonProcess& daemon)
     return daemon.output().substr(before);
 }
 
-Poco::JSON::Object::Ptr lastReload(unsigned short port)
+Poco::JSON::Object::Ptr lastReload(unsigned short port, const std::string& token = "")
 {
-    return HttpCall::send(port, "GET", "/api/v1/reload").object()->getObject("last");
+    std::map<std::string, std::string> headers;
+    if (!token.empty())
+        headers["Authorization"] = "Bearer " + token;
+    return HttpCall::send(port, "GET", "/api/v1/reload", "", headers).object()->getObject("last");
 }
 
 std::vector<std::string> names(const Poco::JSON::Array::Ptr& array)
@@ -212,7 +215,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
                              site.count("SELECT count(*) FROM deliveries WHERE deadline - "
                                         "assigned_at > interval '1 hour'"));
-        const auto last = lastReload(port);
+        const auto last = lastReload(port, "s3cret");
         CPPUNIT_ASSERT((names(last->getArray("restart_needed")) ==
                         std::vector<std::string>{"store.pool_size"}));
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));

@@ -1,9 +1,9 @@
 #include "config/Settings.h"
 
-#include "config/EngineConfig.h"
-#include "util/Exceptions.h"
-#include "sources/SourceCatalog.h"
 #include "TestFiles.h"
+#include "config/EngineConfig.h"
+#include "sources/SourceCatalog.h"
+#include "util/Exceptions.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

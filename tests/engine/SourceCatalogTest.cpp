@@ -1,8 +1,8 @@
 #include "sources/SourceCatalog.h"
 
+#include "TestFiles.h"
 #include "config/EngineConfig.h"
 #include "util/Exceptions.h"
-#include "TestFiles.h"
 
 #include <Poco/File.h>
 #include <Poco/FileStream.h>

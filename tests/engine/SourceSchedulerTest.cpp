@@ -1,8 +1,8 @@
 #include "sources/SourceScheduler.h"
 
-#include "util/Exceptions.h"
 #include "StoreFixture.h"
 #include "Wait.h"
+#include "util/Exceptions.h"
 
 #include <Poco/AutoPtr.h>
 #include <Poco/Channel.h>

@@ -1,9 +1,9 @@
 #include "Installation.h"
 
-#include "store/Database.h"
 #include "HttpCall.h"
 #include "Invariants.h"
 #include "Wait.h"
+#include "store/Database.h"
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "TestDatabase.h"
+#include "config/EngineConfig.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "store/Database.h"
-#include "config/EngineConfig.h"
 #include "store/Migrator.h"
-#include "TestDatabase.h"
 
 #include <memory>
 

@@ -1,8 +1,8 @@
 #include "FakeServiceOrder.h"
 #include "MapSourceContext.h"
-#include "sources/PluginHost.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
+#include "sources/PluginHost.h"
 
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>

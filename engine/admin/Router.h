@@ -1,0 +1,78 @@
+#pragma once
+
+#include "admin/JsonHandler.h"
+
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// Who may call a route.
+enum class Access
+{
+    Open,  ///< anyone (`/health`, `/ready`, `/metrics`)
+    Token, ///< with `Authorization: Bearer <admin.token>` when a token is set
+};
+
+/// One row of the route table.
+struct Route
+{
+    std::string method;  ///< `GET`, `POST`, …
+    std::string pattern; ///< `/api/v1/couriers/{id}`: literal segments and `{name}` parameters
+    Access access = Access::Token;
+    std::function<JsonHandler*()> make; ///< a fresh handler for one request
+};
+
+/// The admin endpoint's route table, as POCO intends routing: the HTTPServer asks this
+/// factory for a handler per request, and it inspects the request. The path (decoded, as POCO's
+/// URI gives it) is split into segments and matched against each route's pattern; a `{name}`
+/// segment matches any one non-empty segment, a literal one only itself. From the table come:
+/// a path no route has: 404 `not_found`; a path with routes but not for this method: 405
+/// `method_not_allowed` with `Allow`; a request target that is not a URI: 400 `bad_request`; a
+/// route (or any path under `/api/`) needing the token without it: 401 `unauthorized` with
+/// `WWW-Authenticate: Bearer` — before 404 and 405, so that nothing is learnt without the
+/// token. Tokens are compared in constant time. Routes are added before the server starts;
+/// the token may change at any time (a reload).
+class Router : public Poco::Net::HTTPRequestHandlerFactory
+{
+public:
+    explicit Router(std::string token, Explain explain = {});
+
+    void add(Route route);
+
+    /// Adds a route answered by `action` of a `Handler` (a ResourceHandler) on `service`.
+    template <typename Handler, typename Service>
+    void add(std::string method, std::string pattern, Access access,
+             typename Handler::Action action, Service& service)
+    {
+        add(Route{std::move(method), std::move(pattern), access,
+                  [&service, action] { return new Handler(service, action); }});
+    }
+
+    const std::vector<Route>& routes() const { return _routes; }
+
+    void setToken(std::string token);
+
+    Poco::Net::HTTPRequestHandler*
+    createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
+
+    /// Whether `given` (an Authorization header's value) carries `token`, in time that does
+    /// not depend on where they differ. Pure.
+    static bool authorized(const std::string& given, const std::string& token);
+
+private:
+    std::string token() const;
+
+    std::vector<Route> _routes;
+    std::vector<std::vector<std::string>> _patterns; // each route's pattern, split
+    Explain _explain;
+    mutable std::mutex _tokenMutex;
+    std::string _token;
+};
+
+} // namespace courierd

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "config/ReloadReport.h"
+#include "couriers/Courier.h"
+#include "sources/SourceStatus.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace courierd
+{
+
+/// The narrow interfaces the admin handlers see (ClickHouse's IServer): what an operator may
+/// read or do, never the store. `app/` implements them over the daemon's components; tests
+/// implement them in memory. Every call may come from any admin thread at once. A call that
+/// cannot reach the database throws StoreException; bad input throws ValidationException or
+/// ConflictException with a message for the operator.
+
+/// Liveness and readiness.
+class HealthService
+{
+public:
+    virtual ~HealthService() = default;
+    /// Empty when this instance can do its job (the database answers); otherwise why not,
+    /// without secrets.
+    virtual std::string unready() = 0;
+    /// The sources this instance runs.
+    virtual std::size_t sources() = 0;
+};
+
+/// Couriers (`/api/v1/couriers`).
+class CourierService
+{
+public:
+    virtual ~CourierService() = default;
+    virtual std::vector<Courier> list(std::optional<CourierStatus> status) = 0;
+    virtual std::optional<Courier> get(Poco::Int64 id) = 0;
+    /// Creates a courier; one created available wakes the assignment.
+    virtual Courier create(const NewCourier& courier) = 0;
+    /// Changes a courier; throws Poco::NotFoundException for an unknown id.
+    virtual Courier update(Poco::Int64 id, const CourierChanges& changes) = 0;
+};
+
+/// One source as the admin API shows it.
+struct SourceView
+{
+    SourceStatus status; ///< This process's view: plugin, interval, last tick, lease.
+    /// `running`, `standby` (another instance holds the lease).
+    std::string state;
+    std::map<std::string, Poco::Int64> records; ///< Inbox rows by state, every state present.
+    std::optional<std::string> cursor;          ///< The stored cursor, if any.
+};
+
+/// Sources (`/api/v1/sources`).
+class SourceService
+{
+public:
+    virtual ~SourceService() = default;
+    /// Every source this instance runs, in configuration order.
+    virtual std::vector<SourceView> list() = 0;
+    /// One source; nullopt for a name this instance does not run.
+    virtual std::optional<SourceView> get(const std::string& name) = 0;
+};
+
+/// Live reload (`/api/v1/reload`).
+class ReloadService
+{
+public:
+    virtual ~ReloadService() = default;
+    /// The last reload's outcome; nullopt before the first.
+    virtual std::optional<ReloadReport> last() = 0;
+    /// Asks for a reload (as SIGHUP does); it runs on the daemon's main thread.
+    virtual void request() = 0;
+};
+
+/// Everything the admin endpoint serves from.
+struct AdminServices
+{
+    HealthService& health;
+    CourierService& couriers;
+    SourceService& sources;
+    ReloadService& reload;
+};
+
+} // namespace courierd

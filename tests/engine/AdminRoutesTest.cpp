@@ -1,0 +1,373 @@
+#include "HttpCall.h"
+#include "TestFiles.h"
+#include "admin/AdminServer.h"
+#include "util/Exceptions.h"
+
+#include <Poco/JSON/Array.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <mutex>
+#include <stdexcept>
+
+using namespace courierd;
+using courierd::test::HttpCall;
+
+// The admin endpoint's routing, token, error mapping and handlers, over in-memory services:
+// real HTTP on loopback, no PostgreSQL.
+
+namespace
+{
+
+// Throws what `failWith` says from every call, to test the error mapping.
+struct Faults
+{
+    std::string failWith; // "", "store", "conflict", "validation", "other", "poco"
+
+    void maybeThrow() const
+    {
+        if (failWith == "store")
+            throw StoreException("cannot connect to PostgreSQL (host=db): refused");
+        if (failWith == "conflict")
+            throw ConflictException("courier 1 is busy");
+        if (failWith == "validation")
+            throw ValidationException("name: empty");
+        if (failWith == "other")
+            throw std::runtime_error("password=hunter2 leaked");
+        if (failWith == "poco")
+            throw Poco::IOException("password=hunter2 leaked");
+    }
+};
+
+class FakeHealth : public HealthService
+{
+public:
+    std::string unready() override { return why; }
+    std::size_t sources() override { return 2; }
+    std::string why;
+};
+
+class FakeCouriers : public CourierService
+{
+public:
+    std::vector<Courier> list(std::optional<CourierStatus> status) override
+    {
+        faults.maybeThrow();
+        std::lock_guard lock(mutex);
+        std::vector<Courier> out;
+        for (const auto& courier : couriers)
+            if (!status || courier.status == *status)
+                out.push_back(courier);
+        return out;
+    }
+    std::optional<Courier> get(Poco::Int64 id) override
+    {
+        faults.maybeThrow();
+        std::lock_guard lock(mutex);
+        for (const auto& courier : couriers)
+            if (courier.id == id)
+                return courier;
+        return std::nullopt;
+    }
+    Courier create(const NewCourier& wanted) override
+    {
+        faults.maybeThrow();
+        std::lock_guard lock(mutex);
+        Courier courier;
+        courier.id = static_cast<Poco::Int64>(couriers.size()) + 1;
+        courier.name = wanted.name;
+        courier.transport = Transport::Car;
+        couriers.push_back(courier);
+        return courier;
+    }
+    Courier update(Poco::Int64 id, const CourierChanges& changes) override
+    {
+        faults.maybeThrow();
+        std::lock_guard lock(mutex);
+        for (auto& courier : couriers)
+            if (courier.id == id)
+            {
+                if (changes.name)
+                    courier.name = *changes.name;
+                return courier;
+            }
+        throw Poco::NotFoundException("no courier " + std::to_string(id));
+    }
+
+    Faults faults;
+    std::mutex mutex;
+    std::vector<Courier> couriers;
+};
+
+class FakeSources : public SourceService
+{
+public:
+    std::vector<SourceView> list() override
+    {
+        SourceView view;
+        view.status.name = "orders";
+        view.status.plugin = "service-order";
+        view.status.pluginVersion = "1.2.3";
+        view.status.interval = std::chrono::seconds(5);
+        view.status.lastOutcome = "ok";
+        view.state = "running";
+        view.cursor = "c1";
+        view.records = {{"pending", 4}, {"assigned", 7}};
+        return {view};
+    }
+    std::optional<SourceView> get(const std::string& name) override
+    {
+        asked = name;
+        if (name != "orders")
+            return std::nullopt;
+        return list().front();
+    }
+    std::string asked;
+};
+
+class FakeReload : public ReloadService
+{
+public:
+    std::optional<ReloadReport> last() override { return report; }
+    void request() override { ++requests; }
+    std::optional<ReloadReport> report;
+    std::atomic<int> requests{0};
+};
+
+struct Admin
+{
+    explicit Admin(const std::string& token = "")
+        : server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload},
+                 [](const std::string& text)
+                 {
+                     std::string out = text;
+                     if (const auto at = out.find("hunter2"); at != std::string::npos)
+                         out.replace(at, 7, "xxx");
+                     return out;
+                 })
+    {
+        server.start();
+    }
+
+    HttpCall call(const std::string& method, const std::string& path, const std::string& body = {},
+                  const std::map<std::string, std::string>& headers = {})
+    {
+        return HttpCall::send(server.port(), method, path, body, headers);
+    }
+
+    FakeHealth health;
+    FakeCouriers couriers;
+    FakeSources sources;
+    FakeReload reload;
+    AdminServer server;
+};
+
+void assertError(const HttpCall& call, int status, const std::string& code)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, status, call.status);
+    const auto body = call.object();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, code, body->getValue<std::string>("code"));
+    CPPUNIT_ASSERT_MESSAGE(call.body, !body->getValue<std::string>("message").empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("application/json"), call.headers.at("Content-Type"));
+}
+
+// A concrete path for a route's pattern.
+std::string pathOf(const std::string& pattern)
+{
+    std::string path = pattern;
+    for (std::size_t open; (open = path.find('{')) != std::string::npos;)
+        path.replace(open, path.find('}', open) - open + 1, "1");
+    return path;
+}
+
+} // namespace
+
+class AdminRoutesTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(AdminRoutesTest);
+    CPPUNIT_TEST(theTableAnswers404And405WithAllow);
+    CPPUNIT_TEST(pathParametersAreMatchedWholeAndDecoded);
+    CPPUNIT_TEST(everyApiRouteNeedsTheTokenAndProbesDoNot);
+    CPPUNIT_TEST(tokensAreComparedWhole);
+    CPPUNIT_TEST(errorsOfServicesMapToTheirStatus);
+    CPPUNIT_TEST(readyFollowsTheHealthService);
+    CPPUNIT_TEST(sourcesAreListedAndReadOneByOne);
+    CPPUNIT_TEST(couriersGoThroughTheirService);
+    CPPUNIT_TEST(reloadShowsTheLastAndAsksForANewOne);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void theTableAnswers404And405WithAllow()
+    {
+        Admin admin;
+        assertError(admin.call("GET", "/nope"), 404, "not_found");
+        assertError(admin.call("GET", "/api/v1/couriers/1/x"), 404, "not_found");
+        assertError(admin.call("GET", "/api/v1/couriers/"), 404, "not_found");
+        const auto wrong = admin.call("DELETE", "/api/v1/couriers");
+        assertError(wrong, 405, "method_not_allowed");
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, POST"), wrong.headers.at("Allow"));
+        const auto item = admin.call("PUT", "/api/v1/couriers/7");
+        assertError(item, 405, "method_not_allowed");
+        CPPUNIT_ASSERT_EQUAL(std::string("GET, PATCH"), item.headers.at("Allow"));
+        assertError(admin.call("POST", "/health"), 405, "method_not_allowed");
+        assertError(admin.call("GET", "/api/v1/couriers?x=%zz"), 400, "bad_request");
+        // Every route in the table answers its method with something else than 404/405.
+        for (const auto& route : admin.server.routes())
+        {
+            const auto call = admin.call(route.method, pathOf(route.pattern), "{}");
+            CPPUNIT_ASSERT_MESSAGE(route.method + " " + route.pattern + ": " + call.body,
+                                   call.status != 404 ||
+                                       call.body.find("no route") == std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(route.method + " " + route.pattern, call.status != 405);
+        }
+    }
+
+    void pathParametersAreMatchedWholeAndDecoded()
+    {
+        Admin admin;
+        assertError(admin.call("GET", "/api/v1/sources/ord%65rs2"), 404, "source_not_found");
+        CPPUNIT_ASSERT_EQUAL(std::string("orders2"), admin.sources.asked);
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/sources/ord%65rs").status);
+        CPPUNIT_ASSERT_EQUAL(std::string("orders"), admin.sources.asked);
+        // A decoded "/" is a segment boundary: no route has three segments there.
+        assertError(admin.call("GET", "/api/v1/sources/a%2Fb"), 404, "not_found");
+        assertError(admin.call("GET", "//api/v1/sources"), 404, "not_found");
+    }
+
+    void everyApiRouteNeedsTheTokenAndProbesDoNot()
+    {
+        Admin admin("s3cret");
+        const std::map<std::string, std::string> good{{"Authorization", "Bearer s3cret"}};
+        for (const auto& route : admin.server.routes())
+        {
+            const std::string path = pathOf(route.pattern);
+            const bool api = route.pattern.rfind("/api/", 0) == 0;
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(route.pattern, api, route.access == Access::Token);
+            const auto bare = admin.call(route.method, path, "{}");
+            if (api)
+            {
+                assertError(bare, 401, "unauthorized");
+                CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), bare.headers.at("WWW-Authenticate"));
+                CPPUNIT_ASSERT_MESSAGE(route.pattern,
+                                       admin.call(route.method, path, "{}", good).status != 401);
+            }
+            else
+                CPPUNIT_ASSERT_MESSAGE(route.pattern, bare.status != 401);
+        }
+        // Nothing about the API is learnt without the token: no 404 or 405 first.
+        assertError(admin.call("GET", "/api/v1/nothing"), 401, "unauthorized");
+        assertError(admin.call("DELETE", "/api/v1/couriers"), 401, "unauthorized");
+        assertError(admin.call("GET", "/api/v1/nothing", "", good), 404, "not_found");
+        // A reload changes the token at once.
+        admin.server.setToken("n3w");
+        assertError(admin.call("GET", "/api/v1/sources", "", good), 401, "unauthorized");
+        CPPUNIT_ASSERT_EQUAL(
+            200,
+            admin.call("GET", "/api/v1/sources", "", {{"Authorization", "Bearer n3w"}}).status);
+        admin.server.setToken("");
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/sources").status);
+    }
+
+    void tokensAreComparedWhole()
+    {
+        CPPUNIT_ASSERT(Router::authorized("Bearer s3cret", "s3cret"));
+        for (const char* given :
+             {"", "Bearer", "Bearer ", "Bearer s3cre", "Bearer s3cret ", "Bearer s3cretx",
+              "bearer s3cret", "Basic s3cret", "s3cret", "Bearer S3CRET"})
+            CPPUNIT_ASSERT_MESSAGE(given, !Router::authorized(given, "s3cret"));
+        CPPUNIT_ASSERT(!Router::authorized(std::string("Bearer s3cret\0x", 15), "s3cret"));
+    }
+
+    void errorsOfServicesMapToTheirStatus()
+    {
+        Admin admin;
+        const std::string body = R"({"name":"Ivan","transport_type":"car"})";
+        admin.couriers.faults.failWith = "store";
+        assertError(admin.call("GET", "/api/v1/couriers"), 503, "store_unavailable");
+        admin.couriers.faults.failWith = "conflict";
+        assertError(admin.call("PATCH", "/api/v1/couriers/1", body), 409, "conflict");
+        admin.couriers.faults.failWith = "validation";
+        assertError(admin.call("POST", "/api/v1/couriers", body), 400, "invalid_courier");
+        for (const char* kind : {"other", "poco"})
+        {
+            admin.couriers.faults.failWith = kind;
+            const auto call = admin.call("GET", "/api/v1/couriers/1");
+            assertError(call, 500, "internal");
+            CPPUNIT_ASSERT_MESSAGE(call.body, call.body.find("hunter2") == std::string::npos);
+        }
+        admin.couriers.faults.failWith = "";
+        assertError(admin.call("PATCH", "/api/v1/couriers/9", body), 404, "not_found");
+        assertError(admin.call("POST", "/api/v1/couriers", "{"), 400, "bad_json");
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
+    }
+
+    void readyFollowsTheHealthService()
+    {
+        Admin admin;
+        const auto ready = admin.call("GET", "/ready");
+        CPPUNIT_ASSERT_EQUAL(200, ready.status);
+        CPPUNIT_ASSERT_EQUAL(2, ready.object()->getValue<int>("sources"));
+        admin.health.why = "database unreachable: refused";
+        const auto notReady = admin.call("GET", "/ready");
+        assertError(notReady, 503, "not_ready");
+        CPPUNIT_ASSERT_EQUAL(std::string("database unreachable: refused"),
+                             notReady.object()->getValue<std::string>("message"));
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
+    }
+
+    void sourcesAreListedAndReadOneByOne()
+    {
+        Admin admin;
+        const auto list = admin.call("GET", "/api/v1/sources");
+        CPPUNIT_ASSERT_EQUAL(200, list.status);
+        const auto sources = list.json().extract<Poco::JSON::Array::Ptr>();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), sources->size());
+        const auto one = admin.call("GET", "/api/v1/sources/orders");
+        CPPUNIT_ASSERT_EQUAL(200, one.status);
+        const auto source = one.object();
+        CPPUNIT_ASSERT_EQUAL(std::string("orders"), source->getValue<std::string>("name"));
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), source->getValue<std::string>("state"));
+        CPPUNIT_ASSERT_EQUAL(std::string("5s"), source->getValue<std::string>("interval"));
+        CPPUNIT_ASSERT_EQUAL(std::string("c1"), source->getValue<std::string>("cursor"));
+        CPPUNIT_ASSERT(source->isNull("last_error"));
+        CPPUNIT_ASSERT_EQUAL(7, source->getObject("records")->getValue<int>("assigned"));
+        const auto missing = admin.call("GET", "/api/v1/sources/nope");
+        assertError(missing, 404, "source_not_found");
+    }
+
+    void couriersGoThroughTheirService()
+    {
+        Admin admin;
+        const auto created =
+            admin.call("POST", "/api/v1/couriers", R"({"name":"Ivan","transport_type":"car"})");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(created.body, 201, created.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/couriers/1"), created.headers.at("Location"));
+        CPPUNIT_ASSERT_EQUAL(std::string("Ivan"), admin.couriers.couriers.at(0).name);
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers/1").status);
+        assertError(admin.call("GET", "/api/v1/couriers/2"), 404, "not_found");
+        assertError(admin.call("GET", "/api/v1/couriers/+1"), 404, "not_found");
+        assertError(admin.call("GET", "/api/v1/couriers?status=gone"), 400, "bad_query");
+        const auto patched = admin.call("PATCH", "/api/v1/couriers/1", R"({"name":"Oleg"})");
+        CPPUNIT_ASSERT_EQUAL(200, patched.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("Oleg"), patched.object()->getValue<std::string>("name"));
+        const auto listed = admin.call("GET", "/api/v1/couriers?status=available");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1),
+                             listed.json().extract<Poco::JSON::Array::Ptr>()->size());
+    }
+
+    void reloadShowsTheLastAndAsksForANewOne()
+    {
+        Admin admin;
+        CPPUNIT_ASSERT(admin.call("GET", "/api/v1/reload").object()->isNull("last"));
+        CPPUNIT_ASSERT_EQUAL(202, admin.call("POST", "/api/v1/reload").status);
+        CPPUNIT_ASSERT_EQUAL(1, admin.reload.requests.load());
+        ReloadReport report;
+        report.ok = false;
+        report.problems = {"source.x.interval: bad"};
+        admin.reload.report = report;
+        const auto last = admin.call("GET", "/api/v1/reload").object()->getObject("last");
+        CPPUNIT_ASSERT_EQUAL(std::string("failed"), last->getValue<std::string>("outcome"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), last->getArray("problems")->size());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(AdminRoutesTest);
