@@ -1,6 +1,7 @@
 #include "admin/AdminServer.h"
 
 #include "admin/HealthHandler.h"
+#include "admin/MetricsHandler.h"
 #include "admin/v1/CouriersHandler.h"
 #include "admin/v1/ReloadHandler.h"
 #include "admin/v1/SourcesHandler.h"
@@ -17,6 +18,7 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
 {
     // The route table: each resource adds its routes (Fluent Bit's register.c).
     HealthHandler::addRoutes(*_router, services.health);
+    MetricsHandler::addRoutes(*_router, services.metrics);
     SourcesHandler::addRoutes(*_router, services.sources);
     CouriersHandler::addRoutes(*_router, services.couriers);
     ReloadHandler::addRoutes(*_router, services.reload);

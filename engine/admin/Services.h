@@ -2,6 +2,7 @@
 
 #include "config/ReloadReport.h"
 #include "couriers/Courier.h"
+#include "metrics/Registry.h"
 #include "sources/SourceStatus.h"
 
 #include <map>
@@ -82,6 +83,7 @@ struct AdminServices
     CourierService& couriers;
     SourceService& sources;
     ReloadService& reload;
+    metrics::Registry& metrics;
 };
 
 } // namespace courierd

@@ -4,12 +4,14 @@
 #include "app/AdminAdapters.h"
 #include "app/Reloader.h"
 #include "app/ServiceManager.h"
+#include "app/StoreGauges.h"
 #include "app/Version.h"
 #include "config/EngineConfig.h"
 #include "config/Settings.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "couriers/DeliveryMonitor.h"
+#include "metrics/ProcessMetrics.h"
 #include "pipeline/AssignmentPipeline.h"
 #include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
@@ -372,14 +374,17 @@ int CourierDaemon::serve()
         log.information("demo couriers: %d wanted, %d added now", demo,
                         CourierRepository(database).ensureDemoCouriers(demo));
 
+    // Every component registers its metrics here; GET /metrics writes them.
+    metrics::Registry registry;
+    const metrics::ProcessMetrics processMetrics(registry);
     CourierAssigner assigner(database, engine.assignment);
     AssignmentPipeline pipeline(database, assigner, engine.pipeline,
-                                Poco::Logger::get("courierd.pipeline"));
+                                Poco::Logger::get("courierd.pipeline"), registry);
     DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
                             Poco::Logger::get("courierd.monitor"));
     Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
     SourceScheduler scheduler(
-        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping);
+        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping, registry);
 
     // The admin endpoint has a small pool of its own: however many requests arrive, it never
     // takes the sessions the scheduler, the workers and the monitor need.
@@ -395,7 +400,7 @@ int CourierDaemon::serve()
                            if (admin)
                                admin->setToken(token);
                        }},
-                      path, _overrides, shared, engine);
+                      path, _overrides, shared, engine, registry);
     DatabaseHealth health(adminDatabase, [&scheduler] { return scheduler.status().size(); });
     RepositoryCouriers courierService(couriers, [&pipeline] { pipeline.wake(); });
     ScheduledSources sourceService([&scheduler] { return scheduler.status(); }, sourceStore);
@@ -406,7 +411,7 @@ int CourierDaemon::serve()
         {
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
-                AdminServices{health, courierService, sourceService, reloadService},
+                AdminServices{health, courierService, sourceService, reloadService, registry},
                 [&adminDatabase](const std::string& text) { return adminDatabase.explain(text); });
         }
         catch (const Poco::Exception& e)
@@ -416,7 +421,11 @@ int CourierDaemon::serve()
         }
     }
 
+    StoreGauges storeGauges(adminDatabase, {&database, &adminDatabase}, registry,
+                            StoreGauges::DEFAULT_EVERY);
+
     pipeline.start();
+    storeGauges.start();
     monitor.start([&pipeline](int) { pipeline.wake(); });
     scheduler.start();
     if (admin)
@@ -461,6 +470,7 @@ int CourierDaemon::serve()
     scheduler.stop();
     pipeline.stop();
     monitor.stop();
+    storeGauges.stop();
     sources.shutdown();
     log.information("stopped (%ld order(s) assigned by this process)", pipeline.assigned());
     return EXIT_OK;

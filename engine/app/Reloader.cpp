@@ -50,14 +50,21 @@ std::vector<std::string> differing(const Settings& before, const Settings& after
 } // namespace
 
 Reloader::Reloader(Parts parts, std::string path, Settings::Overrides overrides,
-                   std::shared_ptr<Settings> current, EngineConfig engine)
+                   std::shared_ptr<Settings> current, EngineConfig engine,
+                   metrics::Registry& metrics)
     : _parts(std::move(parts))
     , _path(std::move(path))
     , _overrides(std::move(overrides))
     , _current(std::move(current))
     , _engine(std::move(engine))
     , _log(Poco::Logger::get("courierd"))
+    , _reloads(metrics.counter(
+          "courierd_reloads_total",
+          "Configuration reloads by outcome: applied, failed (nothing changed)", {"outcome"}))
 {
+    // Both series from the start, so that an alert on failures sees 0 rather than nothing.
+    _reloads.with({"applied"});
+    _reloads.with({"failed"});
 }
 
 std::optional<ReloadReport> Reloader::report() const
@@ -98,6 +105,7 @@ ReloadReport Reloader::reload()
         _log.error("reload failed (%z problem(s)); the running configuration is unchanged",
                    report.problems.size());
     }
+    _reloads.with({report.ok ? "applied" : "failed"}).inc();
     {
         std::lock_guard lock(_mutex);
         _last = report;

@@ -3,6 +3,7 @@
 #include "config/EngineConfig.h"
 #include "config/ReloadReport.h"
 #include "config/Settings.h"
+#include "metrics/Registry.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -48,7 +49,8 @@ public:
 
     /// `current` is the configuration running now, read from `path` with `overrides`.
     Reloader(Parts parts, std::string path, Settings::Overrides overrides,
-             std::shared_ptr<Settings> current, EngineConfig engine);
+             std::shared_ptr<Settings> current, EngineConfig engine,
+             metrics::Registry& metrics = metrics::Registry::unused());
 
     /// Reads, validates and applies the configuration. Never throws.
     ReloadReport reload();
@@ -71,6 +73,7 @@ private:
     Poco::Logger& _log;
     mutable std::mutex _mutex;
     std::optional<ReloadReport> _last;
+    metrics::Family<metrics::Counter>& _reloads;
 };
 
 } // namespace courierd

@@ -156,4 +156,19 @@ std::vector<Courier> CourierRepository::list(std::optional<CourierStatus> status
     return readCouriers(select);
 }
 
+std::map<std::string, Poco::Int64> CourierRepository::countByStatus()
+{
+    std::map<std::string, Poco::Int64> counts;
+    for (const auto status : {CourierStatus::Available, CourierStatus::Busy, CourierStatus::Paused})
+        counts[std::string(toString(status))] = 0;
+    std::vector<std::string> statuses;
+    std::vector<Poco::Int64> rows;
+    auto session = _database.session();
+    session << "SELECT status, count(*) FROM couriers GROUP BY status", into(statuses), into(rows),
+        now;
+    for (std::size_t i = 0; i < statuses.size(); ++i)
+        counts[statuses[i]] = rows[i];
+    return counts;
+}
+
 } // namespace courierd

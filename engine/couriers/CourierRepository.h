@@ -3,6 +3,7 @@
 #include "couriers/Courier.h"
 #include "store/Database.h"
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -36,6 +37,10 @@ public:
 
     /// Every courier, or those with `status`, by id. Throws StoreException.
     std::vector<Courier> list(std::optional<CourierStatus> status = std::nullopt);
+
+    /// Couriers by status (every status present, 0 if none). Throws StoreException or
+    /// Poco::Data exceptions.
+    std::map<std::string, Poco::Int64> countByStatus();
 
 private:
     Database& _database;

@@ -19,7 +19,7 @@ namespace
 // Up to $1 due rows, oldest first; rows another worker holds are skipped, not waited for. The
 // row's ctid is stable while this transaction holds its lock, and is how it is marked.
 const std::string CLAIM = R"sql(
-SELECT source, record_id, ctid::text FROM inbox
+SELECT source, record_id, ctid::text, (extract(epoch FROM created_at) * 1000000)::bigint FROM inbox
 WHERE state = 'pending' AND next_attempt_at <= now()
 ORDER BY next_attempt_at, created_at
 LIMIT $1
@@ -59,11 +59,21 @@ constexpr auto LOCKED_RECHECK = 50ms;
 } // namespace
 
 AssignmentPipeline::AssignmentPipeline(Database& database, CourierAssigner& assigner,
-                                       PipelineConfig config, Poco::Logger& logger)
+                                       PipelineConfig config, Poco::Logger& logger,
+                                       metrics::Registry& metrics)
     : _database(database)
     , _assigner(assigner)
     , _config(config)
     , _logger(logger)
+    , _outcomes(metrics.counter("courierd_assignments_total",
+                                "Orders the assignment workers settled, by outcome: assigned, "
+                                "already_assigned, no_courier (left pending), error",
+                                {"outcome"}))
+    , _latency(metrics
+                   .histogram("courierd_assignment_latency_seconds",
+                              "From an order's created_at to its courier's assignment", {},
+                              {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600})
+                   .with())
 {
 }
 
@@ -226,7 +236,8 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
     std::vector<std::string> sources;
     std::vector<std::string> records;
     std::vector<std::string> rows;
-    session << CLAIM, use(limit), into(sources), into(records), into(rows), now;
+    std::vector<Poco::Int64> created;
+    session << CLAIM, use(limit), into(sources), into(records), into(rows), into(created), now;
     if (records.empty())
         return Step::Idle;
     std::vector<OrderRef> orders;
@@ -262,13 +273,14 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
     {
         transaction.rollback();
         ++_waits;
+        _outcomes.with({"no_courier"}).inc(static_cast<double>(orders.size()));
         return Step::Starved;
     }
     std::string doneArray = textArray(done);
     session << MARK_ASSIGNED, use(doneArray), now;
     transaction.commit();
     _assigned += static_cast<long>(done.size());
-    report(orders, outcomes);
+    report(orders, outcomes, created);
     if (done.size() < orders.size())
     {
         ++_waits;
@@ -278,8 +290,10 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
 }
 
 void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
-                                const std::vector<AssignOutcome>& outcomes)
+                                const std::vector<AssignOutcome>& outcomes,
+                                const std::vector<Poco::Int64>& created)
 {
+    const Poco::Int64 committed = Poco::Timestamp().epochMicroseconds();
     std::size_t fresh = 0;
     std::size_t already = 0;
     std::size_t first = orders.size(); // the first order assigned now
@@ -291,6 +305,9 @@ void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
         const bool now = outcome.kind == AssignOutcome::Kind::Assigned;
         if (now && first == orders.size())
             first = i;
+        if (now)
+            _latency.observe(static_cast<double>(std::max<Poco::Int64>(committed - created[i], 0)) /
+                             1e6);
         ++(now ? fresh : already);
         if (_logger.debug())
             _logger.debug("order %s (source %s) %s courier %Ld until %s", orders[i].orderId,
@@ -298,6 +315,9 @@ void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
                           outcome.courierId, formatRfc3339(outcome.deadline));
     }
     const std::size_t waiting = orders.size() - fresh - already;
+    _outcomes.with({"assigned"}).inc(static_cast<double>(fresh));
+    _outcomes.with({"already_assigned"}).inc(static_cast<double>(already));
+    _outcomes.with({"no_courier"}).inc(static_cast<double>(waiting));
     if (first < orders.size())
         _logger.information("%z order(s) assigned to couriers, %z already had one, %z waiting; "
                             "first: order %s (source %s) to courier %Ld until %s",
@@ -316,6 +336,7 @@ void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string&
     std::vector<std::string> states;
     auto session = _database.session();
     session << MARK_FAILED, use(from), use(record), use(why), use(maxAttempts), into(states), now;
+    _outcomes.with({"error"}).inc();
     if (!states.empty() && states.front() == "failed")
     {
         ++_failed;

@@ -2,6 +2,7 @@
 
 #include "config/EngineConfig.h"
 #include "couriers/CourierAssigner.h"
+#include "metrics/Registry.h"
 #include "store/Database.h"
 
 #include <Poco/Logger.h>
@@ -26,8 +27,10 @@ namespace courierd
 class AssignmentPipeline
 {
 public:
+    /// Its metrics (courierd_assignment*) go to `metrics`.
     AssignmentPipeline(Database& database, CourierAssigner& assigner, PipelineConfig config,
-                       Poco::Logger& logger);
+                       Poco::Logger& logger,
+                       metrics::Registry& metrics = metrics::Registry::unused());
     ~AssignmentPipeline();
 
     /// Starts the workers. Call once, from the main thread.
@@ -76,7 +79,9 @@ private:
     // `isolate`: this worker's count of rows still to take one at a time after a failed batch.
     Step step(int& isolate);
     // Logs a settled set: one line, and one per order at debug level.
-    void report(const std::vector<OrderRef>& orders, const std::vector<AssignOutcome>& outcomes);
+    // `created`: each order's created_at (epoch µs), for the latency histogram.
+    void report(const std::vector<OrderRef>& orders, const std::vector<AssignOutcome>& outcomes,
+                const std::vector<Poco::Int64>& created);
     void recordFailure(const OrderRef& order, const std::string& error);
     std::chrono::milliseconds untilNextDue();
     // Waits until wake(), stop(), or `limit`; returns at once if a wake came since `seen`.
@@ -95,6 +100,8 @@ private:
     std::atomic<long> _assigned{0};
     std::atomic<long> _failed{0};
     std::atomic<long> _waits{0};
+    metrics::Family<metrics::Counter>& _outcomes;
+    metrics::Histogram& _latency;
 };
 
 } // namespace courierd

@@ -73,9 +73,28 @@ private:
 } // namespace
 
 SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
-                                 std::function<void()> wake, const std::atomic<bool>& stopping)
+                                 std::function<void()> wake, const std::atomic<bool>& stopping,
+                                 metrics::Registry& metrics)
     : _ingestor(ingestor)
     , _wake(std::move(wake))
+    , _polls(metrics.counter("courierd_source_polls_total",
+                             "Ticks of each source by outcome: ok, error, standby (another "
+                             "instance holds the lease), paused",
+                             {"source", "outcome"}))
+    , _pollSeconds(metrics.histogram("courierd_source_poll_duration_seconds",
+                                     "How long each poll of a source took (lease, fetch, ingest)",
+                                     {"source"}, metrics::durationBuckets()))
+    , _records(metrics.counter("courierd_source_records_total",
+                               "Inbox rows newly stored from each source by state: pending, "
+                               "skipped, rejected",
+                               {"source", "state"}))
+    , _lastSuccess(metrics.gauge("courierd_source_last_success_timestamp_seconds",
+                                 "When this instance last polled each source without error "
+                                 "(Unix time)",
+                                 {"source"}))
+    , _leaseHeld(metrics.gauge("courierd_source_lease_held",
+                               "1 while this instance holds the source's lease (it polls it)",
+                               {"source"}))
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
 {
@@ -157,6 +176,28 @@ void SourceScheduler::remove(const std::string& name)
     if (runner->timer)
         runner->timer->stop(); // waits for a running tick
     release(*runner);
+    for (auto* family : {&_polls, &_records})
+        family->removeFirst(name);
+    for (auto* family : {&_lastSuccess, &_leaseHeld})
+        family->removeFirst(name);
+    _pollSeconds.removeFirst(name);
+}
+
+void SourceScheduler::count(Runner& runner, const std::string& outcome, const IngestResult& total,
+                            double seconds)
+{
+    const std::string& name = runner.entry->name;
+    _polls.with({name, outcome}).inc();
+    _leaseHeld.with({name}).set(runner.lease ? 1 : 0);
+    if (outcome != "ok" && outcome != "error")
+        return;
+    _pollSeconds.with({name}).observe(seconds);
+    _records.with({name, "pending"}).inc(total.records - total.skipped);
+    _records.with({name, "skipped"}).inc(total.skipped);
+    _records.with({name, "rejected"}).inc(total.rejects);
+    if (outcome == "ok")
+        _lastSuccess.with({name}).set(static_cast<double>(Poco::Timestamp().epochMicroseconds()) /
+                                      1e6);
 }
 
 void SourceScheduler::release(Runner& runner)
@@ -336,6 +377,7 @@ void SourceScheduler::tick(Runner& runner)
         runner.ticking = true;
     }
     const std::string& name = runner.entry->name;
+    const Poco::Timestamp started;
     std::string outcome = "ok";
     std::string error;
     auto priority = Poco::Message::PRIO_ERROR;
@@ -396,11 +438,14 @@ void SourceScheduler::tick(Runner& runner)
     }
     if (outcome == "ok" || outcome == "error")
         report(runner, error, priority);
+    count(runner, outcome, total, static_cast<double>(started.elapsed()) / 1e6);
 
     std::lock_guard lock(runner.mutex);
     runner.ticking = false;
     runner.status.leaseHeld = runner.lease.has_value();
     runner.status.lastTickAt = Poco::Timestamp();
+    if (outcome == "ok")
+        runner.status.lastSuccessAt = runner.status.lastTickAt;
     runner.status.lastOutcome = outcome;
     runner.status.lastError = error;
     ++runner.status.ticks;

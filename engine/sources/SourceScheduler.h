@@ -1,5 +1,6 @@
 #pragma once
 
+#include "metrics/Registry.h"
 #include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceStatus.h"
@@ -34,8 +35,10 @@ class SourceScheduler
 {
 public:
     /// `wake` is called after an ingest that stored rows. `stopping` is the daemon's flag.
+    /// Its metrics (courierd_source_*) go to `metrics`.
     SourceScheduler(SourceCatalog& sources, Ingestor& ingestor, std::function<void()> wake,
-                    const std::atomic<bool>& stopping);
+                    const std::atomic<bool>& stopping,
+                    metrics::Registry& metrics = metrics::Registry::unused());
     ~SourceScheduler();
 
     /// Starts every source's timer. Call once, from the main thread.
@@ -101,8 +104,16 @@ private:
     void release(Runner& runner);
     std::vector<std::shared_ptr<Runner>> runners() const;
 
+    void count(Runner& runner, const std::string& outcome, const IngestResult& total,
+               double seconds);
+
     Ingestor& _ingestor;
     std::function<void()> _wake;
+    metrics::Family<metrics::Counter>& _polls;
+    metrics::Family<metrics::Histogram>& _pollSeconds;
+    metrics::Family<metrics::Counter>& _records;
+    metrics::Family<metrics::Gauge>& _lastSuccess;
+    metrics::Family<metrics::Gauge>& _leaseHeld;
     const std::atomic<bool>& _stopping;
     Poco::Logger& _logger;
     mutable std::mutex _runnersMutex; // guards _runners (the list; each runner guards itself)

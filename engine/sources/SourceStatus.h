@@ -19,6 +19,7 @@ struct SourceStatus
     Duration interval{0};
     bool leaseHeld = false;
     std::optional<Poco::Timestamp> lastTickAt;
+    std::optional<Poco::Timestamp> lastSuccessAt; ///< The last tick that polled without error.
     std::string lastOutcome; ///< `ok`, `error`, `standby` (another instance holds the lease)
     std::string lastError;
     long ticks = 0;

@@ -67,6 +67,11 @@ void Database::verify()
     session();
 }
 
+Database::PoolUse Database::poolUse() const
+{
+    return PoolUse{_pool->used(), _pool->idle()};
+}
+
 std::string Database::ping()
 {
     try

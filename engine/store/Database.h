@@ -40,6 +40,14 @@ public:
     /// the connect timeout while every session is in use. Throws StoreException.
     Poco::Data::Session session();
 
+    /// Sessions of the pool handed out now, and idle in it.
+    struct PoolUse
+    {
+        int inUse = 0;
+        int idle = 0;
+    };
+    PoolUse poolUse() const;
+
     /// A new connection outside the pool (migrations use it for plain-SQL scripts).
     /// Throws StoreException.
     Poco::Data::Session connect();

@@ -136,7 +136,7 @@ public:
 struct Admin
 {
     explicit Admin(const std::string& token = "")
-        : server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload},
+        : server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload, registry},
                  [](const std::string& text)
                  {
                      std::string out = text;
@@ -154,6 +154,7 @@ struct Admin
         return HttpCall::send(server.port(), method, path, body, headers);
     }
 
+    metrics::Registry registry;
     FakeHealth health;
     FakeCouriers couriers;
     FakeSources sources;

@@ -53,7 +53,8 @@ struct Admin
         , couriers(store.couriers, [this] { ++wakes; })
         , sourceStore(store.database)
         , sources(oneSource, sourceStore)
-        , server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload})
+        , server("127.0.0.1:0", token,
+                 AdminServices{health, couriers, sources, reload, metrics::Registry::unused()})
     {
         server.start();
     }
@@ -125,7 +126,9 @@ public:
         SourceStore sourceStore(database);
         ScheduledSources sources(oneSource, sourceStore);
         NoReload reload;
-        AdminServer server("127.0.0.1:0", "", AdminServices{health, couriers, sources, reload});
+        AdminServer server(
+            "127.0.0.1:0", "",
+            AdminServices{health, couriers, sources, reload, metrics::Registry::unused()});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
         assertError(ready, 503, "not_ready");

@@ -1,0 +1,88 @@
+#include "app/StoreGauges.h"
+
+#include "couriers/CourierRepository.h"
+#include "store/InboxCounts.h"
+
+namespace courierd
+{
+
+StoreGauges::StoreGauges(Database& database, std::vector<Database*> pools,
+                         metrics::Registry& registry, Duration every)
+    : _database(database)
+    , _every(every)
+    , _couriers(registry.gauge("courierd_couriers", "Couriers by status", {"status"}))
+    , _inbox(registry.gauge("courierd_inbox_rows", "Inbox rows by source and state",
+                            {"source", "state"}))
+    , _logger(Poco::Logger::get("courierd.metrics"))
+{
+    auto& connections = registry.gauge("courierd_db_connections",
+                                       "Database sessions of this instance's pools by state: "
+                                       "in_use, idle",
+                                       {"state"});
+    _connections = registry.collect(
+        [pools, inUse = &connections.with({"in_use"}), idle = &connections.with({"idle"})]
+        {
+            double used = 0, free = 0;
+            for (const Database* pool : pools)
+            {
+                const auto use = pool->poolUse();
+                used += use.inUse;
+                free += use.idle;
+            }
+            inUse->set(used);
+            idle->set(free);
+        });
+}
+
+StoreGauges::~StoreGauges()
+{
+    stop();
+}
+
+void StoreGauges::refresh()
+{
+    for (const auto& [status, count] : CourierRepository(_database).countByStatus())
+        _couriers.with({status}).set(static_cast<double>(count));
+    auto session = _database.session();
+    for (const auto& [source, states] : InboxCounts::read(session))
+        for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
+        {
+            const auto it = states.find(state);
+            _inbox.with({source, state})
+                .set(it == states.end() ? 0 : static_cast<double>(it->second));
+        }
+}
+
+void StoreGauges::onTimer(Poco::Timer&)
+{
+    try
+    {
+        refresh();
+        if (_failing)
+            _logger.information("store gauges: refreshed again");
+        _failing = false;
+    }
+    catch (const Poco::Exception& e)
+    {
+        if (!_failing)
+            _logger.warning("store gauges: cannot refresh (%s); they keep their last values",
+                            _database.explain(e.displayText()));
+        _failing = true;
+    }
+}
+
+void StoreGauges::start()
+{
+    const long ms = static_cast<long>(_every.count());
+    _timer = std::make_unique<Poco::Timer>(0, ms);
+    _timer->start(Poco::TimerCallback<StoreGauges>(*this, &StoreGauges::onTimer));
+}
+
+void StoreGauges::stop()
+{
+    if (_timer)
+        _timer->stop();
+    _timer.reset();
+}
+
+} // namespace courierd
