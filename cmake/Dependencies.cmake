@@ -16,6 +16,9 @@ pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 # The admin token is compared in constant time with OpenSSL's CRYPTO_memcmp (libssl-dev, which
 # libpq-dev depends on already) rather than a comparison loop of our own.
 find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
+# Build time only: tools/openapi_header reads docs/openapi.yaml to compile it in as YAML and
+# JSON (libyaml-cpp-dev); courierd links no YAML parser.
+find_package(yaml-cpp REQUIRED)
 
 if(COURIERD_BUILD_TESTS)
   pkg_check_modules(CPPUNIT REQUIRED IMPORTED_TARGET cppunit)

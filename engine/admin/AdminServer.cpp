@@ -3,6 +3,7 @@
 #include "admin/HealthHandler.h"
 #include "admin/MetricsHandler.h"
 #include "admin/v1/CouriersHandler.h"
+#include "admin/v1/OpenApiHandler.h"
 #include "admin/v1/ReloadHandler.h"
 #include "admin/v1/SourcesHandler.h"
 
@@ -22,6 +23,7 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
     SourcesHandler::addRoutes(*_router, services.sources);
     CouriersHandler::addRoutes(*_router, services.couriers);
     ReloadHandler::addRoutes(*_router, services.reload);
+    OpenApiHandler::addRoutes(*_router);
 
     Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
     // A connection holds a thread while its request is read: slow or idle clients must neither

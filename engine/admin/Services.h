@@ -47,11 +47,10 @@ public:
 /// One source as the admin API shows it.
 struct SourceView
 {
-    SourceStatus status; ///< This process's view: plugin, interval, last tick, lease.
-    /// `running`, `standby` (another instance holds the lease).
-    std::string state;
-    std::map<std::string, Poco::Int64> records; ///< Inbox rows by state, every state present.
-    std::optional<std::string> cursor;          ///< The stored cursor, if any.
+    SourceStatus status; ///< This process's view: state, plugin, interval, last tick, lease.
+    std::map<std::string, Poco::Int64> records;     ///< Inbox rows by state, every state present.
+    std::optional<std::string> cursor;              ///< The stored cursor, if any.
+    std::optional<Poco::Timestamp> newestCreatedAt; ///< The freshness: newest record stored.
 };
 
 /// Sources (`/api/v1/sources`).
@@ -63,6 +62,11 @@ public:
     virtual std::vector<SourceView> list() = 0;
     /// One source; nullopt for a name this instance does not run.
     virtual std::optional<SourceView> get(const std::string& name) = 0;
+    /// No instance polls `name` from its next tick on (kept in the store); nullopt as get().
+    virtual std::optional<SourceView> pause(const std::string& name) = 0;
+    virtual std::optional<SourceView> resume(const std::string& name) = 0;
+    /// The instance holding `name`'s lease polls it within a second; when it was asked.
+    virtual std::optional<Poco::Timestamp> trigger(const std::string& name) = 0;
 };
 
 /// Live reload (`/api/v1/reload`).

@@ -50,10 +50,61 @@ Courier RepositoryCouriers::update(Poco::Int64 id, const CourierChanges& changes
 }
 
 ScheduledSources::ScheduledSources(std::function<std::vector<SourceStatus>()> statuses,
-                                   SourceStore& store)
+                                   SourceStore& store, SourceControls& controls,
+                                   std::function<void()> controlsChanged)
     : _statuses(std::move(statuses))
     , _store(store)
+    , _controls(controls)
+    , _controlsChanged(std::move(controlsChanged))
 {
+}
+
+void ScheduledSources::refresh()
+{
+    // Stored already: should this read fail, the scheduler reads the controls again soon.
+    try
+    {
+        if (_controlsChanged)
+            _controlsChanged();
+    }
+    catch (const Poco::Exception&)
+    {
+    }
+}
+
+bool ScheduledSources::runs(const std::string& name)
+{
+    for (const auto& status : _statuses())
+        if (status.name == name)
+            return true;
+    return false;
+}
+
+std::optional<SourceView> ScheduledSources::pause(const std::string& name)
+{
+    if (!runs(name))
+        return std::nullopt;
+    _controls.pause(name);
+    refresh();
+    return get(name);
+}
+
+std::optional<SourceView> ScheduledSources::resume(const std::string& name)
+{
+    if (!runs(name))
+        return std::nullopt;
+    _controls.resume(name);
+    refresh();
+    return get(name);
+}
+
+std::optional<Poco::Timestamp> ScheduledSources::trigger(const std::string& name)
+{
+    if (!runs(name))
+        return std::nullopt;
+    const auto control = _controls.trigger(name);
+    refresh();
+    return control.triggeredAt;
 }
 
 std::vector<SourceView> ScheduledSources::views(const std::string* only)
@@ -67,12 +118,12 @@ std::vector<SourceView> ScheduledSources::views(const std::string* only)
         if (!stored)
             stored = _store.read();
         SourceView view;
-        view.state = status.lastOutcome == "standby" ? "standby" : "running";
         for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
             view.records[state] = 0;
         if (const auto it = stored->find(status.name); it != stored->end())
         {
             view.cursor = it->second.cursor;
+            view.newestCreatedAt = it->second.newestCreatedAt;
             for (const auto& [state, rows] : it->second.records)
                 view.records[state] = rows;
         }

@@ -2,6 +2,7 @@
 
 #include "admin/Services.h"
 #include "couriers/CourierRepository.h"
+#include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
 #include "sources/SourceStore.h"
 #include "store/Database.h"
@@ -46,16 +47,26 @@ private:
 class ScheduledSources : public SourceService
 {
 public:
-    /// `statuses`: this process's view of its sources (SourceScheduler::status()).
-    ScheduledSources(std::function<std::vector<SourceStatus>()> statuses, SourceStore& store);
+    /// `statuses`: this process's view of its sources (SourceScheduler::status());
+    /// `controlsChanged`: makes this process read the controls at once
+    /// (SourceScheduler::readControls()).
+    ScheduledSources(std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
+                     SourceControls& controls, std::function<void()> controlsChanged);
     std::vector<SourceView> list() override;
     std::optional<SourceView> get(const std::string& name) override;
+    std::optional<SourceView> pause(const std::string& name) override;
+    std::optional<SourceView> resume(const std::string& name) override;
+    std::optional<Poco::Timestamp> trigger(const std::string& name) override;
 
 private:
     std::vector<SourceView> views(const std::string* only);
+    bool runs(const std::string& name);
+    void refresh();
 
     std::function<std::vector<SourceStatus>()> _statuses;
     SourceStore& _store;
+    SourceControls& _controls;
+    std::function<void()> _controlsChanged;
 };
 
 class DaemonReload : public ReloadService

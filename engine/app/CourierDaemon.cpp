@@ -383,8 +383,9 @@ int CourierDaemon::serve()
     DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
                             Poco::Logger::get("courierd.monitor"));
     Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
+    SourceControls controls(database);
     SourceScheduler scheduler(
-        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping, registry);
+        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping, registry, &controls);
 
     // The admin endpoint has a small pool of its own: however many requests arrive, it never
     // takes the sessions the scheduler, the workers and the monitor need.
@@ -403,7 +404,9 @@ int CourierDaemon::serve()
                       path, _overrides, shared, engine, registry);
     DatabaseHealth health(adminDatabase, [&scheduler] { return scheduler.status().size(); });
     RepositoryCouriers courierService(couriers, [&pipeline] { pipeline.wake(); });
-    ScheduledSources sourceService([&scheduler] { return scheduler.status(); }, sourceStore);
+    SourceControls adminControls(adminDatabase);
+    ScheduledSources sourceService([&scheduler] { return scheduler.status(); }, sourceStore,
+                                   adminControls, [&scheduler] { scheduler.readControls(); });
     DaemonReload reloadService(reloader, [] { ::kill(::getpid(), SIGHUP); });
     if (!engine.admin.listen.empty())
     {
@@ -421,8 +424,16 @@ int CourierDaemon::serve()
         }
     }
 
-    StoreGauges storeGauges(adminDatabase, {&database, &adminDatabase}, registry,
-                            StoreGauges::DEFAULT_EVERY);
+    StoreGauges storeGauges(
+        adminDatabase, {&database, &adminDatabase},
+        [&scheduler]
+        {
+            std::vector<std::string> names;
+            for (const auto& status : scheduler.status())
+                names.push_back(status.name);
+            return names;
+        },
+        registry, StoreGauges::DEFAULT_EVERY);
 
     pipeline.start();
     storeGauges.start();

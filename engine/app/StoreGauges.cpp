@@ -1,20 +1,38 @@
 #include "app/StoreGauges.h"
 
 #include "couriers/CourierRepository.h"
+#include "sources/SourceStore.h"
 #include "store/InboxCounts.h"
 
 namespace courierd
 {
 
 StoreGauges::StoreGauges(Database& database, std::vector<Database*> pools,
+                         std::function<std::vector<std::string>()> sources,
                          metrics::Registry& registry, Duration every)
     : _database(database)
     , _every(every)
     , _couriers(registry.gauge("courierd_couriers", "Couriers by status", {"status"}))
     , _inbox(registry.gauge("courierd_inbox_rows", "Inbox rows by source and state",
                             {"source", "state"}))
+    , _sources(std::move(sources))
+    , _lag(registry.gauge("courierd_source_lag_seconds",
+                          "Now minus the newest created_at stored from each source (freshness)",
+                          {"source"}))
     , _logger(Poco::Logger::get("courierd.metrics"))
 {
+    _lagCollector = registry.collect(
+        [this]
+        {
+            std::map<std::string, Poco::Timestamp> newest;
+            {
+                std::lock_guard lock(_newestMutex);
+                newest = _newest;
+            }
+            for (const auto& name : _sources())
+                if (const auto it = newest.find(name); it != newest.end())
+                    _lag.with({name}).set(static_cast<double>(it->second.elapsed()) / 1e6);
+        });
     auto& connections = registry.gauge("courierd_db_connections",
                                        "Database sessions of this instance's pools by state: "
                                        "in_use, idle",

@@ -52,7 +52,8 @@ WHERE source = $1 AND holder = $2 AND term = $3 AND expires_at > now()
 RETURNING term
 )sql";
 
-// The whole batch in one statement, as one JSON document of rows.
+// The whole batch in one statement, as one JSON document of rows; the source's newest
+// created_at moves with it (the freshness lag).
 const std::string INSERT_ROWS = R"sql(
 WITH rows AS (
     SELECT * FROM json_to_recordset($2::json)
@@ -65,7 +66,13 @@ WITH rows AS (
            payload, state, reason
     FROM rows
     ON CONFLICT (source, record_id) DO NOTHING
-    RETURNING state
+    RETURNING state, created_at
+), freshness AS (
+    INSERT INTO source_freshness AS f (source, newest_created_at)
+    SELECT $1, max(created_at) FROM inserted WHERE state <> 'rejected'
+    HAVING max(created_at) IS NOT NULL
+    ON CONFLICT (source) DO UPDATE SET newest_created_at = EXCLUDED.newest_created_at
+    WHERE EXCLUDED.newest_created_at > f.newest_created_at
 )
 SELECT count(*) FILTER (WHERE state <> 'rejected'),
        count(*) FILTER (WHERE state = 'skipped'),

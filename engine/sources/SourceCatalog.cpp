@@ -35,7 +35,20 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
         {prefix + "max_clock_skew", ConfigType::Duration, "5m",
          "how far past now a record's created_at may be; a later one is stored rejected", 0,
          MS_PER_DAY},
+        {prefix + "max_backoff", ConfigType::Duration, "5m",
+         "the longest wait between polls while they fail (interval x 2^n up to this; a success "
+         "goes back to interval)",
+         100, MS_PER_DAY},
     };
+}
+
+void SourceCatalog::readEngineKeys(Entry& entry, const Settings& settings)
+{
+    const std::string prefix = "source." + entry.name + ".";
+    entry.interval = settings.getDuration(prefix + "interval");
+    entry.maxClockSkew = settings.getDuration(prefix + "max_clock_skew");
+    entry.maxBackoff = std::max(settings.getDuration(prefix + "max_backoff"), entry.interval);
+    entry.values = settings.valuesUnder(prefix);
 }
 
 SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
@@ -53,11 +66,7 @@ SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
         settings.addProblem(problem);
     if (settings.problems().empty())
         for (auto& entry : _entries)
-        {
-            entry->interval = settings.getDuration("source." + entry->name + ".interval");
-            entry->maxClockSkew = settings.getDuration("source." + entry->name + ".max_clock_skew");
-            entry->values = settings.valuesUnder("source." + entry->name + ".");
-        }
+            readEngineKeys(*entry, settings);
 }
 
 SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::string& name,
@@ -202,9 +211,7 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
     if (next->problems().empty())
         for (auto& entry : made)
         {
-            entry->interval = next->getDuration("source." + entry->name + ".interval");
-            entry->maxClockSkew = next->getDuration("source." + entry->name + ".max_clock_skew");
-            entry->values = next->valuesUnder("source." + entry->name + ".");
+            readEngineKeys(*entry, *next);
             try
             {
                 initialize(*entry, *next);

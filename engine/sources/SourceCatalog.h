@@ -16,9 +16,9 @@ namespace courierd
 
 /// Every configured source: for each `[source.NAME]`, the plugin it names (loaded through the
 /// PluginHost), one instance of it, and its context. Construction declares and validates the
-/// engine's keys of each section (`plugin`, `interval`, `max_clock_skew`) and the plugin's own
-/// keys; problems are added to the Settings, never thrown. A reload prepare()s the sources of
-/// a new configuration beside the running ones, then commit()s them. Used from the main
+/// engine's keys of each section (`plugin`, `interval`, `max_clock_skew`, `max_backoff`) and the
+/// plugin's own keys; problems are added to the Settings, never thrown. A reload prepare()s the
+/// sources of a new configuration beside the running ones, then commit()s them. Used from the main
 /// thread.
 class SourceCatalog
 {
@@ -30,6 +30,7 @@ public:
         PluginHost::Loaded info;
         Duration interval{0};
         Duration maxClockSkew{0};
+        Duration maxBackoff{0};   ///< The longest wait between failing polls (≥ interval).
         Source* source = nullptr; ///< Owned by the host.
         /// The settings it was made from, when a reload made it (kept alive for the context).
         std::shared_ptr<const Settings> settings;
@@ -89,6 +90,7 @@ public:
     const std::string& pluginDir() const { return _host.directory(); }
 
 private:
+    static void readEngineKeys(Entry& entry, const Settings& settings);
     // An entry for [source.NAME] of `settings`, its keys declared there; nothing (and a
     // problem in `problems`) when it cannot be made.
     EntryPtr make(Settings& settings, const std::string& name, std::vector<std::string>& problems);

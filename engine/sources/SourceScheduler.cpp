@@ -5,6 +5,7 @@
 #include "util/Exceptions.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace courierd
 {
@@ -74,7 +75,7 @@ private:
 
 SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
                                  std::function<void()> wake, const std::atomic<bool>& stopping,
-                                 metrics::Registry& metrics)
+                                 metrics::Registry& metrics, SourceControls* controls)
     : _ingestor(ingestor)
     , _wake(std::move(wake))
     , _polls(metrics.counter("courierd_source_polls_total",
@@ -97,6 +98,10 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
                                {"source"}))
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
+    , _controls(controls)
+    , _paused(metrics.gauge("courierd_source_paused",
+                            "1 while an operator has paused the source (no instance polls it)",
+                            {"source"}))
 {
     for (const auto& entry : sources.entries())
         _runners.push_back(runnerFor(entry));
@@ -131,11 +136,17 @@ void SourceScheduler::start()
     // One thread per source's timer, one for the lease keeper, and room for sources a reload
     // adds.
     _threads = std::make_unique<Poco::ThreadPool>("source-timers", 2, MAX_TIMER_THREADS);
-    for (auto& runner : runners())
+    if (_controls)
     {
-        runner->since.update();
-        startTimer(*runner);
+        // Known before the first poll, so that a paused source is not polled once at start.
+        Poco::Timer first;
+        readControls(first);
+        _controlTimer = std::make_unique<Poco::Timer>(CONTROL_POLL.count(), CONTROL_POLL.count());
+        _controlTimer->start(
+            Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::readControls), *_threads);
     }
+    for (auto& runner : runners())
+        startTimer(*runner);
     const long renewEvery = std::max<long>(10, _ingestor.ttl().count() / 3);
     _keeper = std::make_unique<Poco::Timer>(renewEvery, renewEvery);
     _keeper->start(Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::renewLeases),
@@ -145,8 +156,103 @@ void SourceScheduler::start()
 
 void SourceScheduler::startTimer(Runner& runner)
 {
-    runner.timer = std::make_unique<Poco::Timer>(0, runner.entry->interval.count());
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.beatAt.update();
+    }
+    const long period = std::min(runner.entry->interval, BEAT).count();
+    runner.timer = std::make_unique<Poco::Timer>(0, period);
     runner.timer->start(Poco::TimerCallback<Runner>(runner, &Runner::onTimer), *_threads);
+}
+
+void SourceScheduler::readControls()
+{
+    if (!_controls)
+        return;
+    const auto controls = _controls->read();
+    for (const auto& runner : runners())
+    {
+        const auto it = controls.find(runner->entry->name);
+        const bool paused = it != controls.end() && it->second.paused;
+        const Poco::Int64 trigger = it != controls.end() && it->second.triggeredAt
+                                        ? it->second.triggeredAt->epochMicroseconds()
+                                        : 0;
+        _paused.with({runner->entry->name}).set(paused ? 1 : 0);
+        std::lock_guard lock(runner->mutex);
+        if (!runner->controlsRead)
+            runner->triggerSeen = trigger; // a trigger from before this start is done
+        runner->controlsRead = true;
+        if (paused != runner->paused)
+            _logger.information("source %s: %s by an operator", runner->entry->name,
+                                std::string(paused ? "paused" : "resumed"));
+        // A resumed source polls at once; a trigger while paused is dropped.
+        runner->resumed = runner->resumed || (runner->paused && !paused);
+        if (paused)
+            runner->triggerSeen = trigger;
+        runner->paused = paused;
+        runner->trigger = trigger;
+        runner->status.state = stateOf(*runner);
+    }
+}
+
+void SourceScheduler::readControls(Poco::Timer&)
+{
+    try
+    {
+        readControls();
+        if (_controlsFailing)
+            _logger.information("source controls: read again");
+        _controlsFailing = false;
+    }
+    catch (const Poco::Exception& e)
+    {
+        if (!_controlsFailing)
+            _logger.warning("source controls: cannot read them (%s); the sources go on as they "
+                            "were",
+                            e.displayText());
+        _controlsFailing = true;
+    }
+}
+
+std::string SourceScheduler::stateOf(const Runner& runner)
+{
+    if (runner.paused)
+        return "paused";
+    if (runner.status.failures > 0)
+        return "backing_off";
+    if (runner.status.lastOutcome == "standby")
+        return "standby";
+    return "running";
+}
+
+void SourceScheduler::beat(Runner& runner)
+{
+    if (_stopping)
+        return;
+    const Poco::Timestamp now;
+    bool paused = false;
+    bool triggered = false;
+    bool resumed = false;
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.beatAt = now;
+        paused = runner.paused;
+        triggered = runner.trigger > runner.triggerSeen;
+        runner.triggerSeen = std::max(runner.triggerSeen, runner.trigger);
+        resumed = std::exchange(runner.resumed, false);
+    }
+    if (now < runner.nextDue && !triggered && !resumed)
+        return;
+    if (paused)
+    {
+        // Counted once an interval, as a poll would be.
+        runner.nextDue = now + runner.entry->interval.count() * 1000;
+        _polls.with({runner.entry->name, "paused"}).inc();
+        return;
+    }
+    if (triggered)
+        _logger.information("source %s: polled now, as an operator asked", runner.entry->name);
+    tick(runner);
 }
 
 void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)
@@ -156,8 +262,18 @@ void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)
         std::lock_guard lock(_runnersMutex);
         _runners.push_back(runner);
     }
-    if (_started)
-        startTimer(*runner);
+    if (!_started)
+        return;
+    try
+    {
+        readControls(); // a paused source a reload adds is not polled once
+    }
+    catch (const Poco::Exception& e)
+    {
+        _logger.warning("source %s: cannot read the source controls (%s); it starts as if running",
+                        entry->name, e.displayText());
+    }
+    startTimer(*runner);
 }
 
 void SourceScheduler::remove(const std::string& name)
@@ -178,7 +294,7 @@ void SourceScheduler::remove(const std::string& name)
     release(*runner);
     for (auto* family : {&_polls, &_records})
         family->removeFirst(name);
-    for (auto* family : {&_lastSuccess, &_leaseHeld})
+    for (auto* family : {&_lastSuccess, &_leaseHeld, &_paused})
         family->removeFirst(name);
     _pollSeconds.removeFirst(name);
 }
@@ -224,12 +340,11 @@ std::string SourceScheduler::stalled(Duration limit) const
         std::lock_guard lock(runner->mutex);
         if (runner->ticking)
             continue;
-        const Poco::Timestamp last = runner->status.lastTickAt.value_or(runner->since);
-        const auto quiet = std::chrono::microseconds(now - last);
-        if (quiet > runner->entry->interval + limit)
-            return "source " + runner->entry->name + " has not ticked for " +
+        const auto quiet = std::chrono::microseconds(now - runner->beatAt);
+        if (quiet > std::min(runner->entry->interval, BEAT) + limit)
+            return "source " + runner->entry->name + "'s timer has not fired for " +
                    std::to_string(quiet.count() / 1000000) + " s (every " +
-                   formatDuration(runner->entry->interval) + ")";
+                   formatDuration(std::min(runner->entry->interval, BEAT)) + ")";
     }
     return {};
 }
@@ -240,6 +355,8 @@ void SourceScheduler::stop()
         return;
     _started = false;
     const auto all = runners();
+    if (_controlTimer)
+        _controlTimer->stop();
     for (auto& runner : all)
         runner->timer->stop();
     _keeper->stop();
@@ -439,6 +556,13 @@ void SourceScheduler::tick(Runner& runner)
     if (outcome == "ok" || outcome == "error")
         report(runner, error, priority);
     count(runner, outcome, total, static_cast<double>(started.elapsed()) / 1e6);
+    // The next poll: an interval after this one began; while polls fail, interval x 2^n up to
+    // max_backoff. A tick longer than that is followed at the next beat.
+    Duration wait = runner.entry->interval;
+    for (int n = 0; n < runner.failures && wait < runner.entry->maxBackoff; ++n)
+        wait *= 2;
+    wait = std::min(wait, std::max(runner.entry->maxBackoff, runner.entry->interval));
+    runner.nextDue = started + wait.count() * 1000;
 
     std::lock_guard lock(runner.mutex);
     runner.ticking = false;
@@ -448,6 +572,10 @@ void SourceScheduler::tick(Runner& runner)
         runner.status.lastSuccessAt = runner.status.lastTickAt;
     runner.status.lastOutcome = outcome;
     runner.status.lastError = error;
+    runner.status.failures = runner.failures;
+    runner.status.nextPollAt =
+        runner.failures > 0 ? std::optional<Poco::Timestamp>(runner.nextDue) : std::nullopt;
+    runner.status.state = stateOf(runner);
     ++runner.status.ticks;
     runner.status.records += total.records;
     runner.status.rejects += total.rejects;

@@ -3,6 +3,7 @@
 #include "metrics/Registry.h"
 #include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
+#include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
 
 #include <Poco/Logger.h>
@@ -20,9 +21,13 @@
 namespace courierd
 {
 
-/// One Poco::Timer per source at its interval, on a thread pool of the scheduler's own. The
-/// first tick runs at start; a source's ticks never overlap, and a slow tick delays the next
-/// one. A tick: take or renew the lease → read the cursor → fetch (more pages while the plugin
+/// One Poco::Timer per source, on a thread pool of the scheduler's own, beating every BEAT (or
+/// its interval, if shorter); a beat polls when the source is due. The first poll runs at
+/// start, then one every interval; while polls fail, the wait doubles with each failure
+/// (interval x 2^n) up to `max_backoff`, and a success goes back to the interval. A paused
+/// source is not polled (its pending orders are still assigned); a trigger polls it at the
+/// next beat, whatever the wait. A source's ticks never overlap, and a slow tick delays the
+/// next one. A tick: take or renew the lease → read the cursor → fetch (more pages while the plugin
 /// says more is ready) → ingest each batch in one fenced transaction → wake the pipeline.
 /// While a tick runs, a keeper renews its lease every third of the TTL, so a tick longer than
 /// the TTL still stores its cursor; a holder that stalls (SIGSTOP, a frozen VM) stops renewing
@@ -35,10 +40,12 @@ class SourceScheduler
 {
 public:
     /// `wake` is called after an ingest that stored rows. `stopping` is the daemon's flag.
-    /// Its metrics (courierd_source_*) go to `metrics`.
+    /// Its metrics (courierd_source_*) go to `metrics`. With `controls`, operators' pause,
+    /// resume and trigger (SourceControls) are obeyed; without, every source runs.
     SourceScheduler(SourceCatalog& sources, Ingestor& ingestor, std::function<void()> wake,
                     const std::atomic<bool>& stopping,
-                    metrics::Registry& metrics = metrics::Registry::unused());
+                    metrics::Registry& metrics = metrics::Registry::unused(),
+                    SourceControls* controls = nullptr);
     ~SourceScheduler();
 
     /// Starts every source's timer. Call once, from the main thread.
@@ -60,8 +67,17 @@ public:
     /// A snapshot of every source's status. Any thread.
     std::vector<SourceStatus> status() const;
 
-    /// Empty while every source's timer keeps firing: each source is in a tick, or ticked less
-    /// than its interval + `limit` ago. Otherwise names the first source whose timer stopped.
+    /// Reads the operators' controls now (they are read every CONTROL_POLL anyway): a pause
+    /// or a trigger takes effect at the source's next beat. Any thread. Throws store errors.
+    void readControls();
+
+    /// How often the controls are read, and how often each source's timer beats (at most):
+    /// a trigger is obeyed within the two, well under a second.
+    static constexpr Duration CONTROL_POLL{500};
+    static constexpr Duration BEAT{200};
+
+    /// Empty while every source's timer keeps firing: each source is in a tick, or its timer
+    /// beat less than a beat + `limit` ago. Otherwise names the first source whose timer stopped.
     /// A tick that runs long is not a stall: plugins bound their own requests (service-order's
     /// `poll_timeout`), and one slow source must not get the whole daemon restarted. For the
     /// systemd watchdog. Any thread.
@@ -70,7 +86,7 @@ public:
 private:
     struct Runner
     {
-        void onTimer(Poco::Timer&) { scheduler->tick(*this); }
+        void onTimer(Poco::Timer&) { scheduler->beat(*this); }
 
         SourceScheduler* scheduler = nullptr;
         SourceCatalog::EntryPtr entry;
@@ -81,10 +97,21 @@ private:
         // is unchanged nobody else can have stored one, so the tick need not read it back.
         std::string cursor;
         Poco::Int64 cursorTerm = 0;
-        mutable std::mutex mutex; // guards status, polling and ticking
+        mutable std::mutex mutex; // guards status, polling, ticking, beatAt and the controls
         SourceStatus status;
         bool ticking = false;
-        Poco::Timestamp since; // when its timer started: stalled() counts from here at first
+        Poco::Timestamp beatAt; // when its timer last fired (or started)
+        // What operators asked (read by readControls()): paused; the last trigger (epoch µs).
+        // The trigger obeyed (or dropped, while paused) last; whether it was resumed since
+        // the last beat.
+        bool paused = false;
+        Poco::Int64 trigger = 0;
+        Poco::Int64 triggerSeen = 0;
+        bool resumed = false;
+        bool controlsRead = false;
+        // Touched by the beat only: when the next poll is due (the interval after a poll,
+        // longer while polls fail).
+        Poco::Timestamp nextDue{0};
         // Touched by the tick only: what the log last said, so that a source failing the same
         // way every tick, or waiting on another instance, says so once rather than every tick.
         std::string standbyHolder;
@@ -94,7 +121,11 @@ private:
         Poco::Timestamp failureLogged;
     };
 
+    void beat(Runner& runner);
     void tick(Runner& runner);
+    void readControls(Poco::Timer&);
+    // The state GET /api/v1/sources shows; under the runner's mutex.
+    static std::string stateOf(const Runner& runner);
     void standby(Runner& runner);
     void report(Runner& runner, const std::string& error, Poco::Message::Priority priority);
     void poll(Runner& runner, IngestResult& total);
@@ -120,6 +151,10 @@ private:
     std::vector<std::shared_ptr<Runner>> _runners;
     std::unique_ptr<Poco::ThreadPool> _threads;
     std::unique_ptr<Poco::Timer> _keeper;
+    std::unique_ptr<Poco::Timer> _controlTimer;
+    SourceControls* _controls;
+    metrics::Family<metrics::Gauge>& _paused;
+    bool _controlsFailing = false; // touched by the control timer only
     bool _started = false;
 };
 

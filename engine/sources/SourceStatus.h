@@ -17,6 +17,11 @@ struct SourceStatus
     std::string plugin;
     std::string pluginVersion;
     Duration interval{0};
+    /// `running`; `paused` (by an operator); `backing_off` (polls failing, waiting longer);
+    /// `standby` (another instance holds the lease).
+    std::string state = "running";
+    int failures = 0;                          ///< Consecutive failed polls.
+    std::optional<Poco::Timestamp> nextPollAt; ///< While backing off: the next attempt.
     bool leaseHeld = false;
     std::optional<Poco::Timestamp> lastTickAt;
     std::optional<Poco::Timestamp> lastSuccessAt; ///< The last tick that polled without error.

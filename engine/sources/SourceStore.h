@@ -2,6 +2,8 @@
 
 #include "store/Database.h"
 
+#include <Poco/Timestamp.h>
+
 #include <map>
 #include <optional>
 #include <string>
@@ -13,12 +15,14 @@ namespace courierd
 struct StoredSource
 {
     std::optional<std::string> cursor;
-    std::map<std::string, Poco::Int64>
-        records; ///< Inbox rows by state; states without rows absent.
+    /// Inbox rows by state; states without rows absent.
+    std::map<std::string, Poco::Int64> records;
+    std::optional<Poco::Timestamp> newestCreatedAt; ///< Of the records stored (not rejected).
 };
 
-/// The sources' rows operators read: stored cursors and inbox counts (from the deltas the
-/// triggers keep, never a count of the whole inbox). Thread-safe.
+/// The sources' rows operators read: stored cursors, inbox counts (from the deltas the
+/// triggers keep, never a count of the whole inbox) and the newest created_at stored (kept by
+/// the ingest). Every read costs the same at any inbox size. Thread-safe.
 class SourceStore
 {
 public:
@@ -28,7 +32,12 @@ public:
     /// exceptions.
     std::map<std::string, StoredSource> read();
 
+    /// The newest created_at stored from each source (for the lag gauge: no cursors read).
+    std::map<std::string, Poco::Timestamp> newest();
+
 private:
+    static std::map<std::string, Poco::Timestamp> newest(Poco::Data::Session& session);
+
     Database& _database;
 };
 

@@ -2,13 +2,17 @@
 
 #include "util/Exceptions.h"
 
+#include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/PostgreSQL/SessionImpl.h>
 #include <Poco/Data/SessionPool.h>
 #include <Poco/Thread.h>
 #include <Poco/Timestamp.h>
 
 #include <algorithm>
+#include <libpq-fe.h>
 #include <mutex>
+#include <poll.h>
 
 namespace courierd
 {
@@ -91,15 +95,54 @@ std::string Database::ping()
     }
 }
 
+namespace
+{
+
+// POCO keeps PooledSessionImpl::impl() protected; a pointer to it through a subclass reaches it.
+struct PooledPeek : Poco::Data::PooledSessionImpl
+{
+    static Poco::Data::SessionImpl* inner(Poco::Data::SessionImpl* pooled)
+    {
+        auto* impl = dynamic_cast<Poco::Data::PooledSessionImpl*>(pooled);
+        return impl ? (impl->*&PooledPeek::impl)() : pooled;
+    }
+};
+
+// Whether an idle pooled connection was closed by the server (a restart, a failover,
+// pg_terminate_backend, an idle timeout), and if so closes it on this side too, so that POCO's
+// pool discards it. libpq notices a server's goodbye only when a statement fails, so without
+// this check the first request after such an event failed. An idle connection of courierd's
+// has nothing to read (it LISTENs to nothing); anything waiting on its socket is the server's
+// FATAL message or the end of the stream. One poll(2), no round trip.
+bool closedByServer(Poco::Data::Session& session)
+{
+    auto* impl =
+        dynamic_cast<Poco::Data::PostgreSQL::SessionImpl*>(PooledPeek::inner(session.impl()));
+    if (!impl || !impl->isConnected())
+        return false;
+    PGconn* connection = impl->handle();
+    pollfd socket{PQsocket(connection), POLLIN, 0};
+    if (socket.fd >= 0 && PQstatus(connection) == CONNECTION_OK && ::poll(&socket, 1, 0) == 0)
+        return false;
+    impl->close();
+    return true;
+}
+
+} // namespace
+
 Poco::Data::Session Database::session()
 {
     const Poco::Timestamp started;
     long pause = 1;
-    for (;;)
+    for (int closed = 0;;)
     {
         try
         {
-            return _pool->get();
+            Poco::Data::Session session = _pool->get();
+            // Every idle connection may have been closed at once: try them all, then a new one.
+            if (closedByServer(session) && ++closed <= _config.poolSize + 1)
+                continue;
+            return session;
         }
         catch (const Poco::Data::SessionPoolExhaustedException& e)
         {

@@ -4,9 +4,12 @@
 #include "util/Exceptions.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/String.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 using namespace courierd;
@@ -109,7 +112,7 @@ public:
         view.status.pluginVersion = "1.2.3";
         view.status.interval = std::chrono::seconds(5);
         view.status.lastOutcome = "ok";
-        view.state = "running";
+        view.status.state = paused ? "paused" : "running";
         view.cursor = "c1";
         view.records = {{"pending", 4}, {"assigned", 7}};
         return {view};
@@ -121,7 +124,28 @@ public:
             return std::nullopt;
         return list().front();
     }
+    std::optional<SourceView> pause(const std::string& name) override
+    {
+        if (name == "orders")
+            paused = true;
+        return get(name);
+    }
+    std::optional<SourceView> resume(const std::string& name) override
+    {
+        if (name == "orders")
+            paused = false;
+        return get(name);
+    }
+    std::optional<Poco::Timestamp> trigger(const std::string& name) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        ++triggers;
+        return Poco::Timestamp();
+    }
     std::string asked;
+    std::atomic<bool> paused{false};
+    std::atomic<int> triggers{0};
 };
 
 class FakeReload : public ReloadService
@@ -192,8 +216,10 @@ class AdminRoutesTest : public CppUnit::TestFixture
     CPPUNIT_TEST(errorsOfServicesMapToTheirStatus);
     CPPUNIT_TEST(readyFollowsTheHealthService);
     CPPUNIT_TEST(sourcesAreListedAndReadOneByOne);
+    CPPUNIT_TEST(sourcesArePausedResumedAndTriggered);
     CPPUNIT_TEST(couriersGoThroughTheirService);
     CPPUNIT_TEST(reloadShowsTheLastAndAsksForANewOne);
+    CPPUNIT_TEST(theRouteTableAndTheOpenApiDocumentAgree);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -335,6 +361,28 @@ public:
         assertError(missing, 404, "source_not_found");
     }
 
+    void sourcesArePausedResumedAndTriggered()
+    {
+        Admin admin;
+        const auto paused = admin.call("POST", "/api/v1/sources/orders/pause");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(paused.body, 200, paused.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("paused"),
+                             paused.object()->getValue<std::string>("state"));
+        const auto resumed = admin.call("POST", "/api/v1/sources/orders/resume");
+        CPPUNIT_ASSERT_EQUAL(std::string("running"),
+                             resumed.object()->getValue<std::string>("state"));
+        const auto triggered = admin.call("POST", "/api/v1/sources/orders/trigger");
+        CPPUNIT_ASSERT_EQUAL(202, triggered.status);
+        CPPUNIT_ASSERT_EQUAL(1, admin.sources.triggers.load());
+        CPPUNIT_ASSERT(!triggered.object()->getValue<std::string>("triggered_at").empty());
+        for (const char* action : {"pause", "resume", "trigger"})
+            assertError(admin.call("POST", std::string("/api/v1/sources/nope/") + action), 404,
+                        "source_not_found");
+        const auto get = admin.call("GET", "/api/v1/sources/orders/pause");
+        assertError(get, 405, "method_not_allowed");
+        CPPUNIT_ASSERT_EQUAL(std::string("POST"), get.headers.at("Allow"));
+    }
+
     void couriersGoThroughTheirService()
     {
         Admin admin;
@@ -368,6 +416,40 @@ public:
         const auto last = admin.call("GET", "/api/v1/reload").object()->getObject("last");
         CPPUNIT_ASSERT_EQUAL(std::string("failed"), last->getValue<std::string>("outcome"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), last->getArray("problems")->size());
+    }
+
+    // Every route in the table is in docs/openapi.yaml with its method, and the document has
+    // no route the table lacks; both forms of the document are served.
+    void theRouteTableAndTheOpenApiDocumentAgree()
+    {
+        Admin admin;
+        std::set<std::string> table, documented;
+        for (const auto& route : admin.server.routes())
+            table.insert(route.method + " " + route.pattern);
+        const auto served = admin.call("GET", "/api/v1/openapi.json");
+        CPPUNIT_ASSERT_EQUAL(200, served.status);
+        const auto document = served.object();
+        CPPUNIT_ASSERT_EQUAL(std::string("3.1.0"), document->getValue<std::string>("openapi"));
+        const auto paths = document->getObject("paths");
+        for (const auto& [path, item] : *paths)
+            for (const auto& [method, operation] : *item.extract<Poco::JSON::Object::Ptr>())
+                if (method != "parameters")
+                    documented.insert(Poco::toUpper(method) + " " + path);
+        std::vector<std::string> missing, extra;
+        std::set_difference(table.begin(), table.end(), documented.begin(), documented.end(),
+                            std::back_inserter(missing));
+        std::set_difference(documented.begin(), documented.end(), table.begin(), table.end(),
+                            std::back_inserter(extra));
+        CPPUNIT_ASSERT_MESSAGE("not in docs/openapi.yaml: " + courierd::test::joined(missing),
+                               missing.empty());
+        CPPUNIT_ASSERT_MESSAGE("not in the route table: " + courierd::test::joined(extra),
+                               extra.empty());
+        CPPUNIT_ASSERT(table.size() >= 16);
+
+        const auto yaml = admin.call("GET", "/api/v1/openapi.yaml");
+        CPPUNIT_ASSERT_EQUAL(200, yaml.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("application/yaml"), yaml.headers.at("Content-Type"));
+        CPPUNIT_ASSERT_EQUAL(std::string("openapi: 3.1.0"), yaml.body.substr(0, 14));
     }
 };
 

@@ -52,7 +52,8 @@ struct Admin
         , health(store.database, [] { return std::size_t(1); })
         , couriers(store.couriers, [this] { ++wakes; })
         , sourceStore(store.database)
-        , sources(oneSource, sourceStore)
+        , controls(store.database)
+        , sources(oneSource, sourceStore, controls, {})
         , server("127.0.0.1:0", token,
                  AdminServices{health, couriers, sources, reload, metrics::Registry::unused()})
     {
@@ -70,6 +71,7 @@ struct Admin
     DatabaseHealth health;
     RepositoryCouriers couriers;
     SourceStore sourceStore;
+    SourceControls controls;
     ScheduledSources sources;
     NoReload reload;
     AdminServer server;
@@ -124,7 +126,8 @@ public:
         DatabaseHealth health(database, [] { return std::size_t(0); });
         RepositoryCouriers couriers(repository, [] {});
         SourceStore sourceStore(database);
-        ScheduledSources sources(oneSource, sourceStore);
+        SourceControls controls(database);
+        ScheduledSources sources(oneSource, sourceStore, controls, {});
         NoReload reload;
         AdminServer server(
             "127.0.0.1:0", "",

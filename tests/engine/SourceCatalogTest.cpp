@@ -74,8 +74,9 @@ public:
         SourceCatalog catalog(settings, DIR, stop);
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
-            anyContains(settings.problems(), {file.path(), "unknown key 'greetng'", "[source.demo]",
-                                              "greeting, interval, max_clock_skew, plugin"}));
+            anyContains(settings.problems(),
+                        {file.path(), "unknown key 'greetng'", "[source.demo]",
+                         "greeting, interval, max_backoff, max_clock_skew, plugin"}));
     }
 
     void sourceWithoutPluginIsReported()

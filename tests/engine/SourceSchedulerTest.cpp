@@ -11,7 +11,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iostream>
 #include <mutex>
+#include <sstream>
+#include <utility>
 
 using namespace courierd;
 using namespace std::chrono_literals;
@@ -40,6 +43,10 @@ public:
         Poco::Thread::sleep(_delayMs);
         --inside;
         cursors.push_back(cursor);
+        {
+            std::lock_guard lock(mutex);
+            at.emplace_back();
+        }
         const int n = ++fetches;
         if (failing)
             throw SourceException("the source is down");
@@ -55,6 +62,15 @@ public:
     std::atomic<int> fetches{0};
     std::vector<std::string> cursors; // written by the one tick thread, read after stop()
     std::atomic<bool> failing;
+    std::mutex mutex;                // guards at
+    std::vector<Poco::Timestamp> at; // when each fetch ran
+
+    // Milliseconds from fetch i to fetch i + 1.
+    long gap(std::size_t i)
+    {
+        std::lock_guard lock(mutex);
+        return static_cast<long>((at.at(i + 1) - at.at(i)) / 1000);
+    }
 
 private:
     const long _delayMs;
@@ -150,17 +166,22 @@ private:
 // One source "orders" whose plugin is replaced by `source`, every `interval`.
 struct Scheduled
 {
+    // `maxBackoff` 0: failing polls wait the interval, as if there were no backoff.
     Scheduled(StoreFixture& store, Source& source, Duration interval, const std::string& holder,
-              Duration leaseTtl = 30s)
+              Duration leaseTtl = 30s, Duration maxBackoff = 0ms,
+              SourceControls* controls = nullptr)
         : settings(Settings::read("", {}, {{"source.orders.plugin", "fixture-good"}}))
         , catalog(settings, COURIERD_FIXTURE_PLUGIN_DIR, stopping)
         , ingestor(store.database, holder, leaseTtl)
     {
         catalog.entries().at(0)->source = &source;
         catalog.entries().at(0)->interval = interval;
+        catalog.entries().at(0)->maxBackoff = std::max(maxBackoff, interval);
         scheduler = std::make_unique<SourceScheduler>(
-            catalog, ingestor, [this] { ++wakes; }, stopping);
+            catalog, ingestor, [this] { ++wakes; }, stopping, registry, controls);
     }
+
+    metrics::Registry registry;
 
     std::atomic<bool> stopping{false};
     Settings settings;
@@ -183,9 +204,91 @@ class SourceSchedulerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(streamedPartsAreStoredBeforeTheCursorMoves);
     CPPUNIT_TEST(aStreamBrokenMidwayKeepsItsPartsAndTheCursor);
     CPPUNIT_TEST(aTickLongerThanTheLeaseKeepsItAndStoresItsCursor);
+    CPPUNIT_TEST(failingPollsBackOffUpToMaxBackoffAndASuccessResets);
+    CPPUNIT_TEST(aPausedSourceIsNotPolledAndATriggerPollsAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // interval x 2^n between failing polls, never more than max_backoff; a success goes back
+    // to the interval. Gaps are checked from below only (a loaded machine is slower, never
+    // faster), the cap through the status.
+    void failingPollsBackOffUpToMaxBackoffAndASuccessResets()
+    {
+        StoreFixture store("scheduler");
+        InstrumentedSource source(0, true);
+        Scheduled scheduled(store, source, 20ms, "me", 30s, 300ms);
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() >= 6; }));
+        // After failure i + 1 the next poll waits 40, 80, 160, 300 ms from the tick's start;
+        // fetches start a lease query later than their tick, so allow 20 ms (the interval).
+        for (std::size_t i = 1; i < 4; ++i)
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(i) + ": " + std::to_string(source.gap(i)),
+                                   source.gap(i) >= std::min(20L << (i + 1), 300L) - 20);
+        const auto failing = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("backing_off"), failing.state);
+        CPPUNIT_ASSERT(failing.failures >= 5);
+        CPPUNIT_ASSERT(failing.nextPollAt && failing.lastTickAt);
+        CPPUNIT_ASSERT(*failing.nextPollAt - *failing.lastTickAt <= 300'000);
+
+        source.failing = false;
+        CPPUNIT_ASSERT(waitFor(
+            [&] { return scheduled.scheduler->status().at(0).lastOutcome == std::string("ok"); }));
+        const int after = source.fetches.load();
+        // At the interval again: 30 polls that backing off (300 ms each) would take 9 s.
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() >= after + 30; }, 8s));
+        scheduled.scheduler->stop();
+        const auto ok = scheduled.scheduler->status().at(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), ok.state);
+        CPPUNIT_ASSERT_EQUAL(0, ok.failures);
+        CPPUNIT_ASSERT(!ok.nextPollAt);
+    }
+
+    // The controls in the store, as every instance reads them: paused before the start, not
+    // polled at all; a trigger while paused changes nothing; resumed and triggered, it polls
+    // within CONTROL_POLL + BEAT whatever its interval (an hour here).
+    void aPausedSourceIsNotPolledAndATriggerPollsAtOnce()
+    {
+        StoreFixture store("scheduler");
+        SourceControls controls(store.database);
+        controls.pause("orders");
+        InstrumentedSource source(0);
+        Scheduled scheduled(store, source, 1h, "me", 30s, 0ms, &controls);
+        const auto sample = [&](const std::string& series)
+        {
+            std::ostringstream out;
+            scheduled.registry.write(out);
+            const std::string all = out.str();
+            const auto at = all.find(series + " ");
+            return at == std::string::npos ? -1.0 : std::stod(all.substr(at + series.size() + 1));
+        };
+        scheduled.scheduler->start();
+        CPPUNIT_ASSERT(waitFor(
+            [&] {
+                return sample(
+                           "courierd_source_polls_total{source=\"orders\",outcome=\"paused\"}") ==
+                       1;
+            }));
+        CPPUNIT_ASSERT_EQUAL(1.0, sample("courierd_source_paused{source=\"orders\"}"));
+        CPPUNIT_ASSERT_EQUAL(std::string("paused"), scheduled.scheduler->status().at(0).state);
+        // A trigger while paused is dropped; resumed, it polls at once, not an hour later.
+        controls.trigger("orders");
+        scheduled.scheduler->readControls();
+        controls.resume("orders");
+        scheduled.scheduler->readControls();
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() == 1; }));
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), scheduled.scheduler->status().at(0).state);
+        const Poco::Timestamp asked;
+        controls.trigger("orders"); // read by the scheduler's own timer
+        CPPUNIT_ASSERT(waitFor([&] { return source.fetches.load() == 2; }));
+        std::cout << "\ntrigger to poll: " << asked.elapsed() / 1000 << " ms" << std::endl;
+        controls.pause("orders");
+        controls.trigger("orders");
+        scheduled.scheduler->readControls();
+        CPPUNIT_ASSERT_EQUAL(std::string("paused"), scheduled.scheduler->status().at(0).state);
+        scheduled.scheduler->stop();
+        CPPUNIT_ASSERT_EQUAL(2, source.fetches.load());
+    }
+
     void firstTickRunsAtStart()
     {
         StoreFixture store("scheduler");

@@ -94,12 +94,11 @@ unsigned short Installation::adminPort(const DaemonProcess& daemon)
 
 Poco::JSON::Object::Ptr Installation::sourceStatus(unsigned short port, const std::string& name)
 {
-    const auto sources =
-        HttpCall::send(port, "GET", "/api/v1/sources").json().extract<Poco::JSON::Array::Ptr>();
-    for (std::size_t i = 0; i < sources->size(); ++i)
-        if (sources->getObject(static_cast<unsigned>(i))->getValue<std::string>("name") == name)
-            return sources->getObject(static_cast<unsigned>(i));
-    throw Poco::NotFoundException("source " + name);
+    const auto call = HttpCall::send(port, "GET", "/api/v1/sources/" + name);
+    if (call.status != 200)
+        throw Poco::IOException("GET /api/v1/sources/" + name + ": " + std::to_string(call.status) +
+                                " " + call.body);
+    return call.object();
 }
 
 std::string Installation::lastError(unsigned short port, const std::string& name)

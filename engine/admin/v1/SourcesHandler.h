@@ -6,7 +6,8 @@
 namespace courierd
 {
 
-/// `GET /api/v1/sources`, `GET /api/v1/sources/{name}`.
+/// `GET /api/v1/sources`, `GET /api/v1/sources/{name}`, and `POST …/{name}/pause`, `/resume`
+/// (200, the source) and `/trigger` (202).
 class SourcesHandler : public ResourceHandler<SourcesHandler, SourceService>
 {
 public:
@@ -16,9 +17,15 @@ public:
 
     void list(Exchange& exchange);
     void get(Exchange& exchange); ///< 404 `source_not_found`
+    void pause(Exchange& exchange);
+    void resume(Exchange& exchange);
+    void trigger(Exchange& exchange);
 
     /// One source as the API writes it.
     static Poco::JSON::Object toJson(const SourceView& source);
+
+private:
+    [[noreturn]] static void notFound(const std::string& name);
 };
 
 } // namespace courierd
