@@ -13,6 +13,7 @@
 #include "couriers/DeliveryMonitor.h"
 #include "metrics/ProcessMetrics.h"
 #include "pipeline/AssignmentPipeline.h"
+#include "sdk/HttpObserver.h"
 #include "sources/Ingestor.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
@@ -132,6 +133,33 @@ private:
     Database& _database;
     std::function<std::size_t()> _sources;
     const AssignmentPipeline& _pipeline;
+};
+
+// What the plugins' HttpClients do, by source (see sdk/HttpObserver.h), while it lives.
+class HttpMetrics
+{
+public:
+    explicit HttpMetrics(metrics::Registry& registry)
+    {
+        auto& requests = registry.counter("courierd_http_requests_total",
+                                          "HTTP requests of the sources' plugins, each attempt, by "
+                                          "status code (or error: no answer)",
+                                          {"source", "code"});
+        auto& retries = registry.counter("courierd_http_retries_total",
+                                         "Retries of the sources' HTTP requests by reason: "
+                                         "status_NNN, timeout, network",
+                                         {"source", "reason"});
+        http_observer::set(
+            [&requests, &retries](const std::string& source, http_observer::Event event,
+                                  const std::string& label) {
+                (event == http_observer::Event::Attempt ? requests : retries)
+                    .with({source, label})
+                    .inc();
+            });
+    }
+    ~HttpMetrics() { http_observer::set({}); }
+    HttpMetrics(const HttpMetrics&) = delete;
+    HttpMetrics& operator=(const HttpMetrics&) = delete;
 };
 
 sigset_t waitedSignals()
@@ -377,6 +405,7 @@ int CourierDaemon::serve()
     // Every component registers its metrics here; GET /metrics writes them.
     metrics::Registry registry;
     const metrics::ProcessMetrics processMetrics(registry);
+    const HttpMetrics httpMetrics(registry);
     CourierAssigner assigner(database, engine.assignment);
     AssignmentPipeline pipeline(database, assigner, engine.pipeline,
                                 Poco::Logger::get("courierd.pipeline"), registry);

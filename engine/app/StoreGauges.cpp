@@ -69,6 +69,9 @@ void StoreGauges::refresh()
             _inbox.with({source, state})
                 .set(it == states.end() ? 0 : static_cast<double>(it->second));
         }
+    auto newest = SourceStore(_database).newest();
+    std::lock_guard lock(_newestMutex);
+    _newest = std::move(newest);
 }
 
 void StoreGauges::onTimer(Poco::Timer&)

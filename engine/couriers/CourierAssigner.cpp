@@ -1,7 +1,7 @@
 #include "couriers/CourierAssigner.h"
 
 #include "courierd/Record.h"
-#include "couriers/Statements.h"
+#include "couriers/Sql.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Nullable.h>
@@ -12,38 +12,14 @@
 namespace courierd
 {
 
+using namespace sql::couriers;
+
 using namespace Poco::Data::Keywords;
 
 namespace
 {
 
 constexpr std::size_t MAX_ID = MAX_RECORD_ID_BYTES;
-
-// engine/couriers/sql/assign.sql, compiled in: one statement for a whole set of orders.
-const std::string ASSIGN = sql::ASSIGN;
-
-// The courier is freed only if this delivery is the one it is busy with: an expired delivery
-// whose courier has moved on leaves that courier alone.
-const std::string UNASSIGN = R"sql(
-WITH removed AS (
-    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
-), freed AS (
-    UPDATE couriers c
-    SET delivery_count = c.delivery_count - 1,
-        status = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN 'available'
-                      ELSE c.status END,
-        busy_until = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
-                          ELSE c.busy_until END,
-        active_order_id = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
-                               ELSE c.active_order_id END,
-        active_source = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
-                             ELSE c.active_source END,
-        updated_at = now()
-    FROM removed r
-    WHERE c.id = r.courier_id
-)
-SELECT courier_id FROM removed
-)sql";
 
 void checkId(const std::string& what, const std::string& value)
 {

@@ -1,5 +1,6 @@
 #include "couriers/CourierRepository.h"
 
+#include "couriers/Sql.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Data/RecordSet.h>
@@ -9,14 +10,12 @@
 namespace courierd
 {
 
+using namespace sql::couriers;
+
 using namespace Poco::Data::Keywords;
 
 namespace
 {
-
-const std::string COLUMNS =
-    "id, name, phone, status, transport_type, delivery_count, active_order_id, "
-    "(extract(epoch FROM busy_until) * 1000000)::bigint, active_source";
 
 std::vector<Courier> readCouriers(Poco::Data::Statement& statement)
 {
@@ -58,10 +57,7 @@ Courier CourierRepository::create(const NewCourier& input)
 
     auto session = _database.session();
     Poco::Data::Statement insert(session);
-    insert << "INSERT INTO couriers (name, phone, status, transport_type) VALUES ($1, $2, $3, $4) "
-              "RETURNING " +
-                  COLUMNS,
-        use(name), use(phone), use(status), use(transport);
+    insert << CREATE_COURIER, use(name), use(phone), use(status), use(transport);
     insert.execute();
     return readCouriers(insert).at(0);
 }
@@ -73,17 +69,9 @@ int CourierRepository::ensureDemoCouriers(int count)
     auto session = _database.session();
     Poco::Data::Transaction transaction(session);
     // One lock key for this one statement: two instances starting at once add each courier once.
-    session << "SELECT pg_advisory_xact_lock(hashtext('courierd.demo_couriers'))", now;
+    session << LOCK_DEMO_COURIERS, now;
     int added = 0;
-    session << "WITH added AS ("
-               "  INSERT INTO couriers (name, phone, status, transport_type)"
-               "  SELECT 'demo courier ' || n, '+7 900 000-' || lpad(n::text, 4, '0'), 'available',"
-               "         (ARRAY['on_foot', 'scooter', 'car'])[1 + (n - 1) % 3]"
-               "  FROM generate_series(1, $1) AS n"
-               "  WHERE NOT EXISTS (SELECT 1 FROM couriers WHERE name = 'demo courier ' || n)"
-               "  RETURNING 1)"
-               " SELECT count(*)::int FROM added",
-        use(count), into(added), now;
+    session << ADD_DEMO_COURIERS, use(count), into(added), now;
     transaction.commit();
     return added;
 }
@@ -94,7 +82,7 @@ Courier CourierRepository::update(Poco::Int64 id, const CourierChanges& changes)
     Poco::Data::Transaction transaction(session);
 
     Poco::Data::Statement select(session);
-    select << "SELECT " + COLUMNS + " FROM couriers WHERE id = $1 FOR UPDATE", use(id);
+    select << LOCK_COURIER, use(id);
     select.execute();
     auto found = readCouriers(select);
     if (found.empty())
@@ -121,10 +109,8 @@ Courier CourierRepository::update(Poco::Int64 id, const CourierChanges& changes)
     std::string status(toString(courier.status));
     std::string transport(toString(courier.transport));
     Poco::Data::Statement write(session);
-    write << "UPDATE couriers SET name = $2, phone = $3, status = $4, transport_type = $5, "
-             "updated_at = now() WHERE id = $1 RETURNING " +
-                 COLUMNS,
-        use(id), use(courier.name), use(courier.phone), use(status), use(transport);
+    write << UPDATE_COURIER, use(id), use(courier.name), use(courier.phone), use(status),
+        use(transport);
     write.execute();
     Courier stored = readCouriers(write).at(0);
     transaction.commit();
@@ -135,7 +121,7 @@ std::optional<Courier> CourierRepository::get(Poco::Int64 id)
 {
     auto session = _database.session();
     Poco::Data::Statement select(session);
-    select << "SELECT " + COLUMNS + " FROM couriers WHERE id = $1", use(id);
+    select << COURIER, use(id);
     select.execute();
     auto found = readCouriers(select);
     if (found.empty())
@@ -149,9 +135,9 @@ std::vector<Courier> CourierRepository::list(std::optional<CourierStatus> status
     Poco::Data::Statement select(session);
     std::string wanted(status ? toString(*status) : "");
     if (status)
-        select << "SELECT " + COLUMNS + " FROM couriers WHERE status = $1 ORDER BY id", use(wanted);
+        select << COURIERS_WITH_STATUS, use(wanted);
     else
-        select << "SELECT " + COLUMNS + " FROM couriers ORDER BY id";
+        select << COURIERS;
     select.execute();
     return readCouriers(select);
 }
@@ -164,8 +150,7 @@ std::map<std::string, Poco::Int64> CourierRepository::countByStatus()
     std::vector<std::string> statuses;
     std::vector<Poco::Int64> rows;
     auto session = _database.session();
-    session << "SELECT status, count(*) FROM couriers GROUP BY status", into(statuses), into(rows),
-        now;
+    session << COURIERS_BY_STATUS, into(statuses), into(rows), now;
     for (std::size_t i = 0; i < statuses.size(); ++i)
         counts[statuses[i]] = rows[i];
     return counts;

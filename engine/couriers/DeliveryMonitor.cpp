@@ -1,5 +1,6 @@
 #include "couriers/DeliveryMonitor.h"
 
+#include "couriers/Sql.h"
 #include "store/InboxCounts.h"
 
 #include <Poco/Data/Session.h>
@@ -7,19 +8,9 @@
 namespace courierd
 {
 
+using namespace sql::couriers;
+
 using namespace Poco::Data::Keywords;
-
-namespace
-{
-
-const std::string RELEASE = R"sql(
-UPDATE couriers
-SET status = 'available', active_order_id = NULL, active_source = NULL, busy_until = NULL,
-    updated_at = now()
-WHERE status = 'busy' AND busy_until <= now()
-)sql";
-
-} // namespace
 
 DeliveryMonitor::DeliveryMonitor(Database& database, Duration interval, Poco::Logger& logger)
     : _database(database)

@@ -1,6 +1,7 @@
 #include "pipeline/AssignmentPipeline.h"
 
 #include "courierd/Rfc3339.h"
+#include "pipeline/Sql.h"
 
 #include <Poco/Data/Transaction.h>
 #include <Poco/Nullable.h>
@@ -10,46 +11,13 @@
 namespace courierd
 {
 
+using namespace sql::pipeline;
+
 using namespace Poco::Data::Keywords;
 using namespace std::chrono_literals;
 
 namespace
 {
-
-// Up to $1 due rows, oldest first; rows another worker holds are skipped, not waited for. The
-// row's ctid is stable while this transaction holds its lock, and is how it is marked.
-const std::string CLAIM = R"sql(
-SELECT source, record_id, ctid::text, (extract(epoch FROM created_at) * 1000000)::bigint FROM inbox
-WHERE state = 'pending' AND next_attempt_at <= now()
-ORDER BY next_attempt_at, created_at
-LIMIT $1
-FOR UPDATE SKIP LOCKED
-)sql";
-
-// $1: the claimed rows' ctids, as an array literal. A TID scan, whatever the statistics say
-// (a join on the key was planned as a scan of the whole inbox for each set).
-const std::string MARK_ASSIGNED = R"sql(
-UPDATE inbox SET state = 'assigned', attempts = attempts + 1, last_error = NULL, updated_at = now()
-WHERE ctid = ANY ($1::tid[])
-)sql";
-
-// Backoff after a real error: 1s, 2s, 4s, … up to 5 minutes.
-const std::string MARK_FAILED = R"sql(
-UPDATE inbox
-SET attempts = attempts + 1,
-    last_error = $3,
-    state = CASE WHEN attempts + 1 >= $4 THEN 'failed' ELSE 'pending' END,
-    next_attempt_at = now() + least(interval '5 minutes',
-                                    interval '1 second' * power(2, least(attempts, 16))),
-    updated_at = now()
-WHERE source = $1 AND record_id = $2
-RETURNING state
-)sql";
-
-const std::string NEXT_DUE = R"sql(
-SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint
-FROM inbox WHERE state = 'pending'
-)sql";
 
 constexpr auto STARVED_FIRST = 250ms;
 constexpr auto STARVED_LIMIT = 5s;
@@ -232,7 +200,7 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
     // arrived (a fresh install, autovacuum not yet round) can make the planner scan whole
     // tables instead, once per set: measured, a scan of every courier and every delivery for
     // each 500 orders. This transaction's plans stay on the indexes whatever the statistics.
-    session << "SET LOCAL enable_seqscan = off", now;
+    session << INDEXES_ONLY, now;
     std::vector<std::string> sources;
     std::vector<std::string> records;
     std::vector<std::string> rows;

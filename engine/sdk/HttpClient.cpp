@@ -1,6 +1,7 @@
 #include "courierd/HttpClient.h"
 
 #include "courierd/Exceptions.h"
+#include "sdk/HttpObserver.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -207,6 +208,13 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             requestStarted = attemptStarted;
         Retryable failure;
         bool readerFailed = false;
+        // Reported however the attempt ends: its status, or "error" without one.
+        struct AttemptReport
+        {
+            std::string code = "error";
+            ~AttemptReport() { http_observer::report(http_observer::Event::Attempt, code); }
+        } report;
+        std::string retryReason;
         try
         {
             if (!_session)
@@ -233,6 +241,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             Poco::Net::HTTPResponse response;
             std::istream& in = _session->receiveResponse(response);
             const int status = response.getStatus();
+            report.code = std::to_string(status);
             const bool success = status >= 200 && status < 300;
             std::size_t total = 0;
             const auto tooLarge = [&]
@@ -295,6 +304,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             if (!retryableStatus(status))
                 throw SourceException(what);
             failure = {what, retryAfter(response)};
+            retryReason = "status_" + std::to_string(status);
         }
         catch (const SourceException&)
         {
@@ -314,6 +324,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             if (readerFailed)
                 throw;
             failure = {method + " " + url + ": " + e.displayText(), std::nullopt};
+            retryReason = dynamic_cast<const Poco::TimeoutException*>(&e) ? "timeout" : "network";
         }
         catch (...)
         {
@@ -335,6 +346,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
                                   formatDuration(_options.budget) + ")");
         spent += delay;
         _delays.push_back(delay);
+        http_observer::report(http_observer::Event::Retry, retryReason);
         _sleeper(delay);
     }
 }

@@ -3,6 +3,7 @@
 #include "courierd/JsonArray.h"
 #include "courierd/Utf8.h"
 #include "sources/RecordScreen.h"
+#include "sources/Sql.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Data/Transaction.h>
@@ -11,6 +12,8 @@
 
 namespace courierd
 {
+
+using namespace sql::sources;
 
 using namespace Poco::Data::Keywords;
 
@@ -31,76 +34,6 @@ struct IngestRows
 
 namespace
 {
-
-const std::string ACQUIRE = R"sql(
-INSERT INTO source_leases AS l (source, holder, term, expires_at)
-VALUES ($1, $2, 1, now() + $3::bigint * interval '1 millisecond')
-ON CONFLICT (source) DO UPDATE
-SET holder = EXCLUDED.holder,
-    term = CASE WHEN l.holder = EXCLUDED.holder THEN l.term ELSE l.term + 1 END,
-    expires_at = EXCLUDED.expires_at
-WHERE l.holder = EXCLUDED.holder OR l.expires_at < now()
-RETURNING term
-)sql";
-
-// Checks that this instance still holds the lease and renews it: a long tick keeps its lease
-// while it stores parts. Locks the lease row, so a takeover waits for this ingest and this
-// ingest sees a takeover.
-const std::string FENCE = R"sql(
-UPDATE source_leases SET expires_at = now() + $4::bigint * interval '1 millisecond'
-WHERE source = $1 AND holder = $2 AND term = $3 AND expires_at > now()
-RETURNING term
-)sql";
-
-// The whole batch in one statement, as one JSON document of rows; the source's newest
-// created_at moves with it (the freshness lag).
-const std::string INSERT_ROWS = R"sql(
-WITH rows AS (
-    SELECT * FROM json_to_recordset($2::json)
-        AS r(id text, created_us bigint, payload text, state text, reason text)
-), inserted AS (
-    INSERT INTO inbox (source, record_id, created_at, payload, state, reason)
-    SELECT $1, id,
-           CASE WHEN created_us IS NULL THEN NULL
-                ELSE to_timestamp(created_us / 1000000.0) END,
-           payload, state, reason
-    FROM rows
-    ON CONFLICT (source, record_id) DO NOTHING
-    RETURNING state, created_at
-), freshness AS (
-    INSERT INTO source_freshness AS f (source, newest_created_at)
-    SELECT $1, max(created_at) FROM inserted WHERE state <> 'rejected'
-    HAVING max(created_at) IS NOT NULL
-    ON CONFLICT (source) DO UPDATE SET newest_created_at = EXCLUDED.newest_created_at
-    WHERE EXCLUDED.newest_created_at > f.newest_created_at
-)
-SELECT count(*) FILTER (WHERE state <> 'rejected'),
-       count(*) FILTER (WHERE state = 'skipped'),
-       count(*) FILTER (WHERE state = 'rejected')
-FROM inserted
-)sql";
-
-// The cursor is written compare-and-set on `version` (see migration 0005): the first write of
-// a source's cursor, a write over the version its tick read, and a write by a caller that
-// never read one (tests, tools).
-const std::string INSERT_CURSOR = R"sql(
-INSERT INTO source_cursors (source, cursor, version, updated_at) VALUES ($1, $2, 1, now())
-ON CONFLICT (source) DO NOTHING
-RETURNING version
-)sql";
-
-const std::string UPDATE_CURSOR = R"sql(
-UPDATE source_cursors SET cursor = $2, version = version + 1, updated_at = now()
-WHERE source = $1 AND version = $3
-RETURNING version
-)sql";
-
-const std::string UPSERT_CURSOR = R"sql(
-INSERT INTO source_cursors AS c (source, cursor, version, updated_at) VALUES ($1, $2, 1, now())
-ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, version = c.version + 1,
-                                   updated_at = now()
-RETURNING version
-)sql";
 
 // A reject's inbox key: its salvaged id and content, so that two rejects differing in either
 // are both kept.
@@ -200,9 +133,7 @@ std::optional<std::pair<std::string, Poco::Timestamp>> Ingestor::holder(const st
     std::vector<std::string> holders;
     std::vector<Poco::Int64> until;
     auto session = _database.session();
-    session << "SELECT holder, (extract(epoch FROM expires_at) * 1000000)::bigint "
-               "FROM source_leases WHERE source = $1",
-        use(name), into(holders), into(until), now;
+    session << LEASE_HOLDER, use(name), into(holders), into(until), now;
     if (holders.empty())
         return std::nullopt;
     return std::make_pair(holders.front(), Poco::Timestamp(until.front()));
@@ -214,9 +145,7 @@ void Ingestor::release(const Lease& lease)
     std::string holder = lease.holder;
     Poco::Int64 term = lease.term;
     auto session = _database.session();
-    session << "UPDATE source_leases SET expires_at = now() WHERE source = $1 AND holder = $2 "
-               "AND term = $3",
-        use(source), use(holder), use(term), now;
+    session << RELEASE_LEASE, use(source), use(holder), use(term), now;
 }
 
 std::string Ingestor::cursor(const std::string& source)
@@ -225,8 +154,7 @@ std::string Ingestor::cursor(const std::string& source)
     std::vector<std::string> cursors;
     std::vector<Poco::Int64> versions;
     auto session = _database.session();
-    session << "SELECT cursor, version FROM source_cursors WHERE source = $1", use(name),
-        into(cursors), into(versions), now;
+    session << CURSOR, use(name), into(cursors), into(versions), now;
     std::lock_guard lock(_mutex);
     _versions[source] = versions.empty() ? 0 : versions.front();
     return cursors.empty() ? std::string() : cursors.front();
@@ -271,6 +199,11 @@ void Ingestor::fence(Poco::Data::Session& session, const Lease& lease)
     std::string holder = lease.holder;
     Poco::Int64 term = lease.term;
     Poco::Int64 ttl = _ttl.count();
+    // The fence locks the lease row until commit. Should this process freeze before then (a
+    // SIGSTOP, a paused VM), the server ends its transaction once it has idled a lease's TTL,
+    // so the instance taking the lease over is not blocked on that lock for good.
+    std::string idle = std::to_string(ttl);
+    session << FREEZE_TIMEOUT, use(idle), now;
     std::vector<Poco::Int64> held;
     session << FENCE, use(source), use(holder), use(term), use(ttl), into(held), now;
     if (held.empty())
@@ -317,14 +250,14 @@ IngestResult Ingestor::store(const Lease& lease, const IngestRows& rows, const s
     for (std::size_t i = 0; rowByRow && i < rows.spans.size(); ++i)
     {
         const std::string row = rows.one(i);
-        session << "SAVEPOINT ingest_row", now;
+        session << ROW_SAVEPOINT, now;
         try
         {
             insert(row);
         }
         catch (const Poco::Data::DataException& e)
         {
-            session << "ROLLBACK TO SAVEPOINT ingest_row", now;
+            session << ROLLBACK_ROW, now;
             const std::string why = "the store refused it: " + e.displayText();
             const std::string text = row.substr(1, row.size() - 2);
             insert(rowsOf({}, {RecordScreen::storable("", text, why)},

@@ -1,38 +1,16 @@
 #include "sources/SourceControls.h"
 
+#include "sources/Sql.h"
+
 namespace courierd
 {
+
+using namespace sql::sources;
 
 using namespace Poco::Data::Keywords;
 
 namespace
 {
-
-const std::string READ = R"sql(
-SELECT source, state = 'paused', (extract(epoch FROM trigger_requested_at) * 1000000)::bigint,
-       (extract(epoch FROM updated_at) * 1000000)::bigint
-FROM source_controls
-)sql";
-
-const std::string RETURNING = R"sql(
-RETURNING state = 'paused', (extract(epoch FROM trigger_requested_at) * 1000000)::bigint,
-          (extract(epoch FROM updated_at) * 1000000)::bigint
-)sql";
-
-const std::string PAUSE = R"sql(
-INSERT INTO source_controls AS c (source, state) VALUES ($1, 'paused')
-ON CONFLICT (source) DO UPDATE SET state = 'paused', updated_at = now()
-)sql";
-
-const std::string RESUME = R"sql(
-INSERT INTO source_controls AS c (source, state) VALUES ($1, 'running')
-ON CONFLICT (source) DO UPDATE SET state = 'running', updated_at = now()
-)sql";
-
-const std::string TRIGGER = R"sql(
-INSERT INTO source_controls AS c (source, trigger_requested_at) VALUES ($1, clock_timestamp())
-ON CONFLICT (source) DO UPDATE SET trigger_requested_at = clock_timestamp(), updated_at = now()
-)sql";
 
 SourceControl control(bool paused, const Poco::Nullable<Poco::Int64>& triggered,
                       Poco::Int64 updated)

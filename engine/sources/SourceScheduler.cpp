@@ -2,6 +2,7 @@
 
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
+#include "sdk/HttpObserver.h"
 #include "util/Exceptions.h"
 
 #include <algorithm>
@@ -405,6 +406,7 @@ void SourceScheduler::renewLeases(Poco::Timer&)
 void SourceScheduler::poll(Runner& runner, IngestResult& total)
 {
     const std::string& name = runner.entry->name;
+    const http_observer::Scope requestsOf(name); // the plugin's HttpClient counts for it
     if (runner.cursorTerm != runner.lease->term)
     {
         runner.cursorTerm = 0;

@@ -1,9 +1,12 @@
 #include "sources/SourceStore.h"
 
+#include "sources/Sql.h"
 #include "store/InboxCounts.h"
 
 namespace courierd
 {
+
+using namespace sql::sources;
 
 using namespace Poco::Data::Keywords;
 
@@ -19,7 +22,7 @@ std::map<std::string, StoredSource> SourceStore::read()
     for (auto& [source, states] : InboxCounts::read(session))
         sources[source].records = std::move(states);
     std::vector<std::string> names, cursors;
-    session << "SELECT source, cursor FROM source_cursors", into(names), into(cursors), now;
+    session << CURSORS, into(names), into(cursors), now;
     for (std::size_t i = 0; i < names.size(); ++i)
         sources[names[i]].cursor = cursors[i];
     for (const auto& [source, at] : newest(session))
@@ -37,9 +40,7 @@ std::map<std::string, Poco::Timestamp> SourceStore::newest(Poco::Data::Session& 
 {
     std::vector<std::string> names;
     std::vector<Poco::Int64> at;
-    session << "SELECT source, (extract(epoch FROM newest_created_at) * 1000000)::bigint "
-               "FROM source_freshness",
-        into(names), into(at), now;
+    session << NEWEST, into(names), into(at), now;
     std::map<std::string, Poco::Timestamp> out;
     for (std::size_t i = 0; i < names.size(); ++i)
         out.emplace(names[i], Poco::Timestamp(at[i]));

@@ -1,5 +1,6 @@
 #include "store/Database.h"
 
+#include "store/Sql.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Data/PooledSessionImpl.h>
@@ -82,7 +83,7 @@ std::string Database::ping()
     {
         auto pooled = session();
         int one = 0;
-        pooled << "SELECT 1", Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
+        pooled << sql::store::PING, Poco::Data::Keywords::into(one), Poco::Data::Keywords::now;
         return {};
     }
     catch (const StoreException& e)

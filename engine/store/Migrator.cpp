@@ -1,5 +1,6 @@
 #include "store/Migrator.h"
 
+#include "store/Sql.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Data/PostgreSQL/SessionImpl.h>
@@ -20,19 +21,10 @@
 namespace courierd
 {
 
+using namespace sql::store;
+
 namespace
 {
-
-// Any constant works; it only has to be the same for every courierd.
-constexpr const char* LOCK = "SELECT pg_advisory_xact_lock(7318624155902113)";
-
-constexpr const char* BOOTSTRAP = R"sql(
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    text        PRIMARY KEY,
-    file       text        NOT NULL,
-    checksum   text        NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-))sql";
 
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
@@ -91,7 +83,7 @@ public:
         return result;
     }
 
-    void rollback() { Result(PQexec(_conn, "ROLLBACK"), &PQclear); }
+    void rollback() { Result(PQexec(_conn, ROLLBACK.c_str()), &PQclear); }
 
 private:
     void check(const Result& result, const std::string& what, const std::string& script)
@@ -163,21 +155,20 @@ std::vector<std::string> Migrator::apply(Poco::Data::Session& session, Poco::Log
     // Created only where missing: a role that may read and write the tables but create
     // nothing (the schema migrated by its owner with --migrate) runs courierd too. Found by
     // DatabaseFaultsTest: CREATE TABLE IF NOT EXISTS needs the CREATE privilege even then.
-    const auto exists =
-        db.run("SELECT to_regclass('schema_migrations') IS NOT NULL", "schema_migrations");
+    const auto exists = db.run(HAS_MIGRATIONS_TABLE, "schema_migrations");
     if (std::string(PQgetvalue(exists.get(), 0, 0)) != "t")
     {
-        db.run("BEGIN", "schema_migrations");
+        db.run(BEGIN, "schema_migrations");
         // IF NOT EXISTS would otherwise print a NOTICE when another courierd made it first.
-        db.run("SET LOCAL client_min_messages = warning", "schema_migrations");
+        db.run(QUIET, "schema_migrations");
         db.run(LOCK, "schema_migrations");
         db.run(BOOTSTRAP, "schema_migrations");
-        db.run("COMMIT", "schema_migrations");
+        db.run(COMMIT, "schema_migrations");
     }
 
     std::map<std::string, std::string> applied;
     {
-        auto rows = db.run("SELECT version, checksum FROM schema_migrations", "schema_migrations");
+        auto rows = db.run(APPLIED, "schema_migrations");
         for (int row = 0; row < PQntuples(rows.get()); ++row)
             applied[PQgetvalue(rows.get(), row, 0)] = PQgetvalue(rows.get(), row, 1);
     }
@@ -195,20 +186,18 @@ std::vector<std::string> Migrator::apply(Poco::Data::Session& session, Poco::Log
             continue;
         }
 
-        db.run("BEGIN", migration.file);
+        db.run(BEGIN, migration.file);
         db.run(LOCK, migration.file);
         // Another courierd may have applied it while this one waited for the lock.
-        auto rows = db.query("SELECT 1 FROM schema_migrations WHERE version = $1",
-                             {migration.version}, migration.file);
+        auto rows = db.query(IS_APPLIED, {migration.version}, migration.file);
         if (PQntuples(rows.get()) > 0)
         {
-            db.run("COMMIT", migration.file);
+            db.run(COMMIT, migration.file);
             continue;
         }
         db.run(migration.sql, "migration " + migration.file + " failed", migration.sql);
-        db.query("INSERT INTO schema_migrations (version, file, checksum) VALUES ($1, $2, $3)",
-                 {migration.version, migration.file, checksum}, migration.file);
-        db.run("COMMIT", migration.file);
+        db.query(RECORD, {migration.version, migration.file, checksum}, migration.file);
+        db.run(COMMIT, migration.file);
         logger.information("applied migration %s", migration.file);
         done.push_back(migration.file);
     }

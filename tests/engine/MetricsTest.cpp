@@ -63,6 +63,7 @@ public:
         for (int i = 0; i < 3; ++i)
             site.fake.addOrder("created");
         site.fake.addOrder("canceled");
+        site.fake.fail({}); // the first request: 503, then a retry
         auto daemon = site.start();
         const unsigned short port = Installation::adminPort(*daemon);
         CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 3));
@@ -112,6 +113,17 @@ public:
         CPPUNIT_ASSERT_EQUAL(2.0, sample(text, "courierd_couriers{status=\"available\"}"));
         CPPUNIT_ASSERT_EQUAL(0.0, sample(text, "courierd_reloads_total{outcome=\"failed\"}"));
         CPPUNIT_ASSERT(sample(text, "process_resident_memory_bytes") > 1e6);
+        CPPUNIT_ASSERT_EQUAL(
+            1.0, sample(text, "courierd_http_requests_total{source=\"orders\",code=\"503\"}"));
+        CPPUNIT_ASSERT(
+            sample(text, "courierd_http_requests_total{source=\"orders\",code=\"200\"}") >= 1);
+        CPPUNIT_ASSERT_EQUAL(
+            1.0,
+            sample(text, "courierd_http_retries_total{source=\"orders\",reason=\"status_503\"}"));
+        CPPUNIT_ASSERT_EQUAL(0.0, sample(text, "courierd_source_paused{source=\"orders\"}"));
+        // The orders were made just now: the newest is seconds old.
+        const double lag = sample(text, "courierd_source_lag_seconds{source=\"orders\"}");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(lag) + "\n" + text, lag >= 0 && lag < 120);
         const double success =
             sample(text, "courierd_source_last_success_timestamp_seconds{source=\"orders\"}");
         const double now = static_cast<double>(Poco::Timestamp().epochMicroseconds()) / 1e6;

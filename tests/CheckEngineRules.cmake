@@ -1,5 +1,6 @@
-# cmake -DENGINE_DIR=… -P CheckIncludes.cmake: fails on an include between engine/ folders that
-# engine/README.md's table does not allow (a row: | `folder/` | what | allowed, comma-separated |).
+# cmake -DENGINE_DIR=… -P CheckEngineRules.cmake: fails on an include between engine/ folders
+# that engine/README.md's table does not allow (a row: | `folder/` | what | allowed,
+# comma-separated |), and on SQL written anywhere but a component's Sql.h or sql/*.sql.
 cmake_minimum_required(VERSION 3.25)
 get_filename_component(ENGINE_DIR "${ENGINE_DIR}" ABSOLUTE)
 file(STRINGS "${ENGINE_DIR}/README.md" rows ENCODING UTF-8 REGEX "^\\| `[a-z]+/` \\|")
@@ -29,6 +30,14 @@ foreach(file IN LISTS files)
     string(APPEND problems "\n  ${file}: folder ${folder}/ has no row in engine/README.md")
     continue()
   endif()
+  if(NOT file MATCHES "/Sql\\.h$")
+    file(STRINGS "${ENGINE_DIR}/${file}" statements
+         REGEX "\"(SELECT|INSERT|UPDATE|DELETE|WITH|SET|SAVEPOINT|ROLLBACK|BEGIN|COMMIT|LOCK)[ (]|R\"sql\\(")
+    foreach(line IN LISTS statements)
+      string(STRIP "${line}" line)
+      string(APPEND problems "\n  ${file}: SQL outside ${folder}/Sql.h: ${line}")
+    endforeach()
+  endif()
   file(STRINGS "${ENGINE_DIR}/${file}" includes REGEX "^#include \"")
   foreach(line IN LISTS includes)
     string(REGEX MATCH "^#include \"([^\"]*)\"" matched "${line}")
@@ -48,7 +57,7 @@ foreach(file IN LISTS files)
   endforeach()
 endforeach()
 if(problems)
-  message(FATAL_ERROR "includes that engine/README.md does not allow:${problems}")
+  message(FATAL_ERROR "against engine/README.md's rules:${problems}")
 endif()
 list(LENGTH files count)
-message(STATUS "${count} engine files follow engine/README.md's include rules")
+message(STATUS "${count} engine files follow engine/README.md's rules")

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "couriers/Statements.h"
+
+#include <string>
+
+/// Every SQL statement of couriers/, in one place.
+namespace courierd::sql::couriers
+{
+
+// The set-based assignment: engine/couriers/sql/assign.sql, compiled in (bench/ runs the file).
+inline const std::string ASSIGN = sql::ASSIGN;
+
+// CourierRepository: a courier's columns, as readCouriers() reads them.
+#define COURIERD_COURIER_COLUMNS                                                                   \
+    "id, name, phone, status, transport_type, delivery_count, active_order_id, "                   \
+    "(extract(epoch FROM busy_until) * 1000000)::bigint, active_source"
+
+inline const std::string CREATE_COURIER =
+    "INSERT INTO couriers (name, phone, status, transport_type) VALUES ($1, $2, $3, $4) "
+    "RETURNING " COURIERD_COURIER_COLUMNS;
+inline const std::string LOCK_COURIER =
+    "SELECT " COURIERD_COURIER_COLUMNS " FROM couriers WHERE id = $1 FOR UPDATE";
+inline const std::string UPDATE_COURIER =
+    "UPDATE couriers SET name = $2, phone = $3, status = $4, transport_type = $5, "
+    "updated_at = now() WHERE id = $1 RETURNING " COURIERD_COURIER_COLUMNS;
+inline const std::string COURIER =
+    "SELECT " COURIERD_COURIER_COLUMNS " FROM couriers WHERE id = $1";
+inline const std::string COURIERS_WITH_STATUS =
+    "SELECT " COURIERD_COURIER_COLUMNS " FROM couriers WHERE status = $1 ORDER BY id";
+inline const std::string COURIERS = "SELECT " COURIERD_COURIER_COLUMNS " FROM couriers ORDER BY id";
+inline const std::string COURIERS_BY_STATUS =
+    "SELECT status, count(*) FROM couriers GROUP BY status";
+
+#undef COURIERD_COURIER_COLUMNS
+
+// One lock key for the demo couriers: two instances starting at once add each courier once.
+inline const std::string LOCK_DEMO_COURIERS =
+    "SELECT pg_advisory_xact_lock(hashtext('courierd.demo_couriers'))";
+inline const std::string ADD_DEMO_COURIERS = R"sql(
+WITH added AS (
+    INSERT INTO couriers (name, phone, status, transport_type)
+    SELECT 'demo courier ' || n, '+7 900 000-' || lpad(n::text, 4, '0'), 'available',
+           (ARRAY['on_foot', 'scooter', 'car'])[1 + (n - 1) % 3]
+    FROM generate_series(1, $1) AS n
+    WHERE NOT EXISTS (SELECT 1 FROM couriers WHERE name = 'demo courier ' || n)
+    RETURNING 1)
+SELECT count(*)::int FROM added
+)sql";
+
+// The courier is freed only if this delivery is the one it is busy with: an expired delivery
+// whose courier has moved on leaves that courier alone.
+inline const std::string UNASSIGN = R"sql(
+WITH removed AS (
+    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
+), freed AS (
+    UPDATE couriers c
+    SET delivery_count = c.delivery_count - 1,
+        status = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN 'available'
+                      ELSE c.status END,
+        busy_until = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                          ELSE c.busy_until END,
+        active_order_id = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                               ELSE c.active_order_id END,
+        active_source = CASE WHEN c.active_source = $1 AND c.active_order_id = $2 THEN NULL
+                             ELSE c.active_source END,
+        updated_at = now()
+    FROM removed r
+    WHERE c.id = r.courier_id
+)
+SELECT courier_id FROM removed
+)sql";
+
+inline const std::string RELEASE = R"sql(
+UPDATE couriers
+SET status = 'available', active_order_id = NULL, active_source = NULL, busy_until = NULL,
+    updated_at = now()
+WHERE status = 'busy' AND busy_until <= now()
+)sql";
+
+} // namespace courierd::sql::couriers
