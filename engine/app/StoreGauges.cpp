@@ -59,19 +59,29 @@ StoreGauges::~StoreGauges()
 
 void StoreGauges::refresh()
 {
-    for (const auto& [status, count] : CourierRepository(_database).countByStatus())
+    // Everything is read first, then published, the freshness before the counts: a scrape
+    // between two publications never sees counts newer than the freshness beside them.
+    const auto couriers = CourierRepository(_database).countByStatus();
+    InboxCounts::Counts inbox;
+    std::map<std::string, Poco::Timestamp> newest;
+    {
+        auto session = _database.session();
+        inbox = InboxCounts::read(session);
+        newest = SourceStore::newest(session);
+    }
+    {
+        std::lock_guard lock(_newestMutex);
+        _newest = std::move(newest);
+    }
+    for (const auto& [status, count] : couriers)
         _couriers.with({status}).set(static_cast<double>(count));
-    auto session = _database.session();
-    for (const auto& [source, states] : InboxCounts::read(session))
+    for (const auto& [source, states] : inbox)
         for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
         {
             const auto it = states.find(state);
             _inbox.with({source, state})
                 .set(it == states.end() ? 0 : static_cast<double>(it->second));
         }
-    auto newest = SourceStore(_database).newest();
-    std::lock_guard lock(_newestMutex);
-    _newest = std::move(newest);
 }
 
 void StoreGauges::onTimer(Poco::Timer&)

@@ -34,10 +34,10 @@ public:
 
     /// The newest created_at stored from each source (for the lag gauge: no cursors read).
     std::map<std::string, Poco::Timestamp> newest();
-
-private:
+    /// The same through `session`.
     static std::map<std::string, Poco::Timestamp> newest(Poco::Data::Session& session);
 
+private:
     Database& _database;
 };
 

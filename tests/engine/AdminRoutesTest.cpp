@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 using namespace courierd;
+using courierd::test::assertApiError;
 using courierd::test::HttpCall;
 
 // The admin endpoint's routing, token, error mapping and handlers, over in-memory services:
@@ -186,15 +187,6 @@ struct Admin
     AdminServer server;
 };
 
-void assertError(const HttpCall& call, int status, const std::string& code)
-{
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, status, call.status);
-    const auto body = call.object();
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, code, body->getValue<std::string>("code"));
-    CPPUNIT_ASSERT_MESSAGE(call.body, !body->getValue<std::string>("message").empty());
-    CPPUNIT_ASSERT_EQUAL(std::string("application/json"), call.headers.at("Content-Type"));
-}
-
 // A concrete path for a route's pattern.
 std::string pathOf(const std::string& pattern)
 {
@@ -226,17 +218,17 @@ public:
     void theTableAnswers404And405WithAllow()
     {
         Admin admin;
-        assertError(admin.call("GET", "/nope"), 404, "not_found");
-        assertError(admin.call("GET", "/api/v1/couriers/1/x"), 404, "not_found");
-        assertError(admin.call("GET", "/api/v1/couriers/"), 404, "not_found");
+        assertApiError(admin.call("GET", "/nope"), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/couriers/1/x"), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/couriers/"), 404, "not_found");
         const auto wrong = admin.call("DELETE", "/api/v1/couriers");
-        assertError(wrong, 405, "method_not_allowed");
+        assertApiError(wrong, 405, "method_not_allowed");
         CPPUNIT_ASSERT_EQUAL(std::string("GET, POST"), wrong.headers.at("Allow"));
         const auto item = admin.call("PUT", "/api/v1/couriers/7");
-        assertError(item, 405, "method_not_allowed");
+        assertApiError(item, 405, "method_not_allowed");
         CPPUNIT_ASSERT_EQUAL(std::string("GET, PATCH"), item.headers.at("Allow"));
-        assertError(admin.call("POST", "/health"), 405, "method_not_allowed");
-        assertError(admin.call("GET", "/api/v1/couriers?x=%zz"), 400, "bad_request");
+        assertApiError(admin.call("POST", "/health"), 405, "method_not_allowed");
+        assertApiError(admin.call("GET", "/api/v1/couriers?x=%zz"), 400, "bad_request");
         // Every route in the table answers its method with something else than 404/405.
         for (const auto& route : admin.server.routes())
         {
@@ -251,13 +243,13 @@ public:
     void pathParametersAreMatchedWholeAndDecoded()
     {
         Admin admin;
-        assertError(admin.call("GET", "/api/v1/sources/ord%65rs2"), 404, "source_not_found");
+        assertApiError(admin.call("GET", "/api/v1/sources/ord%65rs2"), 404, "source_not_found");
         CPPUNIT_ASSERT_EQUAL(std::string("orders2"), admin.sources.asked);
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/sources/ord%65rs").status);
         CPPUNIT_ASSERT_EQUAL(std::string("orders"), admin.sources.asked);
         // A decoded "/" is a segment boundary: no route has three segments there.
-        assertError(admin.call("GET", "/api/v1/sources/a%2Fb"), 404, "not_found");
-        assertError(admin.call("GET", "//api/v1/sources"), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/sources/a%2Fb"), 404, "not_found");
+        assertApiError(admin.call("GET", "//api/v1/sources"), 404, "not_found");
     }
 
     void everyApiRouteNeedsTheTokenAndProbesDoNot()
@@ -272,7 +264,7 @@ public:
             const auto bare = admin.call(route.method, path, "{}");
             if (api)
             {
-                assertError(bare, 401, "unauthorized");
+                assertApiError(bare, 401, "unauthorized");
                 CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), bare.headers.at("WWW-Authenticate"));
                 CPPUNIT_ASSERT_MESSAGE(route.pattern,
                                        admin.call(route.method, path, "{}", good).status != 401);
@@ -281,12 +273,12 @@ public:
                 CPPUNIT_ASSERT_MESSAGE(route.pattern, bare.status != 401);
         }
         // Nothing about the API is learnt without the token: no 404 or 405 first.
-        assertError(admin.call("GET", "/api/v1/nothing"), 401, "unauthorized");
-        assertError(admin.call("DELETE", "/api/v1/couriers"), 401, "unauthorized");
-        assertError(admin.call("GET", "/api/v1/nothing", "", good), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/nothing"), 401, "unauthorized");
+        assertApiError(admin.call("DELETE", "/api/v1/couriers"), 401, "unauthorized");
+        assertApiError(admin.call("GET", "/api/v1/nothing", "", good), 404, "not_found");
         // A reload changes the token at once.
         admin.server.setToken("n3w");
-        assertError(admin.call("GET", "/api/v1/sources", "", good), 401, "unauthorized");
+        assertApiError(admin.call("GET", "/api/v1/sources", "", good), 401, "unauthorized");
         CPPUNIT_ASSERT_EQUAL(
             200,
             admin.call("GET", "/api/v1/sources", "", {{"Authorization", "Bearer n3w"}}).status);
@@ -309,21 +301,21 @@ public:
         Admin admin;
         const std::string body = R"({"name":"Ivan","transport_type":"car"})";
         admin.couriers.faults.failWith = "store";
-        assertError(admin.call("GET", "/api/v1/couriers"), 503, "store_unavailable");
+        assertApiError(admin.call("GET", "/api/v1/couriers"), 503, "store_unavailable");
         admin.couriers.faults.failWith = "conflict";
-        assertError(admin.call("PATCH", "/api/v1/couriers/1", body), 409, "conflict");
+        assertApiError(admin.call("PATCH", "/api/v1/couriers/1", body), 409, "conflict");
         admin.couriers.faults.failWith = "validation";
-        assertError(admin.call("POST", "/api/v1/couriers", body), 400, "invalid_courier");
+        assertApiError(admin.call("POST", "/api/v1/couriers", body), 400, "invalid_courier");
         for (const char* kind : {"other", "poco"})
         {
             admin.couriers.faults.failWith = kind;
             const auto call = admin.call("GET", "/api/v1/couriers/1");
-            assertError(call, 500, "internal");
+            assertApiError(call, 500, "internal");
             CPPUNIT_ASSERT_MESSAGE(call.body, call.body.find("hunter2") == std::string::npos);
         }
         admin.couriers.faults.failWith = "";
-        assertError(admin.call("PATCH", "/api/v1/couriers/9", body), 404, "not_found");
-        assertError(admin.call("POST", "/api/v1/couriers", "{"), 400, "bad_json");
+        assertApiError(admin.call("PATCH", "/api/v1/couriers/9", body), 404, "not_found");
+        assertApiError(admin.call("POST", "/api/v1/couriers", "{"), 400, "bad_json");
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
     }
 
@@ -335,7 +327,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(2, ready.object()->getValue<int>("sources"));
         admin.health.why = "database unreachable: refused";
         const auto notReady = admin.call("GET", "/ready");
-        assertError(notReady, 503, "not_ready");
+        assertApiError(notReady, 503, "not_ready");
         CPPUNIT_ASSERT_EQUAL(std::string("database unreachable: refused"),
                              notReady.object()->getValue<std::string>("message"));
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/health").status);
@@ -358,7 +350,7 @@ public:
         CPPUNIT_ASSERT(source->isNull("last_error"));
         CPPUNIT_ASSERT_EQUAL(7, source->getObject("records")->getValue<int>("assigned"));
         const auto missing = admin.call("GET", "/api/v1/sources/nope");
-        assertError(missing, 404, "source_not_found");
+        assertApiError(missing, 404, "source_not_found");
     }
 
     void sourcesArePausedResumedAndTriggered()
@@ -376,10 +368,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(1, admin.sources.triggers.load());
         CPPUNIT_ASSERT(!triggered.object()->getValue<std::string>("triggered_at").empty());
         for (const char* action : {"pause", "resume", "trigger"})
-            assertError(admin.call("POST", std::string("/api/v1/sources/nope/") + action), 404,
-                        "source_not_found");
+            assertApiError(admin.call("POST", std::string("/api/v1/sources/nope/") + action), 404,
+                           "source_not_found");
         const auto get = admin.call("GET", "/api/v1/sources/orders/pause");
-        assertError(get, 405, "method_not_allowed");
+        assertApiError(get, 405, "method_not_allowed");
         CPPUNIT_ASSERT_EQUAL(std::string("POST"), get.headers.at("Allow"));
     }
 
@@ -392,9 +384,9 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("/api/v1/couriers/1"), created.headers.at("Location"));
         CPPUNIT_ASSERT_EQUAL(std::string("Ivan"), admin.couriers.couriers.at(0).name);
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers/1").status);
-        assertError(admin.call("GET", "/api/v1/couriers/2"), 404, "not_found");
-        assertError(admin.call("GET", "/api/v1/couriers/+1"), 404, "not_found");
-        assertError(admin.call("GET", "/api/v1/couriers?status=gone"), 400, "bad_query");
+        assertApiError(admin.call("GET", "/api/v1/couriers/2"), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/couriers/+1"), 404, "not_found");
+        assertApiError(admin.call("GET", "/api/v1/couriers?status=gone"), 400, "bad_query");
         const auto patched = admin.call("PATCH", "/api/v1/couriers/1", R"({"name":"Oleg"})");
         CPPUNIT_ASSERT_EQUAL(200, patched.status);
         CPPUNIT_ASSERT_EQUAL(std::string("Oleg"), patched.object()->getValue<std::string>("name"));

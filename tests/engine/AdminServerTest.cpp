@@ -16,6 +16,7 @@
 #include <iostream>
 
 using namespace courierd;
+using courierd::test::assertApiError;
 using courierd::test::HttpCall;
 using courierd::test::StoreFixture;
 
@@ -77,15 +78,6 @@ struct Admin
     AdminServer server;
 };
 
-void assertError(const HttpCall& call, int status, const std::string& code)
-{
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, status, call.status);
-    const auto body = call.object();
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, code, body->getValue<std::string>("code"));
-    CPPUNIT_ASSERT_MESSAGE(call.body, !body->getValue<std::string>("message").empty());
-    CPPUNIT_ASSERT_EQUAL(std::string("application/json"), call.headers.at("Content-Type"));
-}
-
 } // namespace
 
 class AdminServerTest : public CppUnit::TestFixture
@@ -134,7 +126,7 @@ public:
             AdminServices{health, couriers, sources, reload, metrics::Registry::unused()});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
-        assertError(ready, 503, "not_ready");
+        assertApiError(ready, 503, "not_ready");
         CPPUNIT_ASSERT(ready.body.find("hunter22") == std::string::npos);
         CPPUNIT_ASSERT_EQUAL(200, HttpCall::send(server.port(), "GET", "/health").status);
     }
@@ -201,22 +193,22 @@ public:
                              patched.object()->getValue<std::string>("status"));
         CPPUNIT_ASSERT_EQUAL(std::string("scooter"),
                              patched.object()->getValue<std::string>("transport_type"));
-        assertError(admin.call("GET", "/api/v1/couriers/999"), 404, "not_found");
-        assertError(admin.call("PATCH", "/api/v1/couriers/999", R"({"name":"x"})"), 404,
-                    "not_found");
+        assertApiError(admin.call("GET", "/api/v1/couriers/999"), 404, "not_found");
+        assertApiError(admin.call("PATCH", "/api/v1/couriers/999", R"({"name":"x"})"), 404,
+                       "not_found");
     }
 
     void badCourierInputIsA400WithTheReason()
     {
         Admin admin;
-        assertError(
+        assertApiError(
             admin.call("POST", "/api/v1/couriers", R"({"name":"x","transport_type":"bike"})"), 400,
             "invalid_courier");
-        assertError(admin.call("POST", "/api/v1/couriers", R"({"name":"x","transport_type":3})"),
-                    400, "invalid_courier");
-        assertError(admin.call("POST", "/api/v1/couriers", "{not json"), 400, "bad_json");
-        assertError(admin.call("POST", "/api/v1/couriers", "[1]"), 400, "bad_json");
-        assertError(admin.call("GET", "/api/v1/couriers?status=sleepy"), 400, "bad_query");
+        assertApiError(admin.call("POST", "/api/v1/couriers", R"({"name":"x","transport_type":3})"),
+                       400, "invalid_courier");
+        assertApiError(admin.call("POST", "/api/v1/couriers", "{not json"), 400, "bad_json");
+        assertApiError(admin.call("POST", "/api/v1/couriers", "[1]"), 400, "bad_json");
+        assertApiError(admin.call("GET", "/api/v1/couriers?status=sleepy"), 400, "bad_query");
         const auto message =
             admin.call("POST", "/api/v1/couriers", R"({"name":"","transport_type":"car"})")
                 .object()
@@ -231,27 +223,27 @@ public:
         Admin admin;
         const auto courier = admin.store.addCourier("Oleg");
         admin.store.assigner.assign("o1", "test");
-        assertError(admin.call("PATCH", "/api/v1/couriers/" + std::to_string(courier.id),
-                               R"({"status":"paused"})"),
-                    409, "conflict");
+        assertApiError(admin.call("PATCH", "/api/v1/couriers/" + std::to_string(courier.id),
+                                  R"({"status":"paused"})"),
+                       409, "conflict");
     }
 
     void unknownRoutesAndMethods()
     {
         Admin admin;
-        assertError(admin.call("GET", "/nope"), 404, "not_found");
+        assertApiError(admin.call("GET", "/nope"), 404, "not_found");
         const auto wrong = admin.call("DELETE", "/api/v1/couriers");
-        assertError(wrong, 405, "method_not_allowed");
+        assertApiError(wrong, 405, "method_not_allowed");
         CPPUNIT_ASSERT_EQUAL(std::string("GET, POST"), wrong.headers.at("Allow"));
-        assertError(admin.call("POST", "/health"), 405, "method_not_allowed");
+        assertApiError(admin.call("POST", "/health"), 405, "method_not_allowed");
     }
 
     void tokenGuardsEveryApiRequest()
     {
         Admin admin("s3cret");
         const std::string body = R"({"name":"x","transport_type":"car"})";
-        assertError(admin.call("POST", "/api/v1/couriers", body), 401, "unauthorized");
-        assertError(
+        assertApiError(admin.call("POST", "/api/v1/couriers", body), 401, "unauthorized");
+        assertApiError(
             admin.call("POST", "/api/v1/couriers", body, {{"Authorization", "Bearer nope"}}), 401,
             "unauthorized");
         CPPUNIT_ASSERT_EQUAL(
@@ -259,7 +251,7 @@ public:
                      .status);
         // Reads too: payloads and couriers are customers' and employees' data.
         const auto read = admin.call("GET", "/api/v1/couriers");
-        assertError(read, 401, "unauthorized");
+        assertApiError(read, 401, "unauthorized");
         CPPUNIT_ASSERT_EQUAL(std::string("Bearer"), read.headers.at("WWW-Authenticate"));
         CPPUNIT_ASSERT_EQUAL(
             200,
@@ -325,7 +317,7 @@ public:
                      .status);
         const auto nul = admin.call("POST", "/api/v1/couriers",
                                     R"({"name":"ab\u0000cd","transport_type":"car"})");
-        assertError(nul, 400, "invalid_courier");
+        assertApiError(nul, 400, "invalid_courier");
         CPPUNIT_ASSERT_MESSAGE(nul.body, nul.body.find("not UTF-8 text") != std::string::npos);
         for (const std::string& name : {std::string("ab\\ud800"), std::string("ab\xff\xfe")})
             CPPUNIT_ASSERT_EQUAL(400,
@@ -334,7 +326,7 @@ public:
                                            R"({"name":")" + name + R"(","transport_type":"car"})")
                                      .status);
         const auto patched = admin.call("PATCH", "/api/v1/couriers/1", R"({"name":"a\u0000"})");
-        assertError(patched, 400, "invalid_courier");
+        assertApiError(patched, 400, "invalid_courier");
         CPPUNIT_ASSERT_EQUAL(std::string("Ivan"),
                              admin.store.db.text("SELECT name FROM couriers WHERE id = 1"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
@@ -342,10 +334,11 @@ public:
 
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/couriers/1").status);
         for (const char* id : {"+1", "%201", "1%00", "01x", "99999999999999999999"})
-            assertError(admin.call("GET", std::string("/api/v1/couriers/") + id), 404, "not_found");
+            assertApiError(admin.call("GET", std::string("/api/v1/couriers/") + id), 404,
+                           "not_found");
 
         const auto notAnObject = admin.call("POST", "/api/v1/couriers", "[1,2]");
-        assertError(notAnObject, 400, "bad_json");
+        assertApiError(notAnObject, 400, "bad_json");
         CPPUNIT_ASSERT_EQUAL(std::string("Bad Request"), notAnObject.reason);
         CPPUNIT_ASSERT_MESSAGE(notAnObject.body,
                                notAnObject.body.find("Poco") == std::string::npos &&

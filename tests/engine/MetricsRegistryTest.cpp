@@ -1,3 +1,4 @@
+#include "HttpCall.h"
 #include "metrics/ProcessMetrics.h"
 #include "metrics/Registry.h"
 
@@ -10,6 +11,7 @@
 #include <thread>
 
 using namespace courierd::metrics;
+using courierd::test::sampleOf;
 
 namespace
 {
@@ -19,16 +21,6 @@ std::string written(Registry& registry)
     std::ostringstream out;
     registry.write(out);
     return out.str();
-}
-
-// The value of the sample line that starts with `series ` (name and labels), or NaN.
-double sample(const std::string& text, const std::string& series)
-{
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(series + " ", 0) == 0)
-            return std::stod(line.substr(series.size() + 1));
-    return std::nan("");
 }
 
 } // namespace
@@ -99,10 +91,10 @@ public:
         int runs = 0;
         {
             const auto collector = registry.collect([&] { gauge.set(++runs); });
-            CPPUNIT_ASSERT_EQUAL(1.0, sample(written(registry), "g"));
-            CPPUNIT_ASSERT_EQUAL(2.0, sample(written(registry), "g"));
+            CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(written(registry), "g"));
+            CPPUNIT_ASSERT_EQUAL(2.0, sampleOf(written(registry), "g"));
         }
-        CPPUNIT_ASSERT_EQUAL(2.0, sample(written(registry), "g"));
+        CPPUNIT_ASSERT_EQUAL(2.0, sampleOf(written(registry), "g"));
         CPPUNIT_ASSERT_EQUAL(2, runs);
     }
 
@@ -115,7 +107,7 @@ public:
         family.removeFirst("a");
         const std::string text = written(registry);
         CPPUNIT_ASSERT(text.find("source=\"a\"") == std::string::npos);
-        CPPUNIT_ASSERT_EQUAL(1.0, sample(text, "p_total{source=\"b\",outcome=\"ok\"}"));
+        CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(text, "p_total{source=\"b\",outcome=\"ok\"}"));
     }
 
     void countsFromManyThreadsAddUp()
@@ -137,10 +129,10 @@ public:
         for (auto& thread : threads)
             thread.join();
         const std::string text = written(registry);
-        CPPUNIT_ASSERT_EQUAL(20000.0, sample(text, "n_total{t=\"0\"}"));
-        CPPUNIT_ASSERT_EQUAL(20000.0, sample(text, "n_total{t=\"1\"}"));
-        CPPUNIT_ASSERT_EQUAL(40000.0, sample(text, "h_seconds_count"));
-        CPPUNIT_ASSERT_EQUAL(20000.0, sample(text, "h_seconds_sum"));
+        CPPUNIT_ASSERT_EQUAL(20000.0, sampleOf(text, "n_total{t=\"0\"}"));
+        CPPUNIT_ASSERT_EQUAL(20000.0, sampleOf(text, "n_total{t=\"1\"}"));
+        CPPUNIT_ASSERT_EQUAL(40000.0, sampleOf(text, "h_seconds_count"));
+        CPPUNIT_ASSERT_EQUAL(20000.0, sampleOf(text, "h_seconds_sum"));
     }
 
     void processMetricsDescribeThisProcess()
@@ -148,13 +140,13 @@ public:
         Registry registry;
         const ProcessMetrics process(registry);
         const std::string text = written(registry);
-        CPPUNIT_ASSERT_MESSAGE(text, sample(text, "process_resident_memory_bytes") > 1e6);
-        CPPUNIT_ASSERT_MESSAGE(text, sample(text, "process_virtual_memory_bytes") >
-                                         sample(text, "process_resident_memory_bytes"));
-        CPPUNIT_ASSERT_MESSAGE(text, sample(text, "process_open_fds") >= 3);
-        CPPUNIT_ASSERT_MESSAGE(text, sample(text, "process_max_fds") >= 64);
-        CPPUNIT_ASSERT_MESSAGE(text, sample(text, "process_cpu_seconds_total") >= 0);
-        const double started = sample(text, "process_start_time_seconds");
+        CPPUNIT_ASSERT_MESSAGE(text, sampleOf(text, "process_resident_memory_bytes") > 1e6);
+        CPPUNIT_ASSERT_MESSAGE(text, sampleOf(text, "process_virtual_memory_bytes") >
+                                         sampleOf(text, "process_resident_memory_bytes"));
+        CPPUNIT_ASSERT_MESSAGE(text, sampleOf(text, "process_open_fds") >= 3);
+        CPPUNIT_ASSERT_MESSAGE(text, sampleOf(text, "process_max_fds") >= 64);
+        CPPUNIT_ASSERT_MESSAGE(text, sampleOf(text, "process_cpu_seconds_total") >= 0);
+        const double started = sampleOf(text, "process_start_time_seconds");
         const double now = static_cast<double>(Poco::Timestamp().epochMicroseconds()) / 1e6;
         CPPUNIT_ASSERT_MESSAGE(text, started <= now + 1 && started > now - 3600);
     }

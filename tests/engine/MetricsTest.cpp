@@ -14,20 +14,11 @@ using namespace courierd;
 using courierd::test::DELIVERIES;
 using courierd::test::HttpCall;
 using courierd::test::Installation;
+using courierd::test::sampleOf;
 using courierd::test::waitFor;
 
 namespace
 {
-
-// The value of the sample line that starts with `series ` (name and labels), or NaN.
-double sample(const std::string& text, const std::string& series)
-{
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (line.rfind(series + " ", 0) == 0)
-            return std::stod(line.substr(series.size() + 1));
-    return std::nan("");
-}
 
 // Runs `promtool check metrics` (Debian's prometheus package) on `text`: its exit code and
 // what it said.
@@ -82,8 +73,8 @@ public:
             [&]
             {
                 scrape();
-                return sample(text, "courierd_inbox_rows{source=\"orders\",state=\"assigned\"}") ==
-                       3;
+                return sampleOf(text,
+                                "courierd_inbox_rows{source=\"orders\",state=\"assigned\"}") == 3;
             }));
 
         for (const char* name :
@@ -99,33 +90,35 @@ public:
                                        std::string::npos);
 
         CPPUNIT_ASSERT(
-            sample(text, "courierd_source_polls_total{source=\"orders\",outcome=\"ok\"}") >= 1);
-        CPPUNIT_ASSERT_EQUAL(1.0, sample(text, "courierd_source_lease_held{source=\"orders\"}"));
+            sampleOf(text, "courierd_source_polls_total{source=\"orders\",outcome=\"ok\"}") >= 1);
+        CPPUNIT_ASSERT_EQUAL(1.0, sampleOf(text, "courierd_source_lease_held{source=\"orders\"}"));
         CPPUNIT_ASSERT_EQUAL(
             3.0,
-            sample(text, "courierd_source_records_total{source=\"orders\",state=\"pending\"}"));
+            sampleOf(text, "courierd_source_records_total{source=\"orders\",state=\"pending\"}"));
         CPPUNIT_ASSERT_EQUAL(
             1.0,
-            sample(text, "courierd_source_records_total{source=\"orders\",state=\"skipped\"}"));
-        CPPUNIT_ASSERT_EQUAL(3.0, sample(text, "courierd_assignments_total{outcome=\"assigned\"}"));
-        CPPUNIT_ASSERT_EQUAL(3.0, sample(text, "courierd_assignment_latency_seconds_count"));
-        CPPUNIT_ASSERT_EQUAL(3.0, sample(text, "courierd_couriers{status=\"busy\"}"));
-        CPPUNIT_ASSERT_EQUAL(2.0, sample(text, "courierd_couriers{status=\"available\"}"));
-        CPPUNIT_ASSERT_EQUAL(0.0, sample(text, "courierd_reloads_total{outcome=\"failed\"}"));
-        CPPUNIT_ASSERT(sample(text, "process_resident_memory_bytes") > 1e6);
+            sampleOf(text, "courierd_source_records_total{source=\"orders\",state=\"skipped\"}"));
+        CPPUNIT_ASSERT_EQUAL(3.0,
+                             sampleOf(text, "courierd_assignments_total{outcome=\"assigned\"}"));
+        CPPUNIT_ASSERT_EQUAL(3.0, sampleOf(text, "courierd_assignment_latency_seconds_count"));
+        CPPUNIT_ASSERT_EQUAL(3.0, sampleOf(text, "courierd_couriers{status=\"busy\"}"));
+        CPPUNIT_ASSERT_EQUAL(2.0, sampleOf(text, "courierd_couriers{status=\"available\"}"));
+        CPPUNIT_ASSERT_EQUAL(0.0, sampleOf(text, "courierd_reloads_total{outcome=\"failed\"}"));
+        CPPUNIT_ASSERT(sampleOf(text, "process_resident_memory_bytes") > 1e6);
         CPPUNIT_ASSERT_EQUAL(
-            1.0, sample(text, "courierd_http_requests_total{source=\"orders\",code=\"503\"}"));
+            1.0, sampleOf(text, "courierd_http_requests_total{source=\"orders\",code=\"503\"}"));
         CPPUNIT_ASSERT(
-            sample(text, "courierd_http_requests_total{source=\"orders\",code=\"200\"}") >= 1);
+            sampleOf(text, "courierd_http_requests_total{source=\"orders\",code=\"200\"}") >= 1);
         CPPUNIT_ASSERT_EQUAL(
             1.0,
-            sample(text, "courierd_http_retries_total{source=\"orders\",reason=\"status_503\"}"));
-        CPPUNIT_ASSERT_EQUAL(0.0, sample(text, "courierd_source_paused{source=\"orders\"}"));
+            sampleOf(text, "courierd_http_retries_total{source=\"orders\",reason=\"status_503\"}"));
+        CPPUNIT_ASSERT_EQUAL(0.0, sampleOf(text, "courierd_source_paused{source=\"orders\"}"));
         // The orders were made just now: the newest is seconds old.
-        const double lag = sample(text, "courierd_source_lag_seconds{source=\"orders\"}");
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(lag) + "\n" + text, lag >= 0 && lag < 120);
+        const double lag = sampleOf(text, "courierd_source_lag_seconds{source=\"orders\"}");
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(lag) + "\n" + text + "\n" + daemon->output(),
+                               lag >= 0 && lag < 120);
         const double success =
-            sample(text, "courierd_source_last_success_timestamp_seconds{source=\"orders\"}");
+            sampleOf(text, "courierd_source_last_success_timestamp_seconds{source=\"orders\"}");
         const double now = static_cast<double>(Poco::Timestamp().epochMicroseconds()) / 1e6;
         CPPUNIT_ASSERT(success <= now && success > now - 60);
 

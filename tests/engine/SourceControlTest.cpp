@@ -30,9 +30,7 @@ std::string state(unsigned short port)
 
 double metric(unsigned short port, const std::string& series)
 {
-    const std::string text = HttpCall::send(port, "GET", "/metrics").body;
-    const auto at = text.find("\n" + series + " ");
-    return at == std::string::npos ? -1 : std::stod(text.substr(at + series.size() + 2));
+    return courierd::test::sampleOf(HttpCall::send(port, "GET", "/metrics").body, series);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "sources/SourceScheduler.h"
 
+#include "HttpCall.h"
 #include "StoreFixture.h"
 #include "Wait.h"
 #include "util/Exceptions.h"
@@ -257,9 +258,7 @@ public:
         {
             std::ostringstream out;
             scheduled.registry.write(out);
-            const std::string all = out.str();
-            const auto at = all.find(series + " ");
-            return at == std::string::npos ? -1.0 : std::stod(all.substr(at + series.size() + 1));
+            return courierd::test::sampleOf(out.str(), series);
         };
         scheduled.scheduler->start();
         CPPUNIT_ASSERT(waitFor(

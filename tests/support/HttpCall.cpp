@@ -5,6 +5,10 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <cmath>
+#include <sstream>
 
 namespace courierd::test
 {
@@ -42,6 +46,24 @@ HttpCall HttpCall::send(unsigned short port, const std::string& method, const st
     for (const auto& [name, value] : response)
         call.headers[name] = value;
     return call;
+}
+
+void assertApiError(const HttpCall& call, int status, const std::string& code)
+{
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, status, call.status);
+    const auto body = call.object();
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, code, body->getValue<std::string>("code"));
+    CPPUNIT_ASSERT_MESSAGE(call.body, !body->getValue<std::string>("message").empty());
+    CPPUNIT_ASSERT_EQUAL(std::string("application/json"), call.headers.at("Content-Type"));
+}
+
+double sampleOf(const std::string& text, const std::string& series)
+{
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(series + " ", 0) == 0)
+            return std::stod(line.substr(series.size() + 1));
+    return std::nan("");
 }
 
 } // namespace courierd::test

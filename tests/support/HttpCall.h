@@ -26,4 +26,11 @@ struct HttpCall
                          const std::map<std::string, std::string>& headers = {});
 };
 
+/// Fails the test unless `call` is the design's JSON error: `status`, `code`, a message.
+void assertApiError(const HttpCall& call, int status, const std::string& code);
+
+/// The value of the sample `series` (a metric's name and labels, as written) in a Prometheus
+/// text exposition, or NaN when it has none.
+double sampleOf(const std::string& text, const std::string& series);
+
 } // namespace courierd::test

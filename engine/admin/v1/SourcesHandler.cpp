@@ -93,17 +93,19 @@ void SourcesHandler::get(Exchange& exchange)
 
 void SourcesHandler::pause(Exchange& exchange)
 {
-    const std::string& name = exchange.param("name");
-    const auto source = service().pause(name);
-    if (!source)
-        notFound(name);
-    exchange.send(HTTPResponse::HTTP_OK, toJson(*source));
+    control(exchange, &SourceService::pause);
 }
 
 void SourcesHandler::resume(Exchange& exchange)
 {
+    control(exchange, &SourceService::resume);
+}
+
+void SourcesHandler::control(Exchange& exchange,
+                             std::optional<SourceView> (SourceService::*change)(const std::string&))
+{
     const std::string& name = exchange.param("name");
-    const auto source = service().resume(name);
+    const auto source = (service().*change)(name);
     if (!source)
         notFound(name);
     exchange.send(HTTPResponse::HTTP_OK, toJson(*source));

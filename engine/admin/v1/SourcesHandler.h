@@ -26,6 +26,9 @@ public:
 
 private:
     [[noreturn]] static void notFound(const std::string& name);
+    // Pause or resume: 200 with the source as it is now.
+    void control(Exchange& exchange,
+                 std::optional<SourceView> (SourceService::*change)(const std::string&));
 };
 
 } // namespace courierd
