@@ -2,8 +2,8 @@
 // the answer is an ApiError with a 4xx status, a ValidationException (a 400), or a value that
 // passes its checks; never another exception (a 500) or a crash.
 #include "admin/AdminInput.h"
-#include "util/Exceptions.h"
 #include "courierd/Utf8.h"
+#include "util/Exceptions.h"
 
 #include <cstdint>
 #include <cstdlib>

@@ -2,12 +2,12 @@
 // for every [source.NAME] it holds, the engine's and service-order's keys of that source:
 // Settings either lists problems or yields values that EngineConfig and ServiceOrderSettings
 // read without surprise. Only ConfigException is ever thrown (the daemon's exit 78).
-#include "config/EngineConfig.h"
-#include "sources/PluginSourceContext.h"
 #include "ServiceOrderSettings.h"
+#include "config/EngineConfig.h"
 #include "config/Settings.h"
-#include "sources/SourceCatalog.h"
 #include "courierd/Exceptions.h"
+#include "sources/PluginSourceContext.h"
+#include "sources/SourceCatalog.h"
 
 #include <cstdint>
 #include <cstdio>
