@@ -43,6 +43,9 @@ AssignmentPipeline::AssignmentPipeline(Database& database, CourierAssigner& assi
                               {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600})
                    .with())
 {
+    // Every outcome from the start, so that an alert on errors sees 0 rather than nothing.
+    for (const char* outcome : {"assigned", "already_assigned", "no_courier", "error"})
+        _outcomes.with({outcome});
 }
 
 AssignmentPipeline::~AssignmentPipeline()

@@ -140,11 +140,11 @@ void SourceScheduler::start()
     if (_controls)
     {
         // Known before the first poll, so that a paused source is not polled once at start.
-        Poco::Timer first;
-        readControls(first);
+        readControlsLogged();
         _controlTimer = std::make_unique<Poco::Timer>(CONTROL_POLL.count(), CONTROL_POLL.count());
         _controlTimer->start(
-            Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::readControls), *_threads);
+            Poco::TimerCallback<SourceScheduler>(*this, &SourceScheduler::onControlTimer),
+            *_threads);
     }
     for (auto& runner : runners())
         startTimer(*runner);
@@ -196,7 +196,7 @@ void SourceScheduler::readControls()
     }
 }
 
-void SourceScheduler::readControls(Poco::Timer&)
+void SourceScheduler::readControlsLogged()
 {
     try
     {
@@ -213,6 +213,11 @@ void SourceScheduler::readControls(Poco::Timer&)
                             e.displayText());
         _controlsFailing = true;
     }
+}
+
+void SourceScheduler::onControlTimer(Poco::Timer&)
+{
+    readControlsLogged();
 }
 
 std::string SourceScheduler::stateOf(const Runner& runner)

@@ -123,7 +123,9 @@ private:
 
     void beat(Runner& runner);
     void tick(Runner& runner);
-    void readControls(Poco::Timer&);
+    // readControls(), a failure logged once until it reads again.
+    void readControlsLogged();
+    void onControlTimer(Poco::Timer&);
     // The state GET /api/v1/sources shows; under the runner's mutex.
     static std::string stateOf(const Runner& runner);
     void standby(Runner& runner);

@@ -159,12 +159,14 @@ public:
         CPPUNIT_ASSERT(waitFor([&] { return pipeline.assigned() == 4; }));
         pipeline.stop();
         // Only the bad row paid for the error; the good ones went through on their first try.
+        // (The bad row may have been tried again before the stop: on a slow machine, as under
+        // ThreadSanitizer, its 1 s backoff can end before the last good row is assigned.)
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(4),
                              store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'assigned' "
                                              "AND attempts = 1 AND last_error IS NULL"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
                              store.db.scalar("SELECT count(*) FROM inbox WHERE state = 'pending' "
-                                             "AND attempts = 1 AND last_error LIKE '%order id%'"));
+                                             "AND attempts >= 1 AND last_error LIKE '%order id%'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(4), store.db.scalar("SELECT count(*) FROM deliveries"));
     }
 };

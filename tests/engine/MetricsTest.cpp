@@ -104,6 +104,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(3.0, sampleOf(text, "courierd_couriers{status=\"busy\"}"));
         CPPUNIT_ASSERT_EQUAL(2.0, sampleOf(text, "courierd_couriers{status=\"available\"}"));
         CPPUNIT_ASSERT_EQUAL(0.0, sampleOf(text, "courierd_reloads_total{outcome=\"failed\"}"));
+        CPPUNIT_ASSERT_EQUAL(0.0, sampleOf(text, "courierd_assignments_total{outcome=\"error\"}"));
         CPPUNIT_ASSERT(sampleOf(text, "process_resident_memory_bytes") > 1e6);
         CPPUNIT_ASSERT_EQUAL(
             1.0, sampleOf(text, "courierd_http_requests_total{source=\"orders\",code=\"503\"}"));
