@@ -1,8 +1,10 @@
 // TimestampWatermark's cursor, both ways.
-//  - Restore any text (a stored cursor of either format, version 1 or 2, or garbage): only a
+//  - Restore any text (a stored cursor of format 1, 2 or 3, or garbage): only a
 //    Poco::SyntaxException, and a cursor it accepts, written and read back, is equal.
-//  - Admit any ids at any times: the cursor written is read back to the same window, so a
-//    plugin never stores a cursor it cannot restore (which would stop its source for good).
+//  - Admit any ids at any times: the cursor written is read back to the same watermark (by a
+//    fresh instance: with an empty window; by the same one: with its window), so a plugin
+//    never stores a cursor it cannot restore (which would stop its source for good), and it
+//    is under 1 KiB however many ids the window holds.
 #include "courierd/TimestampWatermark.h"
 
 #include <Poco/Exception.h>
@@ -23,20 +25,25 @@ courierd::TimestampWatermark fresh()
     return courierd::TimestampWatermark(LOOKBACK, START);
 }
 
-// The cursor `written` read back into a fresh watermark writes itself again unchanged.
-void readsBackEqual(const std::string& written, const courierd::TimestampWatermark& original)
+// The cursor `written` read back into a fresh watermark writes itself again unchanged; read
+// back into the instance that wrote it, it keeps the window.
+void readsBackEqual(const std::string& written, courierd::TimestampWatermark& original)
 {
+    if (written.size() >= 1024)
+        std::abort();
+    const std::size_t window = original.remembered();
     auto again = fresh();
     try
     {
         again.restore(written);
+        original.restore(written);
     }
     catch (const Poco::SyntaxException&)
     {
         std::abort(); // a cursor the watermark wrote itself
     }
     if (again.cursor() != written || again.watermark() != original.watermark() ||
-        again.remembered() != original.remembered())
+        again.remembered() != 0 || original.remembered() != window || original.cursor() != written)
         std::abort();
 }
 

@@ -3,7 +3,10 @@
 #include "admin/HealthHandler.h"
 #include "admin/MetricsHandler.h"
 #include "admin/v1/CouriersHandler.h"
+#include "admin/v1/DeliveriesHandler.h"
+#include "admin/v1/InboxHandler.h"
 #include "admin/v1/OpenApiHandler.h"
+#include "admin/v1/OrdersHandler.h"
 #include "admin/v1/ReloadHandler.h"
 #include "admin/v1/SourcesHandler.h"
 
@@ -23,6 +26,9 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
     SourcesHandler::addRoutes(*_router, services.sources);
     CouriersHandler::addRoutes(*_router, services.couriers);
     ReloadHandler::addRoutes(*_router, services.reload);
+    OrdersHandler::addRoutes(*_router, services.ledger);
+    InboxHandler::addRoutes(*_router, services.ledger);
+    DeliveriesHandler::addRoutes(*_router, services.ledger);
     OpenApiHandler::addRoutes(*_router);
 
     Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};

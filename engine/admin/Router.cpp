@@ -31,6 +31,23 @@ std::vector<std::string> segments(const std::string& path)
     return out;
 }
 
+// The segments of the request target's path, each decoded on its own, so that a parameter may
+// hold an encoded "/" (an order id "a/b" is /api/v1/orders/src/a%2Fb). `decoded` is the whole
+// path decoded, for a target that is not origin-form.
+std::vector<std::string> decodedSegments(const std::string& target, const std::string& decoded)
+{
+    if (target.empty() || target.front() != '/')
+        return segments(decoded);
+    auto parts = segments(target.substr(0, target.find_first_of("?#")));
+    for (auto& part : parts)
+    {
+        std::string plain;
+        Poco::URI::decode(part, plain);
+        part = std::move(plain);
+    }
+    return parts;
+}
+
 bool isParam(const std::string& segment)
 {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
@@ -129,7 +146,7 @@ Router::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     }
     const std::string& path = uri.getPath();
     const std::string& method = request.getMethod();
-    const auto parts = segments(path);
+    const auto parts = decodedSegments(request.getURI(), path);
 
     const Route* found = nullptr;
     PathParams params;

@@ -1,8 +1,12 @@
 #pragma once
 
+#include "admin/AdminInput.h"
 #include "config/ReloadReport.h"
 #include "couriers/Courier.h"
+#include "couriers/CourierAssigner.h"
+#include "ledger/Ledger.h"
 #include "metrics/Registry.h"
+#include "sources/CursorStore.h"
 #include "sources/SourceStatus.h"
 
 #include <map>
@@ -53,6 +57,18 @@ struct SourceView
     std::optional<Poco::Timestamp> newestCreatedAt; ///< The freshness: newest record stored.
 };
 
+/// What an operator asks of a source's cursor (`PUT /api/v1/sources/{name}/cursor`): exactly
+/// one of `cursor`, `from`, `reset` and `restore`.
+struct CursorRequest
+{
+    std::optional<std::string> cursor;   ///< This cursor, as the plugin writes them.
+    std::optional<Poco::Timestamp> from; ///< The plugin's cursor at this time.
+    bool reset = false;                  ///< No cursor: the plugin starts from its start.
+    std::optional<Poco::Int64> restore;  ///< The cursor before this change (its `previous`).
+    std::string reason;                  ///< Why, for the audit row.
+    std::string remote;                  ///< Who asked: the client's address.
+};
+
 /// Sources (`/api/v1/sources`).
 class SourceService
 {
@@ -67,6 +83,19 @@ public:
     virtual std::optional<SourceView> resume(const std::string& name) = 0;
     /// The instance holding `name`'s lease polls it within a second; when it was asked.
     virtual std::optional<Poco::Timestamp> trigger(const std::string& name) = 0;
+
+    /// The stored cursor (none before the first is stored); nullopt as get(). The outer
+    /// optional says whether this instance runs `name`.
+    virtual std::optional<std::optional<StoredCursor>> cursor(const std::string& name) = 0;
+    /// Changes the cursor while the source is paused, with an audit row; nullopt as get().
+    /// Throws ApiError 409 `source_not_paused`, 400 `unsupported` (the plugin has no cursor at
+    /// a time, saying why), 400 `bad_request` (no such change to restore), ValidationException.
+    virtual std::optional<CursorChange> setCursor(const std::string& name,
+                                                  const CursorRequest& request) = 0;
+    /// The changes of `name`'s cursor, newest first (at most `limit`, older than `before`);
+    /// nullopt as get().
+    virtual std::optional<std::vector<CursorChange>>
+    cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) = 0;
 };
 
 /// Live reload (`/api/v1/reload`).
@@ -80,6 +109,27 @@ public:
     virtual void request() = 0;
 };
 
+/// The per-order ledger and its repairs (`/api/v1/orders`, `/api/v1/inbox`,
+/// `/api/v1/deliveries`). Lists take a page's `next` as `after`; a token, a state or a limit
+/// that is not one throws ValidationException.
+class LedgerService
+{
+public:
+    virtual ~LedgerService() = default;
+    virtual std::optional<OrderLedger> order(const std::string& source, const std::string& id) = 0;
+    virtual Page<InboxEntry> inbox(const InboxFilter& filter, int limit,
+                                   const std::optional<std::string>& after) = 0;
+    virtual Page<DeliveryEntry> deliveries(const DeliveryFilter& filter, int limit,
+                                           const std::optional<std::string>& after) = 0;
+    /// Failed rows back to pending; the pipeline is woken when any were.
+    virtual RetryOutcome retry(const RetryRequest& request) = 0;
+    /// Removes the order's delivery (frees its courier if busy with it); the order goes back
+    /// to pending, or with `requeue` false is skipped "unassigned by operator". Nothing when
+    /// the order has no delivery.
+    virtual std::optional<Unassigned> unassign(const std::string& source, const std::string& id,
+                                               bool requeue) = 0;
+};
+
 /// Everything the admin endpoint serves from.
 struct AdminServices
 {
@@ -87,6 +137,7 @@ struct AdminServices
     CourierService& couriers;
     SourceService& sources;
     ReloadService& reload;
+    LedgerService& ledger;
     metrics::Registry& metrics;
 };
 

@@ -1,6 +1,7 @@
 #include "app/AdminAdapters.h"
 
 #include "app/Reloader.h"
+#include "courierd/Exceptions.h"
 
 namespace courierd
 {
@@ -49,14 +50,71 @@ Courier RepositoryCouriers::update(Poco::Int64 id, const CourierChanges& changes
     return updated;
 }
 
-ScheduledSources::ScheduledSources(std::function<std::vector<SourceStatus>()> statuses,
-                                   SourceStore& store, SourceControls& controls,
-                                   std::function<void()> controlsChanged)
+ScheduledSources::ScheduledSources(
+    std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
+    SourceControls& controls, std::function<void()> controlsChanged, CursorStore& cursors,
+    std::function<std::string(const std::string&, const Poco::Timestamp&)> cursorAt)
     : _statuses(std::move(statuses))
     , _store(store)
     , _controls(controls)
     , _controlsChanged(std::move(controlsChanged))
+    , _cursors(cursors)
+    , _cursorAt(std::move(cursorAt))
 {
+}
+
+std::optional<std::optional<StoredCursor>> ScheduledSources::cursor(const std::string& name)
+{
+    if (!runs(name))
+        return std::nullopt;
+    return _cursors.read(name);
+}
+
+std::optional<CursorChange> ScheduledSources::setCursor(const std::string& name,
+                                                        const CursorRequest& request)
+{
+    using Poco::Net::HTTPResponse;
+    if (!runs(name))
+        return std::nullopt;
+    std::string cursor;
+    if (request.cursor)
+        cursor = *request.cursor;
+    else if (request.from)
+    {
+        try
+        {
+            cursor = _cursorAt(name, *request.from);
+        }
+        catch (const UnsupportedException& e)
+        {
+            throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "unsupported",
+                           "source " + name + ": " + e.message()};
+        }
+    }
+    else if (request.restore)
+    {
+        const auto change = _cursors.change(name, *request.restore);
+        if (!change)
+            throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request",
+                           "source " + name + " has no cursor change " +
+                               std::to_string(*request.restore) + " to restore"};
+        cursor = change->previous.value_or("");
+    }
+    auto change = _cursors.set(name, cursor, request.remote, request.reason);
+    if (!change)
+        throw ApiError{HTTPResponse::HTTP_CONFLICT, "source_not_paused",
+                       "source " + name + " is not paused: pause it first (POST /api/v1/sources/" +
+                           name + "/pause), so that no tick moves the cursor meanwhile"};
+    return change;
+}
+
+std::optional<std::vector<CursorChange>>
+ScheduledSources::cursorHistory(const std::string& name, int limit,
+                                std::optional<Poco::Int64> before)
+{
+    if (!runs(name))
+        return std::nullopt;
+    return _cursors.history(name, limit, before);
 }
 
 void ScheduledSources::refresh()
@@ -144,6 +202,48 @@ std::optional<SourceView> ScheduledSources::get(const std::string& name)
     if (found.empty())
         return std::nullopt;
     return std::move(found.front());
+}
+
+StoreLedger::StoreLedger(Ledger& ledger, CourierAssigner& assigner, std::function<void()> requeued)
+    : _ledger(ledger)
+    , _assigner(assigner)
+    , _requeued(std::move(requeued))
+{
+}
+
+std::optional<OrderLedger> StoreLedger::order(const std::string& source, const std::string& id)
+{
+    return _ledger.order(source, id);
+}
+
+Page<InboxEntry> StoreLedger::inbox(const InboxFilter& filter, int limit,
+                                    const std::optional<std::string>& after)
+{
+    return _ledger.inbox(filter, limit, after);
+}
+
+Page<DeliveryEntry> StoreLedger::deliveries(const DeliveryFilter& filter, int limit,
+                                            const std::optional<std::string>& after)
+{
+    return _ledger.deliveries(filter, limit, after);
+}
+
+RetryOutcome StoreLedger::retry(const RetryRequest& request)
+{
+    const RetryOutcome outcome = _ledger.retry(request);
+    if (outcome.requeued > 0 && _requeued)
+        _requeued();
+    return outcome;
+}
+
+std::optional<Unassigned> StoreLedger::unassign(const std::string& source, const std::string& id,
+                                                bool requeue)
+{
+    auto unassigned = _assigner.unassign(source, id, requeue);
+    // A freed courier or a pending order: either may make an assignment possible now.
+    if (unassigned && _requeued)
+        _requeued();
+    return unassigned;
 }
 
 DaemonReload::DaemonReload(Reloader& reloader, std::function<void()> request)

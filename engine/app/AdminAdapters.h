@@ -1,7 +1,10 @@
 #pragma once
 
 #include "admin/Services.h"
+#include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
+#include "ledger/Ledger.h"
+#include "sources/CursorStore.h"
 #include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
 #include "sources/SourceStore.h"
@@ -50,13 +53,21 @@ public:
     /// `statuses`: this process's view of its sources (SourceScheduler::status());
     /// `controlsChanged`: makes this process read the controls at once
     /// (SourceScheduler::readControls()).
-    ScheduledSources(std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
-                     SourceControls& controls, std::function<void()> controlsChanged);
+    /// `cursorAt`: the plugin's cursor at a time (SourceScheduler::cursorAt()).
+    ScheduledSources(
+        std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
+        SourceControls& controls, std::function<void()> controlsChanged, CursorStore& cursors,
+        std::function<std::string(const std::string&, const Poco::Timestamp&)> cursorAt);
     std::vector<SourceView> list() override;
     std::optional<SourceView> get(const std::string& name) override;
     std::optional<SourceView> pause(const std::string& name) override;
     std::optional<SourceView> resume(const std::string& name) override;
     std::optional<Poco::Timestamp> trigger(const std::string& name) override;
+    std::optional<std::optional<StoredCursor>> cursor(const std::string& name) override;
+    std::optional<CursorChange> setCursor(const std::string& name,
+                                          const CursorRequest& request) override;
+    std::optional<std::vector<CursorChange>>
+    cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) override;
 
 private:
     std::vector<SourceView> views(const std::string* only);
@@ -67,6 +78,28 @@ private:
     SourceStore& _store;
     SourceControls& _controls;
     std::function<void()> _controlsChanged;
+    CursorStore& _cursors;
+    std::function<std::string(const std::string&, const Poco::Timestamp&)> _cursorAt;
+};
+
+class StoreLedger : public LedgerService
+{
+public:
+    /// `requeued` is called when orders went back to pending (the pipeline takes them).
+    StoreLedger(Ledger& ledger, CourierAssigner& assigner, std::function<void()> requeued);
+    std::optional<OrderLedger> order(const std::string& source, const std::string& id) override;
+    Page<InboxEntry> inbox(const InboxFilter& filter, int limit,
+                           const std::optional<std::string>& after) override;
+    Page<DeliveryEntry> deliveries(const DeliveryFilter& filter, int limit,
+                                   const std::optional<std::string>& after) override;
+    RetryOutcome retry(const RetryRequest& request) override;
+    std::optional<Unassigned> unassign(const std::string& source, const std::string& id,
+                                       bool requeue) override;
+
+private:
+    Ledger& _ledger;
+    CourierAssigner& _assigner;
+    std::function<void()> _requeued;
 };
 
 class DaemonReload : public ReloadService

@@ -11,6 +11,7 @@
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "couriers/DeliveryMonitor.h"
+#include "ledger/Ledger.h"
 #include "metrics/ProcessMetrics.h"
 #include "pipeline/AssignmentPipeline.h"
 #include "sdk/HttpObserver.h"
@@ -434,16 +435,24 @@ int CourierDaemon::serve()
     DatabaseHealth health(adminDatabase, [&scheduler] { return scheduler.status().size(); });
     RepositoryCouriers courierService(couriers, [&pipeline] { pipeline.wake(); });
     SourceControls adminControls(adminDatabase);
-    ScheduledSources sourceService([&scheduler] { return scheduler.status(); }, sourceStore,
-                                   adminControls, [&scheduler] { scheduler.readControls(); });
+    CursorStore cursorStore(adminDatabase);
+    ScheduledSources sourceService(
+        [&scheduler] { return scheduler.status(); }, sourceStore, adminControls,
+        [&scheduler] { scheduler.readControls(); }, cursorStore,
+        [&scheduler](const std::string& name, const Poco::Timestamp& time)
+        { return scheduler.cursorAt(name, time); });
     DaemonReload reloadService(reloader, [] { ::kill(::getpid(), SIGHUP); });
+    Ledger ledger(adminDatabase);
+    CourierAssigner adminAssigner(adminDatabase, engine.assignment);
+    StoreLedger ledgerService(ledger, adminAssigner, [&pipeline] { pipeline.wake(); });
     if (!engine.admin.listen.empty())
     {
         try
         {
             admin = std::make_unique<AdminServer>(
                 engine.admin.listen, engine.admin.token,
-                AdminServices{health, courierService, sourceService, reloadService, registry},
+                AdminServices{health, courierService, sourceService, reloadService, ledgerService,
+                              registry},
                 [&adminDatabase](const std::string& text) { return adminDatabase.explain(text); });
         }
         catch (const Poco::Exception& e)

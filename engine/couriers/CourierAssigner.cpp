@@ -118,19 +118,25 @@ std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
     return outcomes;
 }
 
-std::optional<Poco::Int64> CourierAssigner::unassign(const std::string& source,
-                                                     const std::string& orderId)
+std::optional<Unassigned> CourierAssigner::unassign(const std::string& source,
+                                                    const std::string& orderId, bool requeue)
 {
     checkId("source", source);
     checkId("order id", orderId);
     std::string from = source;
     std::string order = orderId;
     std::vector<Poco::Int64> couriers;
+    std::vector<int> freed;
+    std::vector<Poco::Nullable<std::string>> states;
     auto session = _database.session();
-    session << UNASSIGN, use(from), use(order), into(couriers), now;
+    session << UNASSIGN, use(from), use(order), use(requeue), into(couriers), into(freed),
+        into(states), now;
     if (couriers.empty())
         return std::nullopt;
-    return couriers.front();
+    Unassigned unassigned{couriers.front(), freed.front() == 1, std::nullopt};
+    if (!states.front().isNull())
+        unassigned.inboxState = states.front().value();
+    return unassigned;
 }
 
 } // namespace courierd

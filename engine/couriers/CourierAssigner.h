@@ -35,6 +35,14 @@ struct OrderRef
     std::string source;
 };
 
+/// What an unassignment did.
+struct Unassigned
+{
+    Poco::Int64 courierId = 0;
+    bool courierFreed = false; ///< The courier was busy with this order (now available).
+    std::optional<std::string> inboxState; ///< The order's inbox row now (none if not there).
+};
+
 /// The assignment use case: one order, one courier, once. Thread-safe; any number of threads
 /// and processes may assign at once (row locks with SKIP LOCKED and UNIQUE(source, order_id)).
 /// An order is its source and its id: ids are unique within a source only.
@@ -70,9 +78,11 @@ public:
     static void validate(const OrderRef& order);
 
     /// Removes the delivery of `source`'s order `orderId` and frees its courier if that
-    /// delivery is the one it is busy with. Returns the courier, or nothing when the order has
-    /// no delivery.
-    std::optional<Poco::Int64> unassign(const std::string& source, const std::string& orderId);
+    /// delivery is the one it is busy with; in the same transaction the order's inbox row goes
+    /// back to pending (attempts reset, due now) or, without `requeue`, becomes skipped
+    /// "unassigned by operator". Nothing when the order has no delivery.
+    std::optional<Unassigned> unassign(const std::string& source, const std::string& orderId,
+                                       bool requeue = true);
 
 private:
     Database& _database;

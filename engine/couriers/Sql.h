@@ -49,10 +49,21 @@ SELECT count(*)::int FROM added
 )sql";
 
 // The courier is freed only if this delivery is the one it is busy with: an expired delivery
-// whose courier has moved on leaves that courier alone.
+// whose courier has moved on leaves that courier alone. The order goes back to pending ($3) or
+// is skipped, in the same transaction: never assigned with no delivery.
 inline const std::string UNASSIGN = R"sql(
 WITH removed AS (
     DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
+), busy AS (
+    SELECT c.id FROM couriers c JOIN removed r ON c.id = r.courier_id
+    WHERE c.active_source = $1 AND c.active_order_id = $2
+), marked AS (
+    UPDATE inbox
+    SET state = CASE WHEN $3::boolean THEN 'pending' ELSE 'skipped' END,
+        reason = CASE WHEN $3::boolean THEN NULL ELSE 'unassigned by operator' END,
+        attempts = 0, next_attempt_at = now(), updated_at = now()
+    WHERE source = $1 AND record_id = $2 AND EXISTS (SELECT 1 FROM removed)
+    RETURNING state
 ), freed AS (
     UPDATE couriers c
     SET delivery_count = c.delivery_count - 1,
@@ -68,7 +79,8 @@ WITH removed AS (
     FROM removed r
     WHERE c.id = r.courier_id
 )
-SELECT courier_id FROM removed
+SELECT r.courier_id, (EXISTS (SELECT 1 FROM busy))::int, (SELECT state FROM marked)
+FROM removed r
 )sql";
 
 inline const std::string RELEASE = R"sql(

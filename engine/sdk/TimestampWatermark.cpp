@@ -9,7 +9,9 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/NumberParser.h>
 
+#include <cstdio>
 #include <optional>
+#include <random>
 #include <vector>
 
 namespace courierd
@@ -18,9 +20,19 @@ namespace courierd
 namespace
 {
 
-// 2: "seen" groups ids by time ({"<µs>":["id",…]}), as most share a whole second; 1 (still
-// read): {"id":µs,…}.
-constexpr int CURSOR_VERSION = 2;
+// 3: the watermark and a fetch tag, no ids ({"watermark":…,"v":3,"watermark_us":N,"n":"hex"}):
+// a cursor of the same size at any order rate and look-back. Still read: 2, "seen" grouping
+// ids by time ({"<µs>":["id",…]}); 1, {"id":µs,…}.
+constexpr int CURSOR_VERSION = 3;
+
+// A fresh fetch tag: 64 random bits in hex.
+std::string freshTag()
+{
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(random()));
+    return text;
+}
 
 // Fills a window from a stored cursor:
 // {"watermark":…,"v":2,"watermark_us":N,"seen":{"N":["id",…],…}} or, version 1, "seen":{"id":N,…}.
@@ -34,6 +46,7 @@ public:
 
     std::optional<Poco::Int64> watermark;
     int version = 0;
+    std::string tag;
 
     void reset() override {}
     void startObject() override
@@ -64,10 +77,12 @@ public:
     void value(unsigned v) override { number(v); }
     void value(Poco::Int64 v) override { number(v); }
     void value(Poco::UInt64 v) override { number(static_cast<Poco::Int64>(v)); }
-    void value(const std::string& id) override
+    void value(const std::string& text) override
     {
         if (_group)
-            _seen[id] = *_group;
+            _seen[text] = *_group;
+        else if (_depth == 1 && _key == "n")
+            tag = text;
     }
     void value(double) override {}
     void value(bool) override {}
@@ -101,8 +116,15 @@ TimestampWatermark::TimestampWatermark(Poco::Timespan lookback, Poco::Timestamp 
 
 void TimestampWatermark::restore(const std::string& cursor)
 {
+    // The cursor this instance wrote last, with nothing admitted since: the window it
+    // remembers is the one that cursor stands for.
+    if (!cursor.empty() && cursor == _written && !_changed)
+        return;
     _watermark = _startFrom;
     _seen.clear();
+    _written.clear();
+    _tag.clear();
+    _changed = false;
     if (cursor.empty())
         return;
     // Read as events, not into a document: a window of 100,000 ids is a cursor of megabytes.
@@ -126,6 +148,12 @@ void TimestampWatermark::restore(const std::string& cursor)
     if (_watermark < _startFrom)
         _watermark = _startFrom;
     prune();
+    if (reader->version == CURSOR_VERSION && !reader->tag.empty() && reader->tag.size() <= 32)
+    {
+        // Nothing admitted yet: cursor() writes this same cursor back.
+        _tag = reader->tag;
+        _written = cursor;
+    }
 }
 
 Poco::Timestamp TimestampWatermark::from() const
@@ -147,6 +175,7 @@ bool TimestampWatermark::admit(const std::string& id, Poco::Timestamp createdAt)
         return false;
     if (createdAt > _watermark)
         _watermark = createdAt;
+    _changed = true;
     return true;
 }
 
@@ -159,34 +188,25 @@ void TimestampWatermark::prune()
 
 std::string TimestampWatermark::cursor()
 {
-    // Written by hand: a window of 100,000 ids would be a DOM of tens of megabytes. Key order:
-    // what a person reading a log wants first.
     prune();
-    std::map<Poco::Timestamp::TimeVal, std::vector<const std::string*>> byTime;
-    for (const auto& [id, at] : _seen)
-        byTime[at].push_back(&id);
-    std::string out;
-    out.reserve(96 + byTime.size() * 24 + _seen.size() * 40);
-    out += "{\"watermark\":\"" + formatRfc3339(_watermark) +
-           "\",\"v\":" + std::to_string(CURSOR_VERSION) +
-           ",\"watermark_us\":" + std::to_string(_watermark.epochMicroseconds()) + ",\"seen\":{";
-    const char* groupComma = "";
-    for (const auto& [at, ids] : byTime)
-    {
-        out += groupComma;
-        groupComma = ",";
-        out += '"' + std::to_string(at) + "\":[";
-        const char* comma = "";
-        for (const auto* id : ids)
-        {
-            out += comma;
-            comma = ",";
-            appendJsonString(out, *id);
-        }
-        out += ']';
-    }
-    out += "}}";
-    return out;
+    if (_changed || _tag.empty())
+        _tag = freshTag();
+    _changed = false;
+    // Key order: what a person reading a log wants first.
+    _written = "{\"watermark\":\"" + formatRfc3339(_watermark) +
+               "\",\"v\":" + std::to_string(CURSOR_VERSION) +
+               ",\"watermark_us\":" + std::to_string(_watermark.epochMicroseconds()) + ",\"n\":\"" +
+               _tag + "\"}";
+    return _written;
+}
+
+std::string TimestampWatermark::cursorAt(Poco::Timestamp time) const
+{
+    TimestampWatermark at(_lookback, _startFrom);
+    at._watermark = time + _lookback.totalMicroseconds();
+    if (at._watermark < _startFrom)
+        at._watermark = _startFrom;
+    return at.cursor();
 }
 
 } // namespace courierd

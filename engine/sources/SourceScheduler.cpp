@@ -258,7 +258,17 @@ void SourceScheduler::beat(Runner& runner)
     }
     if (triggered)
         _logger.information("source %s: polled now, as an operator asked", runner.entry->name);
+    if (resumed)
+        runner.cursorTerm = 0; // an operator may have set the cursor while it was paused
     tick(runner);
+}
+
+std::string SourceScheduler::cursorAt(const std::string& name, const Poco::Timestamp& time) const
+{
+    for (const auto& runner : runners())
+        if (runner->entry->name == name)
+            return runner->entry->source->cursorAt(time);
+    throw Poco::NotFoundException("no source " + name);
 }
 
 void SourceScheduler::add(const SourceCatalog::EntryPtr& entry)

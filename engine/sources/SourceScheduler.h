@@ -83,6 +83,11 @@ public:
     /// systemd watchdog. Any thread.
     std::string stalled(Duration limit) const;
 
+    /// The cursor of source `name`'s plugin at `time` (Source::cursorAt(): UnsupportedException
+    /// when it has none). Throws Poco::NotFoundException for a source this scheduler does not
+    /// run. Any thread.
+    std::string cursorAt(const std::string& name, const Poco::Timestamp& time) const;
+
 private:
     struct Runner
     {

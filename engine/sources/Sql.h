@@ -125,4 +125,38 @@ inline const std::string NEWEST =
     "SELECT source, (extract(epoch FROM newest_created_at) * 1000000)::bigint "
     "FROM source_freshness";
 
+// CursorStore: operators' reads and changes of a cursor, each change with its audit row.
+inline const std::string STORED_CURSOR =
+    "SELECT cursor, version, (extract(epoch FROM updated_at) * 1000000)::bigint "
+    "FROM source_cursors WHERE source = $1";
+// The control row is locked: a resume waits until the change is committed.
+inline const std::string LOCK_PAUSED =
+    "SELECT (state = 'paused')::int FROM source_controls WHERE source = $1 FOR UPDATE";
+inline const std::string SET_CURSOR = R"sql(
+WITH old AS (
+    -- The statement's snapshot: the cursor before it (not FOR UPDATE, which would skip the row
+    -- the upsert below changes in the same statement).
+    SELECT cursor FROM source_cursors WHERE source = $1
+), written AS (
+    INSERT INTO source_cursors AS c (source, cursor, version, updated_at)
+    VALUES ($1, $2, 1, now())
+    ON CONFLICT (source) DO UPDATE SET cursor = EXCLUDED.cursor, version = c.version + 1,
+                                       updated_at = now()
+    RETURNING 1
+)
+INSERT INTO cursor_history (source, previous, cursor, remote, reason)
+SELECT $1, (SELECT cursor FROM old), $2, $3, $4 FROM written
+RETURNING id, (extract(epoch FROM at) * 1000000)::bigint, previous
+)sql";
+#define COURIERD_CHANGE_COLUMNS                                                                    \
+    "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, previous, cursor, remote, reason "     \
+    "FROM cursor_history "
+// Newest first, keyset pages by id (cursor_history_by_source).
+inline const std::string HISTORY =
+    COURIERD_CHANGE_COLUMNS "WHERE source = $1 ORDER BY id DESC LIMIT $2::int";
+inline const std::string HISTORY_AFTER =
+    COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND id < $3::bigint ORDER BY id DESC LIMIT $2::int";
+inline const std::string CHANGE = COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND id = $2::bigint";
+#undef COURIERD_CHANGE_COLUMNS
+
 } // namespace courierd::sql::sources

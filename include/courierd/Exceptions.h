@@ -20,4 +20,8 @@ POCO_DECLARE_EXCEPTION(, SourceException, Poco::RuntimeException)
 /// while it reads; a plugin lets it propagate.
 POCO_DECLARE_EXCEPTION(, StoppingException, Poco::RuntimeException)
 
+/// The plugin cannot do what was asked (Source::cursorAt() of a source that has no time to
+/// start from); the message says why, for the operator who asked.
+POCO_DECLARE_EXCEPTION(, UnsupportedException, Poco::RuntimeException)
+
 } // namespace courierd

@@ -9,8 +9,9 @@
 /// whenever Source, SourceContext, Batch, Record, Reject, RecordSink, PluginInfo or another SDK
 /// type a plugin constructs (HttpClientOptions, JsonArrayReader) change incompatibly.
 /// 2: Source::stream() and RecordSink. 3: HttpClientOptions::deadline, JsonArrayReader's
-/// element size, StoppingException in the SDK.
-#define COURIERD_ABI_VERSION 3
+/// element size, StoppingException in the SDK. 4: Source::cursorAt(), UnsupportedException,
+/// TimestampWatermark keeps its window out of the cursor.
+#define COURIERD_ABI_VERSION 4
 
 namespace courierd
 {

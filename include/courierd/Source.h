@@ -2,8 +2,11 @@
 
 #include "courierd/Batch.h"
 #include "courierd/ConfigKey.h"
+#include "courierd/Exceptions.h"
 #include "courierd/RecordSink.h"
 #include "courierd/SourceContext.h"
+
+#include <Poco/Timestamp.h>
 
 #include <string>
 #include <vector>
@@ -60,6 +63,17 @@ public:
     {
         (void)sink;
         return fetch(cursor);
+    }
+
+    /// A cursor from which fetch() returns the records created at `time` or later: an
+    /// operator moving the cursor to a time (`PUT /api/v1/sources/NAME/cursor` with
+    /// `{"from"}`), and replays of a time range. Must not touch the network: it may be called
+    /// from any thread, while a fetch runs. Throws UnsupportedException, saying why, when this
+    /// source has no time to start from (the default).
+    virtual std::string cursorAt(const Poco::Timestamp& time)
+    {
+        (void)time;
+        throw UnsupportedException("this plugin cannot start its cursor at a time");
     }
 
     /// Called once after the last fetch, on the main thread; release connections here.

@@ -16,6 +16,13 @@ namespace courierd
 /// so that re-reading the window yields only what is new. Records older than the window are
 /// passed on as new (the engine's inbox deduplicates them); nothing is ever skipped.
 ///
+/// The cursor holds the watermark only (about 110 bytes whatever the look-back and the order
+/// rate); the ids of the window stay in this object. Keep one instance from fetch to fetch
+/// and restore() each cursor the engine hands back: the cursor this instance wrote last keeps
+/// its window, any other (a failed store handed the previous one back, another instance
+/// polled, an operator set it) starts from its watermark with an empty window, and the
+/// window's records are passed on once more — the inbox recognises those it holds.
+///
 /// A value type; not thread-safe (a plugin uses it inside one fetch()).
 class TimestampWatermark
 {
@@ -24,7 +31,9 @@ public:
     /// `startFrom`: where the very first fetch starts.
     TimestampWatermark(Poco::Timespan lookback, Poco::Timestamp startFrom);
 
-    /// Restores the state saved by cursor(); an empty cursor means "start". Throws
+    /// Restores the state saved by cursor(); an empty cursor means "start". The cursor this
+    /// instance returned last, with nothing admitted since, keeps the window; cursors of
+    /// formats 1 and 2 (which carried the window's ids) restore their ids too. Throws
     /// Poco::SyntaxException for a cursor this class did not write.
     void restore(const std::string& cursor);
 
@@ -42,11 +51,15 @@ public:
     /// PostgreSQL can hold.
     bool admit(const std::string& id, Poco::Timestamp createdAt);
 
-    /// The state to hand back to restore() on the next fetch: the watermark and the ids still
-    /// inside the window. Only store it together with every record admitted since restore().
-    /// Forgets the ids that have fallen behind the window, so that an instance kept from one
-    /// fetch to the next (instead of restored) stays as small as the window.
+    /// The state to hand back to restore() on the next fetch: the watermark, and a tag that
+    /// changes whenever an id was admitted (so that only the cursor of this exact window keeps
+    /// it). Only store it together with every record admitted since restore(). Forgets the ids
+    /// that have fallen behind the window, so that the instance stays as small as the window.
     std::string cursor();
+
+    /// A cursor from which the window starts at `time` (from() is `time`, or startFrom if
+    /// later): the watermark a look-back after it, nothing remembered. For Source::cursorAt().
+    std::string cursorAt(Poco::Timestamp time) const;
 
     /// How many ids the window holds.
     std::size_t remembered() const { return _seen.size(); }
@@ -58,6 +71,9 @@ private:
     Poco::Timestamp _startFrom;
     Poco::Timestamp _watermark;
     std::map<std::string, Poco::Timestamp::TimeVal> _seen; // id → created_at, microseconds
+    std::string _tag;                                      // of the window cursor() writes
+    std::string _written;  // what cursor() returned last (or the cursor restored)
+    bool _changed = false; // an id was admitted since
 };
 
 } // namespace courierd

@@ -163,6 +163,16 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
     }
 }
 
+std::string ServiceOrderSource::cursorAt(const Poco::Timestamp& time)
+{
+    if (_settings.cursorField != CursorField::CreatedAt)
+        throw courierd::UnsupportedException(
+            "cursor_field = id: the cursor is the last order id, which no time maps to");
+    return courierd::TimestampWatermark(Poco::Timespan(_settings.lookback.count() * 1000),
+                                        _settings.startFrom)
+        .cursorAt(time);
+}
+
 courierd::Batch ServiceOrderSource::streamByCreatedAt(const std::string& cursor,
                                                       courierd::RecordSink& sink)
 {

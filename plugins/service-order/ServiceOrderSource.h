@@ -25,6 +25,8 @@ public:
     void initialize(courierd::SourceContext& context) override;
     courierd::Batch fetch(const std::string& cursor) override;
     courierd::Batch stream(const std::string& cursor, courierd::RecordSink& sink) override;
+    /// With `cursor_field = created_at`, a watermark cursor whose window starts at `time`.
+    std::string cursorAt(const Poco::Timestamp& time) override;
 
 private:
     using Order = std::variant<courierd::Record, courierd::Reject>;

@@ -144,6 +144,32 @@ public:
         ++triggers;
         return Poco::Timestamp();
     }
+    std::optional<std::optional<StoredCursor>> cursor(const std::string& name) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        return std::optional<StoredCursor>{};
+    }
+    std::optional<CursorChange> setCursor(const std::string& name,
+                                          const CursorRequest& request) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        lastCursorRequest = request;
+        CursorChange change;
+        change.cursor = request.cursor.value_or("");
+        change.reason = request.reason;
+        change.remote = request.remote;
+        return change;
+    }
+    std::optional<std::vector<CursorChange>> cursorHistory(const std::string& name, int,
+                                                           std::optional<Poco::Int64>) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        return std::vector<CursorChange>{};
+    }
+    CursorRequest lastCursorRequest;
     std::string asked;
     std::atomic<bool> paused{false};
     std::atomic<int> triggers{0};
@@ -158,10 +184,44 @@ public:
     std::atomic<int> requests{0};
 };
 
+// An empty ledger: its routes are there and map what the service throws.
+class FakeLedger : public LedgerService
+{
+public:
+    std::optional<OrderLedger> order(const std::string&, const std::string&) override
+    {
+        faults.maybeThrow();
+        return std::nullopt;
+    }
+    Page<InboxEntry> inbox(const InboxFilter&, int, const std::optional<std::string>&) override
+    {
+        faults.maybeThrow();
+        return {};
+    }
+    Page<DeliveryEntry> deliveries(const DeliveryFilter&, int,
+                                   const std::optional<std::string>&) override
+    {
+        faults.maybeThrow();
+        return {};
+    }
+    RetryOutcome retry(const RetryRequest&) override
+    {
+        faults.maybeThrow();
+        return {};
+    }
+    std::optional<Unassigned> unassign(const std::string&, const std::string&, bool) override
+    {
+        faults.maybeThrow();
+        return std::nullopt;
+    }
+    Faults faults;
+};
+
 struct Admin
 {
     explicit Admin(const std::string& token = "")
-        : server("127.0.0.1:0", token, AdminServices{health, couriers, sources, reload, registry},
+        : server("127.0.0.1:0", token,
+                 AdminServices{health, couriers, sources, reload, ledger, registry},
                  [](const std::string& text)
                  {
                      std::string out = text;
@@ -184,6 +244,7 @@ struct Admin
     FakeCouriers couriers;
     FakeSources sources;
     FakeReload reload;
+    FakeLedger ledger;
     AdminServer server;
 };
 
@@ -247,8 +308,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("orders2"), admin.sources.asked);
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/sources/ord%65rs").status);
         CPPUNIT_ASSERT_EQUAL(std::string("orders"), admin.sources.asked);
-        // A decoded "/" is a segment boundary: no route has three segments there.
-        assertApiError(admin.call("GET", "/api/v1/sources/a%2Fb"), 404, "not_found");
+        // Segments are decoded one by one: an encoded "/" is part of its segment (order ids
+        // may hold one), never a boundary.
+        assertApiError(admin.call("GET", "/api/v1/sources/a%2Fb"), 404, "source_not_found");
+        CPPUNIT_ASSERT_EQUAL(std::string("a/b"), admin.sources.asked);
+        assertApiError(admin.call("GET", "/api/v1/sources/a/b"), 404, "not_found");
         assertApiError(admin.call("GET", "//api/v1/sources"), 404, "not_found");
     }
 

@@ -1,7 +1,7 @@
 #include "admin/AdminServer.h"
 
+#include "AdminFixture.h"
 #include "HttpCall.h"
-#include "StoreFixture.h"
 #include "TestFiles.h"
 #include "admin/AdminInput.h"
 #include "app/AdminAdapters.h"
@@ -16,69 +16,12 @@
 #include <iostream>
 
 using namespace courierd;
+using courierd::test::Admin;
 using courierd::test::assertApiError;
 using courierd::test::HttpCall;
+using courierd::test::NoReload;
+using courierd::test::oneSource;
 using courierd::test::StoreFixture;
-
-namespace
-{
-
-// The scheduler's view of the one source "orders", as SourceScheduler::status() gives it.
-std::vector<SourceStatus> oneSource()
-{
-    SourceStatus status;
-    status.name = "orders";
-    status.plugin = "service-order";
-    status.pluginVersion = "1.0.0";
-    status.interval = std::chrono::seconds(5);
-    status.lastOutcome = "error";
-    status.lastError = "GET http://x: 503";
-    status.ticks = 3;
-    return {status};
-}
-
-class NoReload : public ReloadService
-{
-public:
-    std::optional<ReloadReport> last() override { return std::nullopt; }
-    void request() override {}
-};
-
-// An admin endpoint on a free port over a migrated database, through the daemon's adapters,
-// with one source "orders".
-struct Admin
-{
-    explicit Admin(const std::string& token = "")
-        : store("admin")
-        , health(store.database, [] { return std::size_t(1); })
-        , couriers(store.couriers, [this] { ++wakes; })
-        , sourceStore(store.database)
-        , controls(store.database)
-        , sources(oneSource, sourceStore, controls, {})
-        , server("127.0.0.1:0", token,
-                 AdminServices{health, couriers, sources, reload, metrics::Registry::unused()})
-    {
-        server.start();
-    }
-
-    HttpCall call(const std::string& method, const std::string& path, const std::string& body = {},
-                  const std::map<std::string, std::string>& headers = {})
-    {
-        return HttpCall::send(server.port(), method, path, body, headers);
-    }
-
-    StoreFixture store;
-    std::atomic<int> wakes{0};
-    DatabaseHealth health;
-    RepositoryCouriers couriers;
-    SourceStore sourceStore;
-    SourceControls controls;
-    ScheduledSources sources;
-    NoReload reload;
-    AdminServer server;
-};
-
-} // namespace
 
 class AdminServerTest : public CppUnit::TestFixture
 {
@@ -119,11 +62,15 @@ public:
         RepositoryCouriers couriers(repository, [] {});
         SourceStore sourceStore(database);
         SourceControls controls(database);
-        ScheduledSources sources(oneSource, sourceStore, controls, {});
+        CursorStore cursorStore(database);
+        ScheduledSources sources(oneSource, sourceStore, controls, {}, cursorStore, {});
         NoReload reload;
-        AdminServer server(
-            "127.0.0.1:0", "",
-            AdminServices{health, couriers, sources, reload, metrics::Registry::unused()});
+        Ledger ledger(database);
+        CourierAssigner assigner(database, StoreFixture::assignmentConfig());
+        StoreLedger ledgerService(ledger, assigner, {});
+        AdminServer server("127.0.0.1:0", "",
+                           AdminServices{health, couriers, sources, reload, ledgerService,
+                                         metrics::Registry::unused()});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
         assertApiError(ready, 503, "not_ready");

@@ -176,7 +176,8 @@ public:
         StoreFixture store("assigner");
         const auto courier = store.addCourier("a").id;
         store.assigner.assign("o1", "test");
-        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("test", "o1").value_or(0));
+        CPPUNIT_ASSERT_EQUAL(
+            courier, store.assigner.unassign("test", "o1").value_or(Unassigned{}).courierId);
         const auto stored = store.couriers.get(courier);
         CPPUNIT_ASSERT(stored->status == CourierStatus::Available);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), stored->deliveryCount);
@@ -204,7 +205,8 @@ public:
         CPPUNIT_ASSERT_EQUAL(c, outcomes[2].courierId);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), store.db.scalar("SELECT count(*) FROM deliveries"));
         // Unassigning one source's order leaves the other's alone.
-        CPPUNIT_ASSERT_EQUAL(b, store.assigner.unassign("west", "7").value_or(0));
+        CPPUNIT_ASSERT_EQUAL(b,
+                             store.assigner.unassign("west", "7").value_or(Unassigned{}).courierId);
         CPPUNIT_ASSERT(store.couriers.get(b)->status == CourierStatus::Available);
         CPPUNIT_ASSERT(store.couriers.get(a)->status == CourierStatus::Busy);
         CPPUNIT_ASSERT_EQUAL(std::string("east"), store.couriers.get(a)->activeSource.value_or(""));
@@ -218,7 +220,8 @@ public:
         store.assigner.assign("o1", "test");
         store.expire("o1");
         CPPUNIT_ASSERT_EQUAL(courier, store.assigner.assign("o2", "test").courierId);
-        CPPUNIT_ASSERT_EQUAL(courier, store.assigner.unassign("test", "o1").value_or(0));
+        CPPUNIT_ASSERT_EQUAL(
+            courier, store.assigner.unassign("test", "o1").value_or(Unassigned{}).courierId);
         const auto stored = store.couriers.get(courier);
         CPPUNIT_ASSERT(stored->status == CourierStatus::Busy);
         CPPUNIT_ASSERT_EQUAL(std::string("o2"), stored->activeOrderId.value_or(""));

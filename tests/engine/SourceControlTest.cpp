@@ -1,6 +1,8 @@
 #include "HttpCall.h"
 #include "Installation.h"
+#include "TestFiles.h"
 #include "Wait.h"
+#include "courierd/Rfc3339.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -28,6 +30,14 @@ std::string state(unsigned short port)
     return call.status == 200 ? call.object()->getValue<std::string>("state") : call.body;
 }
 
+Poco::JSON::Object::Ptr source(unsigned short port)
+{
+    const auto call = HttpCall::send(port, "GET", "/api/v1/sources/orders", "",
+                                     {{"Authorization", "Bearer t0ken"}});
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
+    return call.object();
+}
+
 double metric(unsigned short port, const std::string& series)
 {
     return courierd::test::sampleOf(HttpCall::send(port, "GET", "/metrics").body, series);
@@ -41,6 +51,7 @@ class SourceControlTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(SourceControlTest);
     CPPUNIT_TEST(pauseResumeAndTriggerReachEveryInstanceAndOutliveARestart);
+    CPPUNIT_TEST(aCursorMovedBackAssignsNothingTwiceAndLosesNothing);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -103,6 +114,50 @@ public:
                        (first == "standby" && second == "running");
             }));
         CPPUNIT_ASSERT(Installation::stopAll({a.get(), b.get()}));
+    }
+
+    // An operator rewinds a paused source's cursor by an hour, through the real binary and
+    // service-order's cursorAt(): the resumed poll uses the new cursor at once (not a stale
+    // copy of the old one), re-reads what is already stored, and assigns only what is new.
+    void aCursorMovedBackAssignsNothingTwiceAndLosesNothing()
+    {
+        Installation site(10);
+        site.rewrite("[admin]\ntoken = t0ken\n", "1h");
+        const Poco::Timestamp now;
+        for (int minutes : {50, 40, 30})
+            site.fake.addOrder("created", now - Poco::Timespan(0, 0, minutes, 0, 0));
+        site.fake.addOrder("created");
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        CPPUNIT_ASSERT_MESSAGE(a->output(), site.reaches(DELIVERIES, 4));
+        const unsigned short port = Installation::adminPort(*a);
+        const std::map<std::string, std::string> token{{"Authorization", "Bearer t0ken"}};
+
+        CPPUNIT_ASSERT_EQUAL(200, post(port, "/api/v1/sources/orders/pause").status);
+        CPPUNIT_ASSERT(waitFor([&] { return state(port) == "paused"; }));
+        const std::string hourAgo = formatRfc3339(now - Poco::Timespan(0, 1, 0, 0, 0));
+        const auto moved =
+            HttpCall::send(port, "PUT", "/api/v1/sources/orders/cursor",
+                           R"({"from":")" + hourAgo + R"(","reason":"missed orders"})", token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(moved.body, 200, moved.status);
+        const std::string rewound = moved.object()->getValue<std::string>("cursor");
+        CPPUNIT_ASSERT(rewound.find("\"v\":3") != std::string::npos);
+
+        site.fake.addOrder("created");
+        const auto ticks = source(port)->getValue<int>("ticks");
+        CPPUNIT_ASSERT_EQUAL(200, post(port, "/api/v1/sources/orders/resume").status);
+        CPPUNIT_ASSERT_MESSAGE(a->output(), site.reaches(DELIVERIES, 5));
+        CPPUNIT_ASSERT(waitFor([&] { return source(port)->getValue<int>("ticks") > ticks; }));
+        const auto status = source(port);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(a->output(), std::string("ok"),
+                                     status->getValue<std::string>("last_outcome"));
+        // The hour re-read: five orders, each stored and assigned once.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), site.count("SELECT count(*) FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), site.count("SELECT count(*) FROM deliveries"));
+        CPPUNIT_ASSERT(site.db().text("SELECT cursor FROM source_cursors") != rewound);
+        CPPUNIT_ASSERT_EQUAL(std::string("missed orders"),
+                             site.db().text("SELECT reason FROM cursor_history"));
+        CPPUNIT_ASSERT_MESSAGE(test::joined(site.violated()), site.violated().empty());
+        CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
     }
 };
 

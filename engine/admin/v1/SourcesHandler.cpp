@@ -1,5 +1,7 @@
 #include "admin/v1/SourcesHandler.h"
 
+#include "admin/v1/LedgerJson.h"
+#include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
 
 namespace courierd
@@ -22,6 +24,61 @@ Poco::Dynamic::Var timeOrNull(const std::optional<Poco::Timestamp>& at)
     return at ? Poco::Dynamic::Var(rfc3339(*at)) : Poco::Dynamic::Var();
 }
 
+Poco::JSON::Object changeJson(const std::string& source, const CursorChange& change)
+{
+    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object.set("id", change.id);
+    object.set("source", source);
+    object.set("at", rfc3339(change.at));
+    object.set("previous", orNull(change.previous));
+    object.set("cursor", change.cursor);
+    object.set("remote", change.remote);
+    object.set("reason", change.reason);
+    return object;
+}
+
+[[noreturn]] void badCursorRequest(const std::string& why)
+{
+    throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request", why};
+}
+
+// The body of PUT …/cursor: exactly one of cursor, from, reset, restore; and a reason.
+CursorRequest readCursorRequest(const Poco::JSON::Object::Ptr& body)
+{
+    CursorRequest request;
+    int asked = 0;
+    request.cursor = stringField(body, "cursor", "bad_request");
+    asked += request.cursor.has_value();
+    if (const auto from = stringField(body, "from", "bad_request"))
+    {
+        request.from = parseRfc3339(*from);
+        if (!request.from)
+            badCursorRequest("from '" + clipped(*from, 60) +
+                             "': not an RFC 3339 time (2026-11-24T10:15:30Z)");
+        ++asked;
+    }
+    if (body->has("reset") && !body->isNull("reset"))
+    {
+        if (!body->get("reset").isBoolean() || !body->getValue<bool>("reset"))
+            badCursorRequest("reset: must be true");
+        request.reset = true;
+        ++asked;
+    }
+    if (body->has("restore") && !body->isNull("restore"))
+    {
+        const auto value = body->get("restore");
+        if (!value.isInteger() || value.convert<Poco::Int64>() < 1)
+            badCursorRequest("restore: must be the id of a change in the cursor's history");
+        request.restore = value.convert<Poco::Int64>();
+        ++asked;
+    }
+    if (asked != 1)
+        badCursorRequest("give exactly one of \"cursor\", \"from\", \"reset\": true and "
+                         "\"restore\" (and a \"reason\")");
+    request.reason = stringField(body, "reason", "bad_request").value_or("");
+    return request;
+}
+
 } // namespace
 
 void SourcesHandler::addRoutes(Router& router, SourceService& sources)
@@ -35,6 +92,12 @@ void SourcesHandler::addRoutes(Router& router, SourceService& sources)
                                &SourcesHandler::resume, sources);
     router.add<SourcesHandler>("POST", SOURCES + "/{name}/trigger", Access::Token,
                                &SourcesHandler::trigger, sources);
+    router.add<SourcesHandler>("GET", SOURCES + "/{name}/cursor", Access::Token,
+                               &SourcesHandler::getCursor, sources);
+    router.add<SourcesHandler>("PUT", SOURCES + "/{name}/cursor", Access::Token,
+                               &SourcesHandler::putCursor, sources);
+    router.add<SourcesHandler>("GET", SOURCES + "/{name}/cursor/history", Access::Token,
+                               &SourcesHandler::cursorHistory, sources);
 }
 
 Poco::JSON::Object SourcesHandler::toJson(const SourceView& source)
@@ -121,6 +184,58 @@ void SourcesHandler::trigger(Exchange& exchange)
     body.set("source", name);
     body.set("triggered_at", rfc3339(*at));
     exchange.send(HTTPResponse::HTTP_ACCEPTED, body);
+}
+
+void SourcesHandler::getCursor(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const auto cursor = service().cursor(name);
+    if (!cursor)
+        notFound(name);
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    body.set("source", name);
+    body.set("cursor", *cursor ? Poco::Dynamic::Var((*cursor)->cursor) : Poco::Dynamic::Var());
+    body.set("version", *cursor ? Poco::Dynamic::Var((*cursor)->version) : Poco::Dynamic::Var());
+    body.set("updated_at",
+             *cursor ? Poco::Dynamic::Var(rfc3339((*cursor)->updatedAt)) : Poco::Dynamic::Var());
+    exchange.send(HTTPResponse::HTTP_OK, body);
+}
+
+void SourcesHandler::putCursor(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    CursorRequest request = readCursorRequest(exchange.body());
+    request.remote = exchange.request().clientAddress().toString();
+    const auto change = service().setCursor(name, request);
+    if (!change)
+        notFound(name);
+    exchange.send(HTTPResponse::HTTP_OK, changeJson(name, *change));
+}
+
+void SourcesHandler::cursorHistory(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const PageRequest page = pageRequest(exchange);
+    const int limit = page.limit;
+    std::optional<Poco::Int64> before;
+    if (page.after)
+    {
+        before = parseIdSegment(*page.after);
+        if (!before)
+            badQuery("after", *page.after, "not a page's \"next\"");
+    }
+    const auto changes = service().cursorHistory(name, limit, before);
+    if (!changes)
+        notFound(name);
+    Poco::JSON::Array items;
+    for (const auto& change : *changes)
+        items.add(changeJson(name, change));
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    body.set("items", items);
+    body.set("next", static_cast<int>(changes->size()) == limit
+                         ? Poco::Dynamic::Var(std::to_string(changes->back().id))
+                         : Poco::Dynamic::Var());
+    exchange.send(HTTPResponse::HTTP_OK, body);
 }
 
 } // namespace courierd

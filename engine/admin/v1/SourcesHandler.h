@@ -6,8 +6,9 @@
 namespace courierd
 {
 
-/// `GET /api/v1/sources`, `GET /api/v1/sources/{name}`, and `POST …/{name}/pause`, `/resume`
-/// (200, the source) and `/trigger` (202).
+/// `GET /api/v1/sources`, `GET /api/v1/sources/{name}`, `POST …/{name}/pause`, `/resume`
+/// (200, the source) and `/trigger` (202), and the cursor: `GET|PUT …/{name}/cursor`,
+/// `GET …/{name}/cursor/history`.
 class SourcesHandler : public ResourceHandler<SourcesHandler, SourceService>
 {
 public:
@@ -20,6 +21,10 @@ public:
     void pause(Exchange& exchange);
     void resume(Exchange& exchange);
     void trigger(Exchange& exchange);
+    void getCursor(Exchange& exchange);
+    /// `{"cursor"}`, `{"from"}`, `{"reset": true}` or `{"restore": change id}`, and `"reason"`.
+    void putCursor(Exchange& exchange);
+    void cursorHistory(Exchange& exchange);
 
     /// One source as the API writes it.
     static Poco::JSON::Object toJson(const SourceView& source);

@@ -1,0 +1,178 @@
+#pragma once
+
+#include <string>
+
+/// Every SQL statement of ledger/, in one place. Times are read as microseconds since the
+/// epoch and written back exactly ('epoch' + n µs: no floating point in a page key).
+namespace courierd::sql::ledger
+{
+
+#define COURIERD_INBOX_COLUMNS                                                                     \
+    "source, record_id, state, reason, attempts, last_error, "                                     \
+    "(extract(epoch FROM created_at) * 1000000)::bigint, "                                         \
+    "(extract(epoch FROM fetched_at) * 1000000)::bigint, "                                         \
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                         \
+    "(extract(epoch FROM next_attempt_at) * 1000000)::bigint"
+// `active`: its courier is busy with it now.
+#define COURIERD_DELIVERY_COLUMNS                                                                  \
+    "d.id, d.courier_id, d.source, d.order_id, "                                                   \
+    "(extract(epoch FROM d.assigned_at) * 1000000)::bigint, "                                      \
+    "(extract(epoch FROM d.deadline) * 1000000)::bigint, "                                         \
+    "EXISTS (SELECT 1 FROM couriers c WHERE c.id = d.courier_id AND c.status = 'busy' "            \
+    "AND c.active_source = d.source AND c.active_order_id = d.order_id)"
+
+inline const std::string ORDER =
+    "SELECT " COURIERD_INBOX_COLUMNS ", payload FROM inbox WHERE source = $1 AND record_id = $2";
+inline const std::string DELIVERY = "SELECT " COURIERD_DELIVERY_COLUMNS
+                                    " FROM deliveries d WHERE d.source = $1 AND d.order_id = $2";
+
+/// Numbers the parameters of a statement built from optional parts.
+class Params
+{
+public:
+    std::string next() { return "$" + std::to_string(++_count); }
+
+private:
+    int _count = 0;
+};
+
+/// Which parts a page statement has; the parameters are bound in this order: limit, source,
+/// state, then the key after which the page starts (micros, source unless filtered, id).
+struct InboxPageShape
+{
+    bool source = false;
+    bool state = false;
+    bool after = false;
+};
+
+/// A page of the inbox, newest fetched first, keyed (fetched_at, source, record_id). With the
+/// state given, one backward range scan of inbox_by_state (or inbox_by_source_state); without
+/// it, one such scan per state, merged: never more than `limit` rows read per state.
+inline std::string inboxPage(const InboxPageShape& shape)
+{
+    Params p;
+    const std::string limit = p.next();
+    const std::string source = shape.source ? p.next() : "";
+    const std::string stateParam = shape.state ? p.next() : "";
+    std::string key;
+    if (shape.after)
+    {
+        // One parameter per statement: the order of evaluation of `+`'s operands is unspecified.
+        const std::string micros = p.next();
+        const std::string at =
+            "('epoch'::timestamptz + " + micros + "::bigint * interval '1 microsecond')";
+        if (shape.source)
+        {
+            const std::string id = p.next();
+            key = " AND (fetched_at, record_id) < (" + at + ", " + id + ")";
+        }
+        else
+        {
+            const std::string keySource = p.next();
+            const std::string id = p.next();
+            key = " AND (fetched_at, source, record_id) < (" + at + ", " + keySource + ", " + id +
+                  ")";
+        }
+    }
+    const std::string order = " ORDER BY fetched_at DESC, source DESC, record_id DESC";
+    auto branch = [&](const std::string& stateMatch)
+    {
+        return "SELECT " COURIERD_INBOX_COLUMNS " FROM inbox WHERE state = " + stateMatch +
+               (shape.source ? " AND source = " + source : std::string()) + key + order +
+               " LIMIT " + limit + "::int";
+    };
+    if (shape.state)
+        return branch(stateParam);
+    std::string all;
+    for (const char* each : {"pending", "assigned", "skipped", "failed", "rejected"})
+        all += std::string(all.empty() ? "" : " UNION ALL ") + "(" +
+               branch(std::string("'") + each + "'") + ")";
+    return "SELECT * FROM (" + all + ") page ORDER BY 8 DESC, 1 DESC, 2 DESC LIMIT " + limit +
+           "::int";
+}
+
+struct DeliveryPageShape
+{
+    bool source = false;
+    bool courier = false;
+    bool after = false;
+    enum class Active
+    {
+        Any,
+        Yes,
+        No
+    } active = Active::Any;
+};
+
+/// A page of deliveries, newest first (by id). Active ones are found from the busy couriers
+/// (at most one each); the others by a backward scan of the primary key, or of
+/// deliveries_by_source / deliveries_by_courier. Parameters: limit, source, courier, after.
+inline std::string deliveryPage(const DeliveryPageShape& shape)
+{
+    Params p;
+    const std::string limit = p.next();
+    std::string where;
+    if (shape.source)
+        where += " AND d.source = " + p.next();
+    if (shape.courier)
+        where += " AND d.courier_id = " + p.next() + "::bigint";
+    if (shape.after)
+        where += " AND d.id < " + p.next() + "::bigint";
+    const std::string tail = " ORDER BY d.id DESC LIMIT " + limit + "::int";
+    using Active = DeliveryPageShape::Active;
+    if (shape.active == Active::Yes)
+        return "SELECT " COURIERD_DELIVERY_COLUMNS
+               " FROM couriers b JOIN deliveries d ON d.source = b.active_source "
+               "AND d.order_id = b.active_order_id WHERE b.status = 'busy'" +
+               where + tail;
+    if (shape.active == Active::No)
+        where += " AND NOT EXISTS (SELECT 1 FROM couriers c WHERE c.id = d.courier_id "
+                 "AND c.status = 'busy' AND c.active_source = d.source "
+                 "AND c.active_order_id = d.order_id)";
+    return "SELECT " COURIERD_DELIVERY_COLUMNS " FROM deliveries d WHERE true" + where + tail;
+}
+
+#undef COURIERD_DELIVERY_COLUMNS
+#undef COURIERD_INBOX_COLUMNS
+
+// Retry: failed rows back to pending, due now, attempts reset. The error of the last attempt
+// stays in last_error until the row fails again or is assigned.
+#define COURIERD_REQUEUE                                                                           \
+    "UPDATE inbox i SET state = 'pending', attempts = 0, next_attempt_at = now(), "                \
+    "updated_at = now() "
+
+/// Named rows of one source ($1, $2 a JSON array of ids): requeued, left, missing.
+inline const std::string RETRY_IDS = R"sql(
+WITH ids AS (
+    SELECT DISTINCT value AS id FROM json_array_elements_text($2::json)
+), found AS (
+    SELECT i.record_id, i.state FROM inbox i JOIN ids ON i.source = $1 AND i.record_id = ids.id
+), requeued AS (
+    )sql" COURIERD_REQUEUE R"sql(
+    FROM ids WHERE i.source = $1 AND i.record_id = ids.id AND i.state = 'failed'
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM requeued),
+       (SELECT count(*) FROM found WHERE state <> 'failed'),
+       (SELECT count(*) FROM ids) - (SELECT count(*) FROM found)
+)sql";
+
+inline const std::string RETRY_SOURCE = R"sql(
+WITH requeued AS (
+    )sql" COURIERD_REQUEUE R"sql(
+    WHERE i.source = $1 AND i.state = 'failed' RETURNING 1
+)
+SELECT count(*) FROM requeued
+)sql";
+
+inline const std::string RETRY_ALL = R"sql(
+WITH requeued AS (
+    )sql" COURIERD_REQUEUE R"sql(
+    WHERE i.state = 'failed' RETURNING 1
+)
+SELECT count(*) FROM requeued
+)sql";
+
+#undef COURIERD_REQUEUE
+
+} // namespace courierd::sql::ledger
