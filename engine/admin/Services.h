@@ -7,6 +7,7 @@
 #include "ledger/Ledger.h"
 #include "metrics/Registry.h"
 #include "sources/CursorStore.h"
+#include "sources/ReplayStore.h"
 #include "sources/SourceStatus.h"
 
 #include <map>
@@ -96,6 +97,15 @@ public:
     /// nullopt as get().
     virtual std::optional<std::vector<CursorChange>>
     cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) = 0;
+
+    /// Starts a replay of [from, to] beside the live cursor; nullopt as get(). Throws ApiError
+    /// 409 `replay_running`, 409 `out_of_retention`, 400 `unsupported`.
+    virtual std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
+                                              Poco::Timestamp to, const std::string& remote) = 0;
+    /// One replay of `name`; nullopt for a source this instance does not run or an unknown id.
+    virtual std::optional<Replay> replay(const std::string& name, Poco::Int64 id) = 0;
+    /// Cancels it if it runs; the replay as it is then; nullopt as replay().
+    virtual std::optional<Replay> cancelReplay(const std::string& name, Poco::Int64 id) = 0;
 };
 
 /// Live reload (`/api/v1/reload`).

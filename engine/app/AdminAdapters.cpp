@@ -2,6 +2,7 @@
 
 #include "app/Reloader.h"
 #include "courierd/Exceptions.h"
+#include "courierd/Rfc3339.h"
 
 namespace courierd
 {
@@ -50,16 +51,8 @@ Courier RepositoryCouriers::update(Poco::Int64 id, const CourierChanges& changes
     return updated;
 }
 
-ScheduledSources::ScheduledSources(
-    std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
-    SourceControls& controls, std::function<void()> controlsChanged, CursorStore& cursors,
-    std::function<std::string(const std::string&, const Poco::Timestamp&)> cursorAt)
-    : _statuses(std::move(statuses))
-    , _store(store)
-    , _controls(controls)
-    , _controlsChanged(std::move(controlsChanged))
-    , _cursors(cursors)
-    , _cursorAt(std::move(cursorAt))
+ScheduledSources::ScheduledSources(Parts parts)
+    : _parts(std::move(parts))
 {
 }
 
@@ -67,7 +60,7 @@ std::optional<std::optional<StoredCursor>> ScheduledSources::cursor(const std::s
 {
     if (!runs(name))
         return std::nullopt;
-    return _cursors.read(name);
+    return _parts.cursors.read(name);
 }
 
 std::optional<CursorChange> ScheduledSources::setCursor(const std::string& name,
@@ -80,32 +73,80 @@ std::optional<CursorChange> ScheduledSources::setCursor(const std::string& name,
     if (request.cursor)
         cursor = *request.cursor;
     else if (request.from)
-    {
-        try
-        {
-            cursor = _cursorAt(name, *request.from);
-        }
-        catch (const UnsupportedException& e)
-        {
-            throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "unsupported",
-                           "source " + name + ": " + e.message()};
-        }
-    }
+        cursor = cursorAt(name, *request.from);
     else if (request.restore)
     {
-        const auto change = _cursors.change(name, *request.restore);
+        const auto change = _parts.cursors.change(name, *request.restore);
         if (!change)
             throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request",
                            "source " + name + " has no cursor change " +
                                std::to_string(*request.restore) + " to restore"};
         cursor = change->previous.value_or("");
     }
-    auto change = _cursors.set(name, cursor, request.remote, request.reason);
+    auto change = _parts.cursors.set(name, cursor, request.remote, request.reason);
     if (!change)
         throw ApiError{HTTPResponse::HTTP_CONFLICT, "source_not_paused",
                        "source " + name + " is not paused: pause it first (POST /api/v1/sources/" +
                            name + "/pause), so that no tick moves the cursor meanwhile"};
     return change;
+}
+
+std::string ScheduledSources::cursorAt(const std::string& name, const Poco::Timestamp& time)
+{
+    using Poco::Net::HTTPResponse;
+    if (const auto horizon = _parts.cursors.retentionHorizon(name); horizon && time <= *horizon)
+        throw ApiError{HTTPResponse::HTTP_CONFLICT, "out_of_retention",
+                       "source " + name + ": retention has deleted orders created up to " +
+                           formatRfc3339(*horizon) +
+                           ", which would be fetched again; start after that time "
+                           "(retention.inbox)"};
+    try
+    {
+        return _parts.cursorAt(name, time);
+    }
+    catch (const UnsupportedException& e)
+    {
+        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "unsupported",
+                       "source " + name + ": " + e.message()};
+    }
+}
+
+std::optional<Replay> ScheduledSources::startReplay(const std::string& name, Poco::Timestamp from,
+                                                    Poco::Timestamp to, const std::string& remote)
+{
+    using Poco::Net::HTTPResponse;
+    if (!runs(name))
+        return std::nullopt;
+    const std::string cursor = cursorAt(name, from);
+    auto replay = _parts.replays.start(name, from, to, cursor, remote);
+    if (!replay)
+    {
+        std::string running;
+        for (const auto& other : _parts.replays.running())
+            if (other.source == name)
+                running = " (replay " + std::to_string(other.id) + ")";
+        throw ApiError{HTTPResponse::HTTP_CONFLICT, "replay_running",
+                       "source " + name + " has a replay running" + running +
+                           ": one at a time; wait for it or cancel it"};
+    }
+    refresh(); // the instance holding the lease starts it within a beat or two
+    return replay;
+}
+
+std::optional<Replay> ScheduledSources::replay(const std::string& name, Poco::Int64 id)
+{
+    if (!runs(name))
+        return std::nullopt;
+    return _parts.replays.get(name, id);
+}
+
+std::optional<Replay> ScheduledSources::cancelReplay(const std::string& name, Poco::Int64 id)
+{
+    if (!runs(name))
+        return std::nullopt;
+    auto replay = _parts.replays.cancel(name, id);
+    refresh();
+    return replay;
 }
 
 std::optional<std::vector<CursorChange>>
@@ -114,7 +155,7 @@ ScheduledSources::cursorHistory(const std::string& name, int limit,
 {
     if (!runs(name))
         return std::nullopt;
-    return _cursors.history(name, limit, before);
+    return _parts.cursors.history(name, limit, before);
 }
 
 void ScheduledSources::refresh()
@@ -122,8 +163,8 @@ void ScheduledSources::refresh()
     // Stored already: should this read fail, the scheduler reads the controls again soon.
     try
     {
-        if (_controlsChanged)
-            _controlsChanged();
+        if (_parts.controlsChanged)
+            _parts.controlsChanged();
     }
     catch (const Poco::Exception&)
     {
@@ -132,7 +173,7 @@ void ScheduledSources::refresh()
 
 bool ScheduledSources::runs(const std::string& name)
 {
-    for (const auto& status : _statuses())
+    for (const auto& status : _parts.statuses())
         if (status.name == name)
             return true;
     return false;
@@ -142,7 +183,7 @@ std::optional<SourceView> ScheduledSources::pause(const std::string& name)
 {
     if (!runs(name))
         return std::nullopt;
-    _controls.pause(name);
+    _parts.controls.pause(name);
     refresh();
     return get(name);
 }
@@ -151,7 +192,7 @@ std::optional<SourceView> ScheduledSources::resume(const std::string& name)
 {
     if (!runs(name))
         return std::nullopt;
-    _controls.resume(name);
+    _parts.controls.resume(name);
     refresh();
     return get(name);
 }
@@ -160,7 +201,7 @@ std::optional<Poco::Timestamp> ScheduledSources::trigger(const std::string& name
 {
     if (!runs(name))
         return std::nullopt;
-    const auto control = _controls.trigger(name);
+    const auto control = _parts.controls.trigger(name);
     refresh();
     return control.triggeredAt;
 }
@@ -169,12 +210,12 @@ std::vector<SourceView> ScheduledSources::views(const std::string* only)
 {
     std::vector<SourceView> out;
     std::optional<std::map<std::string, StoredSource>> stored;
-    for (auto& status : _statuses())
+    for (auto& status : _parts.statuses())
     {
         if (only && status.name != *only)
             continue;
         if (!stored)
-            stored = _store.read();
+            stored = _parts.store.read();
         SourceView view;
         for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
             view.records[state] = 0;

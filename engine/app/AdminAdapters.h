@@ -5,6 +5,7 @@
 #include "couriers/CourierRepository.h"
 #include "ledger/Ledger.h"
 #include "sources/CursorStore.h"
+#include "sources/ReplayStore.h"
 #include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
 #include "sources/SourceStore.h"
@@ -53,11 +54,21 @@ public:
     /// `statuses`: this process's view of its sources (SourceScheduler::status());
     /// `controlsChanged`: makes this process read the controls at once
     /// (SourceScheduler::readControls()).
-    /// `cursorAt`: the plugin's cursor at a time (SourceScheduler::cursorAt()).
-    ScheduledSources(
-        std::function<std::vector<SourceStatus>()> statuses, SourceStore& store,
-        SourceControls& controls, std::function<void()> controlsChanged, CursorStore& cursors,
-        std::function<std::string(const std::string&, const Poco::Timestamp&)> cursorAt);
+    struct Parts
+    {
+        /// This process's view of its sources (SourceScheduler::status()).
+        std::function<std::vector<SourceStatus>()> statuses;
+        SourceStore& store;
+        SourceControls& controls;
+        /// Makes this process read the controls (and replays) at once
+        /// (SourceScheduler::readControls()).
+        std::function<void()> controlsChanged;
+        CursorStore& cursors;
+        /// The plugin's cursor at a time (SourceScheduler::cursorAt()).
+        std::function<std::string(const std::string&, const Poco::Timestamp&)> cursorAt;
+        ReplayStore& replays;
+    };
+    explicit ScheduledSources(Parts parts);
     std::vector<SourceView> list() override;
     std::optional<SourceView> get(const std::string& name) override;
     std::optional<SourceView> pause(const std::string& name) override;
@@ -68,18 +79,20 @@ public:
                                           const CursorRequest& request) override;
     std::optional<std::vector<CursorChange>>
     cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) override;
+    std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
+                                      Poco::Timestamp to, const std::string& remote) override;
+    std::optional<Replay> replay(const std::string& name, Poco::Int64 id) override;
+    std::optional<Replay> cancelReplay(const std::string& name, Poco::Int64 id) override;
 
 private:
+    // The plugin's cursor at `time`, refused before the retention horizon (409
+    // out_of_retention) or by the plugin (400 unsupported).
+    std::string cursorAt(const std::string& name, const Poco::Timestamp& time);
     std::vector<SourceView> views(const std::string* only);
     bool runs(const std::string& name);
     void refresh();
 
-    std::function<std::vector<SourceStatus>()> _statuses;
-    SourceStore& _store;
-    SourceControls& _controls;
-    std::function<void()> _controlsChanged;
-    CursorStore& _cursors;
-    std::function<std::string(const std::string&, const Poco::Timestamp&)> _cursorAt;
+    Parts _parts;
 };
 
 class StoreLedger : public LedgerService

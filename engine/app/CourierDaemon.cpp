@@ -8,10 +8,12 @@
 #include "app/Version.h"
 #include "config/EngineConfig.h"
 #include "config/Settings.h"
+#include "courierd/Utf8.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "couriers/DeliveryMonitor.h"
 #include "ledger/Ledger.h"
+#include "ledger/Retention.h"
 #include "metrics/ProcessMetrics.h"
 #include "pipeline/AssignmentPipeline.h"
 #include "sdk/HttpObserver.h"
@@ -223,6 +225,13 @@ void CourierDaemon::defineOptions(Poco::Util::OptionSet& options)
         Option("migrate", "", "apply database migrations and exit")
             .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
     options.addOption(
+        Option("rename-source", "",
+               "with every courierd stopped and [source.FROM] renamed [source.TO] in the "
+               "configuration: move source FROM's orders, deliveries and cursor to TO, and exit")
+            .argument("FROM=TO")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
         Option("set", "s", "override one configuration key: --set store.pool_size=4")
             .argument("KEY=VALUE")
             .repeatable(true)
@@ -247,6 +256,8 @@ void CourierDaemon::handleHelp(const std::string& name, const std::string& value
         _checkConfig = true;
     else if (name == "migrate")
         _migrateOnly = true;
+    else if (name == "rename-source")
+        _renameSource = value;
 }
 
 void CourierDaemon::handleSet(const std::string&, const std::string& value)
@@ -346,6 +357,42 @@ constexpr long STATUS_EVERY = 10000; // ms
 
 } // namespace
 
+int CourierDaemon::renameSource(SourceCatalog& sources, Database& database)
+{
+    const auto eq = _renameSource.find('=');
+    const std::string from = _renameSource.substr(0, eq);
+    const std::string to = eq == std::string::npos ? "" : _renameSource.substr(eq + 1);
+    bool fromConfigured = false, toConfigured = false;
+    for (const auto& entry : sources.entries())
+    {
+        fromConfigured = fromConfigured || entry->name == from;
+        toConfigured = toConfigured || entry->name == to;
+    }
+    sources.shutdown();
+    if (from.empty() || to.empty() || from == to)
+        throw ConfigException("--rename-source '" + clipped(_renameSource, 200) +
+                              "': give FROM=TO, two different source names");
+    if (fromConfigured || !toConfigured)
+        throw ConfigException("--rename-source " + from + "=" + to +
+                              ": rename the section [source." + from + "] to [source." + to +
+                              "] in the configuration first, so that no courierd polls " + from +
+                              " again from its start");
+    try
+    {
+        const auto renamed = SourceStore(database).rename(from, to);
+        std::cout << "source " << from << " renamed " << to << ": " << renamed.inbox
+                  << " inbox row(s), " << renamed.deliveries << " delivery(ies), "
+                  << renamed.busyCouriers << " busy courier(s), "
+                  << (renamed.cursor ? "the cursor" : "no cursor") << std::endl;
+        return EXIT_OK;
+    }
+    catch (const ConflictException& e)
+    {
+        std::cerr << "courierd: cannot rename: " << e.message() << std::endl;
+        return EXIT_TEMPFAIL;
+    }
+}
+
 int CourierDaemon::serve()
 {
     std::string path = _configPath;
@@ -399,6 +446,8 @@ int CourierDaemon::serve()
     }
     if (_migrateOnly)
         return EXIT_OK;
+    if (!_renameSource.empty())
+        return renameSource(sources, database);
     if (const int demo = engine.assignment.demoCouriers; demo > 0)
         log.information("demo couriers: %d wanted, %d added now", demo,
                         CourierRepository(database).ensureDemoCouriers(demo));
@@ -414,8 +463,10 @@ int CourierDaemon::serve()
                             Poco::Logger::get("courierd.monitor"));
     Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
     SourceControls controls(database);
+    ReplayStore replays(database);
     SourceScheduler scheduler(
-        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping, registry, &controls);
+        sources, ingestor, [&pipeline] { pipeline.wake(); }, _stopping, registry, &controls,
+        &replays);
 
     // The admin endpoint has a small pool of its own: however many requests arrive, it never
     // takes the sessions the scheduler, the workers and the monitor need.
@@ -425,7 +476,9 @@ int CourierDaemon::serve()
     CourierRepository couriers(adminDatabase);
     SourceStore sourceStore(adminDatabase);
     std::unique_ptr<AdminServer> admin;
-    Reloader reloader({sources, scheduler, pipeline, assigner, monitor,
+    Retention retention(database, engine.retention, Poco::Logger::get("courierd.retention"),
+                        registry);
+    Reloader reloader({sources, scheduler, pipeline, assigner, monitor, retention,
                        [&admin](const std::string& token)
                        {
                            if (admin)
@@ -436,11 +489,13 @@ int CourierDaemon::serve()
     RepositoryCouriers courierService(couriers, [&pipeline] { pipeline.wake(); });
     SourceControls adminControls(adminDatabase);
     CursorStore cursorStore(adminDatabase);
+    ReplayStore adminReplays(adminDatabase);
     ScheduledSources sourceService(
-        [&scheduler] { return scheduler.status(); }, sourceStore, adminControls,
-        [&scheduler] { scheduler.readControls(); }, cursorStore,
-        [&scheduler](const std::string& name, const Poco::Timestamp& time)
-        { return scheduler.cursorAt(name, time); });
+        {[&scheduler] { return scheduler.status(); }, sourceStore, adminControls,
+         [&scheduler] { scheduler.readControls(); }, cursorStore,
+         [&scheduler](const std::string& name, const Poco::Timestamp& time)
+         { return scheduler.cursorAt(name, time); },
+         adminReplays});
     DaemonReload reloadService(reloader, [] { ::kill(::getpid(), SIGHUP); });
     Ledger ledger(adminDatabase);
     CourierAssigner adminAssigner(adminDatabase, engine.assignment);
@@ -476,6 +531,7 @@ int CourierDaemon::serve()
     pipeline.start();
     storeGauges.start();
     monitor.start([&pipeline](int) { pipeline.wake(); });
+    retention.start();
     scheduler.start();
     if (admin)
     {
@@ -519,6 +575,7 @@ int CourierDaemon::serve()
     scheduler.stop();
     pipeline.stop();
     monitor.stop();
+    retention.stop();
     storeGauges.stop();
     sources.shutdown();
     log.information("stopped (%ld order(s) assigned by this process)", pipeline.assigned());

@@ -14,6 +14,9 @@
 namespace courierd
 {
 
+class Database;
+class SourceCatalog;
+
 /// The `courierd` process: reads the configuration, connects to the store, applies migrations,
 /// runs the delivery monitor, and stops cleanly on SIGTERM/SIGINT.
 class CourierDaemon : public Poco::Util::ServerApplication
@@ -40,6 +43,9 @@ private:
     void handleSet(const std::string& name, const std::string& value);
     void printHelp() const;
     int serve();
+    // --rename-source FROM=TO: EXIT_OK, EXIT_TEMPFAIL while an instance holds the lease or TO
+    // is taken (nothing changed), ConfigException unless the configuration was renamed first.
+    int renameSource(SourceCatalog& sources, Database& database);
     void configureLogging();
     /// Waits for a signal that stops courierd. Meanwhile pings systemd's watchdog, when it
     /// watches, for as long as `stalled` finds nothing stuck, and calls `reload` on SIGHUP.
@@ -50,6 +56,7 @@ private:
     bool _versionRequested = false;
     bool _checkConfig = false;
     bool _migrateOnly = false;
+    std::string _renameSource; // --rename-source FROM=TO
     bool _usageError = false;
     std::atomic<bool> _stopping{false};
     std::string _configPath;

@@ -3,6 +3,7 @@
 #include "app/ServiceManager.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/DeliveryMonitor.h"
+#include "ledger/Retention.h"
 #include "pipeline/AssignmentPipeline.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
@@ -20,8 +21,8 @@ const std::vector<std::string> RESTART_PREFIXES = {"store.", "admin.listen", "da
                                                    "daemon.lease_ttl", "plugins.dir"};
 
 // Engine keys a reload applies, by prefix, for the report.
-const std::vector<std::string> LIVE_PREFIXES = {"pipeline.", "assignment.", "admin.token", "demo.",
-                                                "daemon.shutdown_timeout"};
+const std::vector<std::string> LIVE_PREFIXES = {
+    "pipeline.", "assignment.", "admin.token", "demo.", "retention.", "daemon.shutdown_timeout"};
 
 std::string joined(const std::vector<std::string>& names)
 {
@@ -173,6 +174,7 @@ ReloadReport Reloader::attempt()
     _parts.pipeline.reconfigure(engine.pipeline);
     _parts.assigner.setConfig(engine.assignment);
     _parts.monitor.setInterval(engine.assignment.releaseInterval);
+    _parts.retention.setConfig(engine.retention);
     if (_parts.setAdminToken)
         _parts.setAdminToken(engine.admin.token);
     applyLogLevels(*next);

@@ -21,6 +21,7 @@ namespace courierd
 class AssignmentPipeline;
 class CourierAssigner;
 class DeliveryMonitor;
+class Retention;
 class SourceCatalog;
 class SourceScheduler;
 
@@ -44,6 +45,7 @@ public:
         AssignmentPipeline& pipeline;
         CourierAssigner& assigner;
         DeliveryMonitor& monitor;
+        Retention& retention;
         std::function<void(const std::string&)> setAdminToken;
     };
 

@@ -54,6 +54,15 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"assignment.release_interval", ConfigType::Duration, "10s",
          "how often couriers whose delivery deadline has passed are made available again", 10,
          MS_PER_HOUR},
+        {"retention.inbox", ConfigType::Duration, "30d",
+         "finished inbox rows (assigned, skipped, failed, rejected) fetched longer ago are "
+         "deleted, in small batches; 0: kept for ever",
+         0, 100 * 365 * MS_PER_DAY},
+        {"retention.deliveries", ConfigType::Duration, "90d",
+         "past deliveries assigned longer ago are deleted, in small batches; 0: kept for ever", 0,
+         100 * 365 * MS_PER_DAY},
+        {"retention.interval", ConfigType::Duration, "1m",
+         "how often the retention sweep runs (one instance at a time)", 100, MS_PER_DAY},
         {"demo.couriers", ConfigType::Integer, "0",
          "demo couriers kept present: `demo courier 1`…N are added at start when missing (0: "
          "none; never changes or removes a courier)",
@@ -152,6 +161,9 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.pipeline.batchSize = static_cast<int>(settings.getInt("pipeline.batch_size"));
     config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
     config.pipeline.idlePoll = settings.getDuration("pipeline.idle_poll");
+    config.retention.inbox = settings.getDuration("retention.inbox");
+    config.retention.deliveries = settings.getDuration("retention.deliveries");
+    config.retention.interval = settings.getDuration("retention.interval");
     config.admin.listen = settings.getString("admin.listen");
     if (!config.admin.listen.empty())
         checkListen(settings, config.admin.listen);

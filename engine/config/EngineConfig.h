@@ -52,6 +52,14 @@ struct AssignmentConfig
     int demoCouriers = 0;     ///< `demo.couriers`: demo couriers added at start when missing.
 };
 
+/// How long finished rows are kept (`retention.*`); zero keeps them for ever.
+struct RetentionConfig
+{
+    Duration inbox = std::chrono::hours(24 * 30);      ///< Finished inbox rows, by fetched_at.
+    Duration deliveries = std::chrono::hours(24 * 90); ///< Past deliveries, by assigned_at.
+    Duration interval = std::chrono::minutes(1);       ///< How often a sweep runs.
+};
+
 /// The admin HTTP endpoint.
 struct AdminConfig
 {
@@ -77,6 +85,7 @@ struct EngineConfig
     AssignmentConfig assignment;
     DaemonConfig daemon;
     AdminConfig admin;
+    RetentionConfig retention;
 
     /// Every key the engine owns, with its default and limits.
     static const std::vector<ConfigKey>& schema();

@@ -1,6 +1,7 @@
 #include "couriers/CourierAssigner.h"
 
 #include "courierd/Record.h"
+#include "courierd/Utf8.h"
 #include "couriers/Sql.h"
 #include "util/Exceptions.h"
 
@@ -27,6 +28,10 @@ void checkId(const std::string& what, const std::string& value)
         throw ValidationException(what + ": must not be empty");
     if (value.size() > MAX_ID)
         throw ValidationException(what + ": longer than " + std::to_string(MAX_ID) + " bytes");
+    // Found by the ledger's hostile matrix: DELETE /api/v1/deliveries/src/%C0%AF was a 500.
+    if (const auto bad = firstUnstorableByte(value))
+        throw ValidationException(what + ": byte " + std::to_string(*bad) +
+                                  " is not UTF-8 text (or is a NUL)");
 }
 
 } // namespace

@@ -175,4 +175,47 @@ SELECT count(*) FROM requeued
 
 #undef COURIERD_REQUEUE
 
+// Retention: one batch, in a transaction that first takes a transaction-level advisory lock
+// (released at commit, and safe behind a transaction-pooling proxy): one instance at a time.
+inline const std::string RETENTION_LOCK =
+    "SELECT pg_try_advisory_xact_lock(hashtext('courierd.retention'))::int";
+
+// At most $2 finished inbox rows fetched more than $1 ms ago (a range scan of inbox_by_state
+// per state), and each source's horizon moved to the newest created_at deleted. A row changed
+// meanwhile (retried) has another ctid and is left alone.
+inline const std::string RETENTION_INBOX = R"sql(
+WITH deleted AS (
+    DELETE FROM inbox WHERE ctid = ANY (ARRAY(
+        SELECT ctid FROM inbox
+        WHERE state IN ('assigned', 'skipped', 'failed', 'rejected')
+          AND fetched_at < now() - $1::bigint * interval '1 millisecond'
+        LIMIT $2::int))
+    RETURNING source, created_at
+), horizon AS (
+    INSERT INTO source_retention AS r (source, deleted_through)
+    SELECT source, max(created_at) FROM deleted WHERE created_at IS NOT NULL GROUP BY source
+    ON CONFLICT (source) DO UPDATE
+    SET deleted_through = greatest(r.deleted_through, EXCLUDED.deleted_through)
+)
+SELECT count(*)::int FROM deleted
+)sql";
+
+// At most $2 deliveries assigned more than $1 ms ago whose deadline has passed and whose
+// courier is not busy with them, oldest first (deliveries_assigned_at).
+inline const std::string RETENTION_DELIVERIES = R"sql(
+WITH deleted AS (
+    DELETE FROM deliveries WHERE id = ANY (ARRAY(
+        SELECT d.id FROM deliveries d
+        WHERE d.assigned_at < now() - $1::bigint * interval '1 millisecond'
+          AND d.deadline < now()
+          AND NOT EXISTS (SELECT 1 FROM couriers c
+                          WHERE c.id = d.courier_id AND c.status = 'busy'
+                            AND c.active_source = d.source AND c.active_order_id = d.order_id)
+        ORDER BY d.assigned_at
+        LIMIT $2::int))
+    RETURNING 1
+)
+SELECT count(*)::int FROM deleted
+)sql";
+
 } // namespace courierd::sql::ledger

@@ -10,6 +10,8 @@ std::optional<Duration> parseDuration(std::string_view text)
 {
     if (text.empty())
         return std::nullopt;
+    if (text == "0")
+        return Duration(0); // nothing needs a unit
 
     std::int64_t total = 0;
     std::size_t pos = 0;
@@ -47,6 +49,11 @@ std::optional<Duration> parseDuration(std::string_view text)
         else if (pos < text.size() && text[pos] == 'h')
         {
             unit = MS_PER_HOUR;
+            ++pos;
+        }
+        else if (pos < text.size() && text[pos] == 'd')
+        {
+            unit = MS_PER_DAY;
             ++pos;
         }
         else

@@ -117,4 +117,15 @@ std::optional<CursorChange> CursorStore::change(const std::string& source, Poco:
     return found.front();
 }
 
+std::optional<Poco::Timestamp> CursorStore::retentionHorizon(const std::string& source)
+{
+    std::string name = source;
+    std::vector<Poco::Int64> through;
+    auto session = _database.session();
+    session << RETENTION_HORIZON, use(name), into(through), now;
+    if (through.empty())
+        return std::nullopt;
+    return Poco::Timestamp(through.front());
+}
+
 } // namespace courierd

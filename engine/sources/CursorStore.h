@@ -57,6 +57,10 @@ public:
 
     std::optional<CursorChange> change(const std::string& source, Poco::Int64 id);
 
+    /// The newest created_at retention has deleted from `source` (none before any): a cursor
+    /// move or a replay from that time or before is refused, `out_of_retention`.
+    std::optional<Poco::Timestamp> retentionHorizon(const std::string& source);
+
 private:
     Database& _database;
 };

@@ -171,14 +171,21 @@ IngestResult Ingestor::ingestPart(const Lease& lease, const std::vector<Record>&
     return store(lease, records, rejects, nullptr, maxClockSkew);
 }
 
+IngestResult Ingestor::ingestReplay(const Lease& lease, const std::vector<Record>& records,
+                                    const std::vector<Reject>& rejects,
+                                    const ReplayProgress& progress, Duration maxClockSkew)
+{
+    return store(lease, records, rejects, nullptr, maxClockSkew, &progress);
+}
+
 IngestResult Ingestor::store(const Lease& lease, const std::vector<Record>& records,
                              const std::vector<Reject>& rejects, const std::string* cursor,
-                             Duration maxClockSkew)
+                             Duration maxClockSkew, const ReplayProgress* replay)
 {
     const IngestRows rows = rowsOf(records, rejects, RecordScreen(Poco::Timestamp(), maxClockSkew));
     try
     {
-        return store(lease, rows, cursor, false);
+        return store(lease, rows, cursor, false, replay);
     }
     catch (const Poco::Data::DataException& e)
     {
@@ -189,7 +196,7 @@ IngestResult Ingestor::store(const Lease& lease, const std::vector<Record>& reco
         _logger.warning("source %s: the store refused a part of %z row(s) as a whole (%s); "
                         "storing it row by row",
                         lease.source, rows.spans.size(), clipped(e.displayText(), 300));
-        return store(lease, rows, cursor, true);
+        return store(lease, rows, cursor, true, replay);
     }
 }
 
@@ -228,7 +235,7 @@ bool Ingestor::renew(const Lease& lease)
 }
 
 IngestResult Ingestor::store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
-                             bool rowByRow)
+                             bool rowByRow, const ReplayProgress* replay)
 {
     std::string source = lease.source;
     auto session = _database.session();
@@ -266,6 +273,19 @@ IngestResult Ingestor::store(const Lease& lease, const IngestRows& rows, const s
         }
     }
     const Poco::Int64 version = cursor ? saveCursor(session, source, *cursor) : 0;
+    if (replay)
+    {
+        Poco::Int64 id = replay->id, read = replay->read, fresh = result.records + result.rejects;
+        std::string text = replay->cursor.value_or("");
+        std::string holder = _holder;
+        int moves = replay->cursor ? 1 : 0;
+        std::vector<int> running;
+        session << REPLAY_PROGRESS, use(id), use(text), use(read), use(fresh), use(holder),
+            use(moves), into(running), now;
+        if (running.empty())
+            throw ReplayStoppedException("replay " + std::to_string(id) + " of source " + source +
+                                         " no longer runs (canceled); its last step is not stored");
+    }
     transaction.commit();
     if (cursor)
     {

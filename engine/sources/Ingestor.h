@@ -31,6 +31,14 @@ struct IngestResult
     int rejects = 0; ///< New rejected rows.
 };
 
+/// A step of a replay: its rows are stored with its progress instead of the source's cursor.
+struct ReplayProgress
+{
+    Poco::Int64 id = 0;
+    std::optional<std::string> cursor; ///< The replay's new cursor; none for a part.
+    Poco::Int64 read = 0;              ///< Records of the range in this step.
+};
+
 /// Moves fetched batches into the store, fenced by the source's lease: records, rejects and
 /// the cursor go in one transaction, and only while the lease's term is still current, so a
 /// paused or partitioned ex-holder changes nothing. A streamed answer arrives as parts
@@ -81,6 +89,14 @@ public:
                             const std::vector<Reject>& rejects,
                             Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
 
+    /// Stores a replay's records and rejects like ingest(), fenced by the source's lease, and
+    /// in the same transaction the replay's progress (`progress`); the source's own cursor is
+    /// never touched. Throws ReplayStoppedException, having written nothing, when the replay no
+    /// longer runs (canceled meanwhile).
+    IngestResult ingestReplay(const Lease& lease, const std::vector<Record>& records,
+                              const std::vector<Reject>& rejects, const ReplayProgress& progress,
+                              Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+
     /// `source.NAME.max_clock_skew` unless set.
     static constexpr Duration DEFAULT_MAX_CLOCK_SKEW{5 * 60 * 1000};
 
@@ -89,11 +105,12 @@ public:
 
 private:
     // `cursor`: the cursor to store with the rows, or nullptr to leave it.
+    // `replay`: a replay's progress to store with the rows (then `cursor` is nullptr).
     IngestResult store(const Lease& lease, const std::vector<Record>& records,
                        const std::vector<Reject>& rejects, const std::string* cursor,
-                       Duration maxClockSkew);
+                       Duration maxClockSkew, const ReplayProgress* replay = nullptr);
     IngestResult store(const Lease& lease, const IngestRows& rows, const std::string* cursor,
-                       bool rowByRow);
+                       bool rowByRow, const ReplayProgress* replay);
     void fence(Poco::Data::Session& session, const Lease& lease);
     // Writes the cursor compare-and-set; returns its new version.
     Poco::Int64 saveCursor(Poco::Data::Session& session, const std::string& source,

@@ -6,6 +6,7 @@
 #include "util/Exceptions.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 namespace courierd
@@ -76,7 +77,8 @@ private:
 
 SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
                                  std::function<void()> wake, const std::atomic<bool>& stopping,
-                                 metrics::Registry& metrics, SourceControls* controls)
+                                 metrics::Registry& metrics, SourceControls* controls,
+                                 ReplayStore* replays)
     : _ingestor(ingestor)
     , _wake(std::move(wake))
     , _polls(metrics.counter("courierd_source_polls_total",
@@ -100,6 +102,7 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
     , _controls(controls)
+    , _replays(replays)
     , _paused(metrics.gauge("courierd_source_paused",
                             "1 while an operator has paused the source (no instance polls it)",
                             {"source"}))
@@ -171,6 +174,10 @@ void SourceScheduler::readControls()
     if (!_controls)
         return;
     const auto controls = _controls->read();
+    std::map<std::string, Replay> replays;
+    if (_replays)
+        for (auto& replay : _replays->running())
+            replays.emplace(replay.source, std::move(replay));
     for (const auto& runner : runners())
     {
         const auto it = controls.find(runner->entry->name);
@@ -193,6 +200,13 @@ void SourceScheduler::readControls()
         runner->paused = paused;
         runner->trigger = trigger;
         runner->status.state = stateOf(*runner);
+        // Whether a replay runs (each step reads it afresh); none once it ended or was
+        // canceled.
+        const auto replay = replays.find(runner->entry->name);
+        if (replay == replays.end())
+            runner->replay.reset();
+        else
+            runner->replay = replay->second;
     }
 }
 
@@ -248,7 +262,11 @@ void SourceScheduler::beat(Runner& runner)
         resumed = std::exchange(runner.resumed, false);
     }
     if (now < runner.nextDue && !triggered && !resumed)
+    {
+        if (!paused)
+            replayStep(runner); // between polls
         return;
+    }
     if (paused)
     {
         // Counted once an interval, as a poll would be.
@@ -261,6 +279,164 @@ void SourceScheduler::beat(Runner& runner)
     if (resumed)
         runner.cursorTerm = 0; // an operator may have set the cursor while it was paused
     tick(runner);
+}
+
+namespace
+{
+
+// A replay's step hands its source's parts to the store with the replay's progress, keeping
+// only the records of the replay's range.
+class ReplaySink : public RecordSink
+{
+public:
+    ReplaySink(Ingestor& ingestor, const Lease& lease, const Replay& replay, Duration skew,
+               IngestResult& total, Poco::Int64& read, const std::atomic<bool>& stopping)
+        : _ingestor(ingestor)
+        , _lease(lease)
+        , _replay(replay)
+        , _skew(skew)
+        , _total(total)
+        , _read(read)
+        , _stopping(stopping)
+    {
+    }
+
+    void write(std::vector<Record>& records, std::vector<Reject>& rejects) override
+    {
+        if (_stopping)
+            throw StoppingException("the daemon is stopping; the replay goes on after a restart");
+        store(inRange(std::move(records), _replay), rejects, std::nullopt);
+        records.clear();
+        rejects.clear();
+    }
+
+    // The records of `replay`'s range.
+    static std::vector<Record> inRange(std::vector<Record>&& records, const Replay& replay)
+    {
+        std::vector<Record> kept;
+        for (auto& record : records)
+            if (record.createdAt >= replay.from && record.createdAt <= replay.to)
+                kept.push_back(std::move(record));
+        return kept;
+    }
+
+    void store(const std::vector<Record>& records, const std::vector<Reject>& rejects,
+               std::optional<std::string> cursor)
+    {
+        ReplayProgress progress{_replay.id, std::move(cursor),
+                                static_cast<Poco::Int64>(records.size())};
+        const IngestResult result =
+            _ingestor.ingestReplay(_lease, records, rejects, progress, _skew);
+        _total.records += result.records;
+        _total.skipped += result.skipped;
+        _total.rejects += result.rejects;
+        _read += progress.read;
+    }
+
+private:
+    Ingestor& _ingestor;
+    const Lease& _lease;
+    const Replay& _replay;
+    Duration _skew;
+    IngestResult& _total;
+    Poco::Int64& _read;
+    const std::atomic<bool>& _stopping;
+};
+
+// Failed steps in a row after which a replay ends failed.
+constexpr int REPLAY_ATTEMPTS = 3;
+
+} // namespace
+
+void SourceScheduler::replayStep(Runner& runner)
+{
+    std::optional<Replay> replay;
+    {
+        std::lock_guard lock(runner.mutex);
+        replay = runner.replay;
+    }
+    // Only the instance polling the source replays it (its lease fences the rows).
+    if (!replay || !runner.lease || !_replays || _stopping)
+        return;
+    const std::string& name = runner.entry->name;
+    try
+    {
+        // As stored now: another instance may have moved it on while it held the lease.
+        replay = _replays->get(name, replay->id);
+    }
+    catch (const Poco::Exception&)
+    {
+        return; // tried again next beat
+    }
+    if (!replay || replay->state != "running")
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.replay.reset();
+        return;
+    }
+    const http_observer::Scope requestsOf(name);
+    IngestResult total;
+    Poco::Int64 read = 0;
+    try
+    {
+        ReplaySink sink(_ingestor, *runner.lease, *replay, runner.entry->maxClockSkew, total, read,
+                        _stopping);
+        Batch batch = runner.entry->source->stream(replay->cursor, sink);
+        sink.store(ReplaySink::inRange(std::move(batch.records), *replay), batch.rejects,
+                   batch.cursor);
+        runner.replayFailures = 0;
+        if (total.records > 0 || total.rejects > 0)
+            _wake();
+        if (!batch.more)
+        {
+            _replays->end(replay->id, "done", "");
+            {
+                std::lock_guard lock(runner.mutex);
+                runner.replay.reset();
+            }
+            _logger.information("source %s: replay %Ld of %s to %s done: %Ld record(s) of the "
+                                "range read in its last step, %d new",
+                                name, replay->id, formatRfc3339(replay->from),
+                                formatRfc3339(replay->to), read, total.records + total.rejects);
+        }
+    }
+    catch (const ReplayStoppedException& e)
+    {
+        std::lock_guard lock(runner.mutex);
+        runner.replay.reset();
+        _logger.information("source %s: %s", name, e.message());
+    }
+    catch (const LeaseLostException& e)
+    {
+        runner.lease.reset(); // the new holder goes on from the replay's stored cursor
+        _logger.warning("source %s: replay %Ld paused here: %s", name, replay->id, e.message());
+    }
+    catch (const StoppingException&)
+    {
+    }
+    catch (const Poco::Exception& e)
+    {
+        const std::string error = _ingestor.holder() + ": " + e.displayText();
+        if (++runner.replayFailures < REPLAY_ATTEMPTS)
+        {
+            _logger.warning("source %s: replay %Ld step failed (%d of %d): %s", name, replay->id,
+                            runner.replayFailures, REPLAY_ATTEMPTS, clipped(e.displayText(), 500));
+            return;
+        }
+        runner.replayFailures = 0;
+        try
+        {
+            _replays->end(replay->id, "failed", error);
+            std::lock_guard lock(runner.mutex);
+            runner.replay.reset();
+        }
+        catch (const Poco::Exception&)
+        {
+            // Still running in the store: tried again next beat.
+        }
+        _logger.error("source %s: replay %Ld failed after %d attempts: %s", name, replay->id,
+                      REPLAY_ATTEMPTS, clipped(e.displayText(), 500));
+    }
 }
 
 std::string SourceScheduler::cursorAt(const std::string& name, const Poco::Timestamp& time) const

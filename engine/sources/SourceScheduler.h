@@ -2,6 +2,7 @@
 
 #include "metrics/Registry.h"
 #include "sources/Ingestor.h"
+#include "sources/ReplayStore.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
@@ -41,11 +42,13 @@ class SourceScheduler
 public:
     /// `wake` is called after an ingest that stored rows. `stopping` is the daemon's flag.
     /// Its metrics (courierd_source_*) go to `metrics`. With `controls`, operators' pause,
-    /// resume and trigger (SourceControls) are obeyed; without, every source runs.
+    /// resume and trigger (SourceControls) are obeyed; without, every source runs. With
+    /// `replays`, the running replays of the sources whose lease this instance holds are read
+    /// between polls (runReplayStep()).
     SourceScheduler(SourceCatalog& sources, Ingestor& ingestor, std::function<void()> wake,
                     const std::atomic<bool>& stopping,
                     metrics::Registry& metrics = metrics::Registry::unused(),
-                    SourceControls* controls = nullptr);
+                    SourceControls* controls = nullptr, ReplayStore* replays = nullptr);
     ~SourceScheduler();
 
     /// Starts every source's timer. Call once, from the main thread.
@@ -114,6 +117,10 @@ private:
         Poco::Int64 triggerSeen = 0;
         bool resumed = false;
         bool controlsRead = false;
+        // The running replay of this source (read with the controls; a step reads its row
+        // again), if any; its failed steps in a row are touched by the beat only.
+        std::optional<Replay> replay;
+        int replayFailures = 0;
         // Touched by the beat only: when the next poll is due (the interval after a poll,
         // longer while polls fail).
         Poco::Timestamp nextDue{0};
@@ -127,6 +134,9 @@ private:
     };
 
     void beat(Runner& runner);
+    // One step of the source's running replay, on its timer thread between polls: one fetch
+    // on the replay's cursor, the records of its range stored with its progress.
+    void replayStep(Runner& runner);
     void tick(Runner& runner);
     // readControls(), a failure logged once until it reads again.
     void readControlsLogged();
@@ -160,6 +170,7 @@ private:
     std::unique_ptr<Poco::Timer> _keeper;
     std::unique_ptr<Poco::Timer> _controlTimer;
     SourceControls* _controls;
+    ReplayStore* _replays;
     metrics::Family<metrics::Gauge>& _paused;
     bool _controlsFailing = false; // touched by the control timer only
     bool _started = false;

@@ -1,7 +1,12 @@
 #include "sources/SourceStore.h"
 
+#include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 #include "sources/Sql.h"
 #include "store/InboxCounts.h"
+#include "util/Exceptions.h"
+
+#include <Poco/Data/Transaction.h>
 
 namespace courierd
 {
@@ -45,6 +50,38 @@ std::map<std::string, Poco::Timestamp> SourceStore::newest(Poco::Data::Session& 
     for (std::size_t i = 0; i < names.size(); ++i)
         out.emplace(names[i], Poco::Timestamp(at[i]));
     return out;
+}
+
+SourceStore::Renamed SourceStore::rename(const std::string& from, const std::string& to)
+{
+    if (from.empty() || to.empty() || from == to)
+        throw ValidationException("a rename needs two different source names, got '" +
+                                  clipped(from, 60) + "' and '" + clipped(to, 60) + "'");
+    std::string oldName = from, newName = to;
+    auto session = _database.session();
+    Poco::Data::Transaction transaction(session);
+    std::vector<std::string> holders;
+    std::vector<Poco::Int64> until;
+    session << RENAME_LIVE_LEASE, use(oldName), use(newName), into(holders), into(until), now;
+    if (!holders.empty())
+        throw ConflictException("instance " + clipped(holders.front(), 100) +
+                                " holds the lease of source " + from + " or " + to + " until " +
+                                formatRfc3339(Poco::Timestamp(until.front())) +
+                                ": stop every courierd sharing this database first");
+    int used = 0;
+    session << RENAME_TARGET_USED, use(newName), into(used), now;
+    if (used != 0)
+        throw ConflictException("source " + to +
+                                " already has orders or a cursor: a rename never merges two "
+                                "sources");
+    Renamed renamed;
+    session << RENAME_ORDERS, use(oldName), use(newName), into(renamed.inbox),
+        into(renamed.deliveries), into(renamed.busyCouriers), now;
+    int cursors = 0;
+    session << RENAME_REST, use(oldName), use(newName), into(cursors), now;
+    renamed.cursor = cursors > 0;
+    transaction.commit();
+    return renamed;
 }
 
 } // namespace courierd

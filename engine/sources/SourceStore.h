@@ -37,6 +37,21 @@ public:
     /// The same through `session`.
     static std::map<std::string, Poco::Timestamp> newest(Poco::Data::Session& session);
 
+    /// What a rename moved.
+    struct Renamed
+    {
+        Poco::Int64 inbox = 0;
+        Poco::Int64 deliveries = 0;
+        Poco::Int64 busyCouriers = 0;
+        bool cursor = false;
+    };
+    /// Moves every row of source `from` to the name `to` in one transaction: inbox, deliveries,
+    /// busy couriers, cursor and its history, controls, freshness; leases are dropped. Throws
+    /// ConflictException, changing nothing, while an instance holds either name's lease (stop
+    /// every courierd first) or when `to` already has orders or a cursor; ValidationException
+    /// for an empty or equal name. `courierd --rename-source FROM=TO`.
+    Renamed rename(const std::string& from, const std::string& to);
+
 private:
     Database& _database;
 };

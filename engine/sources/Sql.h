@@ -27,17 +27,26 @@ RETURNING term
 )sql";
 
 // The whole batch in one statement, as one JSON document of rows; the source's newest
-// created_at moves with it (the freshness lag).
+// created_at moves with it (the freshness lag). An order created at or before the source's
+// retention horizon may have had its row deleted: it is stored skipped, never assigned again.
 inline const std::string INSERT_ROWS = R"sql(
 WITH rows AS (
-    SELECT * FROM json_to_recordset($2::json)
+    SELECT id, payload, state, reason,
+           -- Exact to the microsecond (to_timestamp() goes through a double).
+           'epoch'::timestamptz + created_us * interval '1 microsecond' AS created_at
+    FROM json_to_recordset($2::json)
         AS r(id text, created_us bigint, payload text, state text, reason text)
+), horizon AS (
+    SELECT deleted_through FROM source_retention WHERE source = $1
 ), inserted AS (
     INSERT INTO inbox (source, record_id, created_at, payload, state, reason)
-    SELECT $1, id,
-           CASE WHEN created_us IS NULL THEN NULL
-                ELSE to_timestamp(created_us / 1000000.0) END,
-           payload, state, reason
+    SELECT $1, id, created_at, payload,
+           CASE WHEN state <> 'rejected' AND created_at <= (SELECT deleted_through FROM horizon)
+                THEN 'skipped' ELSE state END,
+           CASE WHEN state <> 'rejected' AND created_at <= (SELECT deleted_through FROM horizon)
+                THEN 'created at or before ' || (SELECT deleted_through FROM horizon)
+                     || ', which retention has deleted: not assigned again'
+                ELSE reason END
     FROM rows
     ON CONFLICT (source, record_id) DO NOTHING
     RETURNING state, created_at
@@ -148,6 +157,10 @@ INSERT INTO cursor_history (source, previous, cursor, remote, reason)
 SELECT $1, (SELECT cursor FROM old), $2, $3, $4 FROM written
 RETURNING id, (extract(epoch FROM at) * 1000000)::bigint, previous
 )sql";
+// The newest created_at retention has deleted from a source (table source_retention).
+inline const std::string RETENTION_HORIZON =
+    "SELECT (extract(epoch FROM deleted_through) * 1000000)::bigint FROM source_retention "
+    "WHERE source = $1";
 #define COURIERD_CHANGE_COLUMNS                                                                    \
     "SELECT id, (extract(epoch FROM at) * 1000000)::bigint, previous, cursor, remote, reason "     \
     "FROM cursor_history "
@@ -158,5 +171,83 @@ inline const std::string HISTORY_AFTER =
     COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND id < $3::bigint ORDER BY id DESC LIMIT $2::int";
 inline const std::string CHANGE = COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND id = $2::bigint";
 #undef COURIERD_CHANGE_COLUMNS
+
+// SourceStore::rename(): every row of a source moves to its new name in one transaction, while
+// no instance holds either name's lease (locked, so none takes it meanwhile).
+inline const std::string RENAME_LIVE_LEASE = R"sql(
+SELECT holder, (extract(epoch FROM expires_at) * 1000000)::bigint FROM source_leases
+WHERE source IN ($1, $2) AND expires_at > now()
+FOR UPDATE
+)sql";
+inline const std::string RENAME_TARGET_USED = R"sql(
+SELECT (EXISTS (SELECT 1 FROM inbox WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM deliveries WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM source_cursors WHERE source = $1))::int
+)sql";
+inline const std::string RENAME_ORDERS = R"sql(
+WITH inbox AS (
+    UPDATE inbox SET source = $2 WHERE source = $1 RETURNING 1
+), deliveries AS (
+    UPDATE deliveries SET source = $2 WHERE source = $1 RETURNING 1
+), couriers AS (
+    UPDATE couriers SET active_source = $2 WHERE active_source = $1 RETURNING 1
+)
+SELECT (SELECT count(*) FROM inbox), (SELECT count(*) FROM deliveries),
+       (SELECT count(*) FROM couriers)
+)sql";
+inline const std::string RENAME_REST = R"sql(
+WITH leases AS (
+    DELETE FROM source_leases WHERE source IN ($1, $2)
+), controls AS (
+    DELETE FROM source_controls WHERE source = $2
+), moved_controls AS (
+    UPDATE source_controls SET source = $2 WHERE source = $1
+), freshness AS (
+    DELETE FROM source_freshness WHERE source = $2
+), moved_freshness AS (
+    UPDATE source_freshness SET source = $2 WHERE source = $1
+), history AS (
+    UPDATE cursor_history SET source = $2 WHERE source = $1
+), cursors AS (
+    UPDATE source_cursors SET source = $2 WHERE source = $1 RETURNING 1
+)
+SELECT count(*)::int FROM cursors
+)sql";
+
+// ReplayStore: replays of a time range (table replays).
+#define COURIERD_REPLAY_COLUMNS                                                                    \
+    "id, source, (extract(epoch FROM from_at) * 1000000)::bigint, "                                \
+    "(extract(epoch FROM to_at) * 1000000)::bigint, state, cursor, records_read, records_new, "    \
+    "error, holder, (extract(epoch FROM created_at) * 1000000)::bigint, "                          \
+    "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                         \
+    "(extract(epoch FROM finished_at) * 1000000)::bigint"
+// Nothing when the source has a running replay (replays_one_running).
+inline const std::string START_REPLAY = R"sql(
+INSERT INTO replays (source, from_at, to_at, cursor, remote)
+VALUES ($1, 'epoch'::timestamptz + $2::bigint * interval '1 microsecond',
+        'epoch'::timestamptz + $3::bigint * interval '1 microsecond', $4, $5)
+ON CONFLICT (source) WHERE state = 'running' DO NOTHING
+RETURNING )sql" COURIERD_REPLAY_COLUMNS;
+inline const std::string REPLAY =
+    "SELECT " COURIERD_REPLAY_COLUMNS " FROM replays WHERE source = $1 AND id = $2::bigint";
+inline const std::string CANCEL_REPLAY =
+    "UPDATE replays SET state = 'canceled', updated_at = now(), finished_at = now() "
+    "WHERE source = $1 AND id = $2::bigint AND state = 'running'";
+inline const std::string RUNNING_REPLAYS =
+    "SELECT " COURIERD_REPLAY_COLUMNS " FROM replays WHERE state = 'running'";
+// In the ingest transaction of a replay's step: its cursor and counts move with the rows, and
+// only while it is still running (not canceled meanwhile).
+inline const std::string REPLAY_PROGRESS = R"sql(
+UPDATE replays
+SET cursor = CASE WHEN $6::int = 1 THEN $2 ELSE cursor END, records_read = records_read + $3::bigint,
+    records_new = records_new + $4::bigint, holder = $5, updated_at = now()
+WHERE id = $1::bigint AND state = 'running'
+RETURNING 1
+)sql";
+inline const std::string END_REPLAY = R"sql(
+UPDATE replays SET state = $2, error = NULLIF($3, ''), updated_at = now(), finished_at = now()
+WHERE id = $1::bigint AND state = 'running'
+)sql";
+#undef COURIERD_REPLAY_COLUMNS
 
 } // namespace courierd::sql::sources

@@ -23,6 +23,9 @@ POCO_DECLARE_EXCEPTION(, LeaseLostException, Poco::RuntimeException)
 /// rolled it back, or it was set): the tick stores nothing and the next one reads it again.
 POCO_DECLARE_EXCEPTION(, CursorMovedException, Poco::RuntimeException)
 
+/// A replay's step found the replay no longer running (canceled): nothing of it was stored.
+POCO_DECLARE_EXCEPTION(, ReplayStoppedException, Poco::RuntimeException)
+
 /// Input from outside (an API call, a record) is invalid; the message says which field and why.
 POCO_DECLARE_EXCEPTION(, ValidationException, Poco::InvalidArgumentException)
 

@@ -18,8 +18,9 @@ constexpr std::int64_t MS_PER_HOUR = 60 * MS_PER_MINUTE;
 constexpr std::int64_t MS_PER_DAY = 24 * MS_PER_HOUR;
 
 /// Parses a duration written as one or more `<integer><unit>` parts, unit one of
-/// `ms`, `s`, `m`, `h`: `250ms`, `5s`, `10m`, `1h`, `1h30m`. Returns nothing for anything
-/// else (no unit, a sign, a fraction, spaces, an overflow). Pure; never throws; any thread.
+/// `ms`, `s`, `m`, `h`, `d`: `250ms`, `5s`, `10m`, `1h`, `1h30m`, `30d`; or `0`. Returns nothing
+/// for anything else (no unit, a sign, a fraction, spaces, an overflow). Pure; never throws;
+/// any thread.
 std::optional<Duration> parseDuration(std::string_view text);
 
 /// Formats a duration the way parseDuration reads it, with the largest exact units

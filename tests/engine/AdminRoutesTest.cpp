@@ -169,6 +169,29 @@ public:
             return std::nullopt;
         return std::vector<CursorChange>{};
     }
+    std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
+                                      Poco::Timestamp to, const std::string&) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        Replay replay;
+        replay.id = 7;
+        replay.source = name;
+        replay.from = from;
+        replay.to = to;
+        replay.state = "running";
+        return replay;
+    }
+    std::optional<Replay> replay(const std::string& name, Poco::Int64 id) override
+    {
+        if (name != "orders" || id != 7)
+            return std::nullopt;
+        return startReplay(name, Poco::Timestamp(0), Poco::Timestamp(1), "");
+    }
+    std::optional<Replay> cancelReplay(const std::string& name, Poco::Int64 id) override
+    {
+        return replay(name, id);
+    }
     CursorRequest lastCursorRequest;
     std::string asked;
     std::atomic<bool> paused{false};

@@ -63,7 +63,8 @@ public:
         SourceStore sourceStore(database);
         SourceControls controls(database);
         CursorStore cursorStore(database);
-        ScheduledSources sources(oneSource, sourceStore, controls, {}, cursorStore, {});
+        ReplayStore replays(database);
+        ScheduledSources sources({oneSource, sourceStore, controls, {}, cursorStore, {}, replays});
         NoReload reload;
         Ledger ledger(database);
         CourierAssigner assigner(database, StoreFixture::assignmentConfig());

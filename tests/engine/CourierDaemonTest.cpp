@@ -33,8 +33,9 @@ bool contains(const std::string& text, const std::string& part)
 }
 
 // What the migrations create: couriers, deliveries, source_cursors, inbox, source_leases,
-// inbox_counts, source_controls, source_freshness, cursor_history, and schema_migrations itself.
-constexpr Poco::Int64 TABLES = 10;
+// inbox_counts, source_controls, source_freshness, cursor_history, source_retention, replays,
+// and schema_migrations itself.
+constexpr Poco::Int64 TABLES = 12;
 
 Poco::Int64 tableCount(const TestDatabase& db)
 {

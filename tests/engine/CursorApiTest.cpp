@@ -107,6 +107,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("at-1795514400"), change->getValue<std::string>("cursor"));
         CPPUNIT_ASSERT_EQUAL(Poco::Timestamp::fromEpochTime(1795514400).epochMicroseconds(),
                              asked.epochMicroseconds());
+
+        // Retention has deleted orders created up to 10:00: a cursor at 10:00 or before would
+        // fetch them again, and is refused; after it, it is not.
+        admin.store.db.execute("INSERT INTO source_retention VALUES ('orders', "
+                               "'2026-11-24T10:00:00Z')");
+        for (const char* at : {"2026-11-24T10:00:00Z", "2026-11-01T00:00:00Z"})
+            assertApiError(admin.call("PUT", CURSOR, std::string(R"({"from":")") + at + R"("})"),
+                           409, "out_of_retention");
+        ok(admin.call("PUT", CURSOR, R"({"from":"2026-11-24T10:00:01Z"})"));
     }
 
     void aResetIsUndoneWithOneCall()

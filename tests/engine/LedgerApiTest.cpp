@@ -349,8 +349,10 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
         CPPUNIT_ASSERT(call.object()->isNull("inbox_state"));
 
-        assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/o2"), 404,
-                       "order_not_found");
+        for (const std::string& id :
+             {std::string("o2"), std::string("%00"), std::string(300, 'x'), std::string("%C0%AF")})
+            assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/" + id), 404,
+                           "order_not_found");
         assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/o2?requeue=no"), 400,
                        "bad_query");
         CPPUNIT_ASSERT_MESSAGE(joined(test::violatedInvariants(admin.store.database)),

@@ -1,3 +1,4 @@
+#include "DaemonProcess.h"
 #include "HttpCall.h"
 #include "Installation.h"
 #include "TestFiles.h"
@@ -10,6 +11,7 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using courierd::test::DaemonProcess;
 using courierd::test::DELIVERIES;
 using courierd::test::HttpCall;
 using courierd::test::Installation;
@@ -52,6 +54,7 @@ class SourceControlTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(SourceControlTest);
     CPPUNIT_TEST(pauseResumeAndTriggerReachEveryInstanceAndOutliveARestart);
     CPPUNIT_TEST(aCursorMovedBackAssignsNothingTwiceAndLosesNothing);
+    CPPUNIT_TEST(aRenamedSourceKeepsItsOrdersAndItsCursor);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -158,6 +161,68 @@ public:
                              site.db().text("SELECT reason FROM cursor_history"));
         CPPUNIT_ASSERT_MESSAGE(test::joined(site.violated()), site.violated().empty());
         CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
+    }
+
+    // Renaming a source as an operator does: every courierd stopped, [source.orders] renamed
+    // [source.shop], then `courierd --rename-source orders=shop`. Without the rename, shop
+    // would start from start_from and assign every order a second time.
+    void aRenamedSourceKeepsItsOrdersAndItsCursor()
+    {
+        Installation site(10);
+        for (int i = 0; i < 3; ++i)
+            site.fake.addOrder("created");
+        auto a = site.start();
+        CPPUNIT_ASSERT_MESSAGE(a->output(), site.reaches(DELIVERIES, 3));
+        const auto rename = [&site](std::string& output)
+        {
+            return DaemonProcess::run(
+                {"--config", site.configPath(), "--rename-source", "orders=shop"}, output);
+        };
+        std::string output;
+        // Refused before the configuration names shop, and while an instance holds the lease.
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 78, rename(output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("[source.shop]") != std::string::npos);
+        site.rewrite("", "200ms", "shop");
+        output.clear();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 75, rename(output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("stop every courierd") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             site.count("SELECT count(*) FROM inbox WHERE source = 'shop'"));
+
+        CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
+        output.clear();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, rename(output));
+        CPPUNIT_ASSERT_MESSAGE(output,
+                               output.find("3 inbox row(s), 3 delivery(ies)") != std::string::npos);
+        std::cout << "\n" << output;
+
+        site.fake.addOrder("created");
+        a = site.start();
+        CPPUNIT_ASSERT_MESSAGE(a->output(), site.reaches(DELIVERIES, 4));
+        const unsigned short port = Installation::adminPort(*a);
+        // A few more polls: nothing fetched again from the start, nothing assigned twice.
+        const int ticks = Installation::sourceStatus(port, "shop")->getValue<int>("ticks");
+        CPPUNIT_ASSERT(waitFor(
+            [&] {
+                return Installation::sourceStatus(port, "shop")->getValue<int>("ticks") >=
+                       ticks + 3;
+            }));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(4),
+                             site.count("SELECT count(*) FROM inbox WHERE source = 'shop'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(4),
+                             site.count("SELECT count(*) FROM deliveries WHERE source = 'shop'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             site.count("SELECT count(*) FROM inbox WHERE source <> 'shop'"));
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(1),
+            site.count("SELECT count(*) FROM source_cursors WHERE source = 'shop'"));
+        // shop has orders now: a rename onto it is refused (two sources are never merged).
+        CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
+        output.clear();
+        CPPUNIT_ASSERT_EQUAL(
+            75, DaemonProcess::run({"--config", site.configPath(), "--rename-source", "ghost=shop"},
+                                   output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("never merges") != std::string::npos);
     }
 };
 

@@ -44,13 +44,19 @@ struct Admin
         , sourceStore(store.database)
         , controls(store.database)
         , cursorStore(store.database)
-        , sources(oneSource, sourceStore, controls, {}, cursorStore,
-                  [this](const std::string&, const Poco::Timestamp& time)
-                  {
-                      if (!cursorAt)
-                          throw UnsupportedException("this test's plugin cannot");
-                      return cursorAt(time);
-                  })
+        , replays(store.database)
+        , sources({oneSource,
+                   sourceStore,
+                   controls,
+                   {},
+                   cursorStore,
+                   [this](const std::string&, const Poco::Timestamp& time)
+                   {
+                       if (!cursorAt)
+                           throw UnsupportedException("this test's plugin cannot");
+                       return cursorAt(time);
+                   },
+                   replays})
         , ledger(store.database)
         , ledgerService(ledger, store.assigner, [this] { ++wakes; })
         , server("127.0.0.1:0", token,
@@ -75,6 +81,7 @@ struct Admin
     CursorStore cursorStore;
     // The plugin's cursor at a time: unsupported unless a test sets it.
     std::function<std::string(const Poco::Timestamp&)> cursorAt;
+    ReplayStore replays;
     ScheduledSources sources;
     NoReload reload;
     Ledger ledger;

@@ -45,12 +45,13 @@ Installation::Installation(int couriers, const std::string& extra)
                     std::to_string(couriers) + ") g");
 }
 
-void Installation::rewrite(const std::string& extra, const std::string& interval)
+void Installation::rewrite(const std::string& extra, const std::string& interval,
+                           const std::string& source)
 {
     // Written beside and renamed over, as an editor saves: a reload never reads half a file.
     Poco::FileOutputStream out(_config + ".new");
     out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
-        << "[source.orders]\nplugin = service-order\nbase_url = " << fake.baseUrl()
+        << "[source." << source << "]\nplugin = service-order\nbase_url = " << fake.baseUrl()
         << "\ninterval = " << interval << "\nlookback = 2s\n"
         << extra;
     out.close();

@@ -31,9 +31,10 @@ public:
     explicit Installation(int couriers, const std::string& extra = "");
     ~Installation();
 
-    /// Writes the config file again, with `extra` in place of the constructor's and source
-    /// `orders` polled every `interval` (for a reload).
-    void rewrite(const std::string& extra, const std::string& interval = "200ms");
+    /// Writes the config file again, with `extra` in place of the constructor's and the source
+    /// (`orders`, or `source`) polled every `interval` (for a reload).
+    void rewrite(const std::string& extra, const std::string& interval = "200ms",
+                 const std::string& source = "orders");
 
     /// Starts a courierd and waits for `courierd ready`; `args` are added to its command line.
     std::unique_ptr<DaemonProcess> start(const std::vector<std::string>& args = {});

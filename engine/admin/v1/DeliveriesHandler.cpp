@@ -1,6 +1,7 @@
 #include "admin/v1/DeliveriesHandler.h"
 
 #include "admin/v1/LedgerJson.h"
+#include "util/Exceptions.h"
 
 namespace courierd
 {
@@ -41,7 +42,15 @@ void DeliveriesHandler::remove(Exchange& exchange)
     const std::string& source = exchange.param("source");
     const std::string& id = exchange.param("order_id");
     const bool requeue = flag(exchange, "requeue").value_or(true);
-    const auto removed = service().unassign(source, id, requeue);
+    std::optional<Unassigned> removed;
+    try
+    {
+        removed = service().unassign(source, id, requeue);
+    }
+    catch (const ValidationException&)
+    {
+        // An id no order can have (empty, too long, not text): it has no delivery either.
+    }
     if (!removed)
         orderNotFound(source, id, "delivery of order ");
     Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);

@@ -37,7 +37,7 @@ Poco::JSON::Object changeJson(const std::string& source, const CursorChange& cha
     return object;
 }
 
-[[noreturn]] void badCursorRequest(const std::string& why)
+[[noreturn]] void badBody(const std::string& why)
 {
     throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request", why};
 }
@@ -53,14 +53,14 @@ CursorRequest readCursorRequest(const Poco::JSON::Object::Ptr& body)
     {
         request.from = parseRfc3339(*from);
         if (!request.from)
-            badCursorRequest("from '" + clipped(*from, 60) +
-                             "': not an RFC 3339 time (2026-11-24T10:15:30Z)");
+            badBody("from '" + clipped(*from, 60) +
+                    "': not an RFC 3339 time (2026-11-24T10:15:30Z)");
         ++asked;
     }
     if (body->has("reset") && !body->isNull("reset"))
     {
         if (!body->get("reset").isBoolean() || !body->getValue<bool>("reset"))
-            badCursorRequest("reset: must be true");
+            badBody("reset: must be true");
         request.reset = true;
         ++asked;
     }
@@ -68,15 +68,47 @@ CursorRequest readCursorRequest(const Poco::JSON::Object::Ptr& body)
     {
         const auto value = body->get("restore");
         if (!value.isInteger() || value.convert<Poco::Int64>() < 1)
-            badCursorRequest("restore: must be the id of a change in the cursor's history");
+            badBody("restore: must be the id of a change in the cursor's history");
         request.restore = value.convert<Poco::Int64>();
         ++asked;
     }
     if (asked != 1)
-        badCursorRequest("give exactly one of \"cursor\", \"from\", \"reset\": true and "
-                         "\"restore\" (and a \"reason\")");
+        badBody("give exactly one of \"cursor\", \"from\", \"reset\": true and "
+                "\"restore\" (and a \"reason\")");
     request.reason = stringField(body, "reason", "bad_request").value_or("");
     return request;
+}
+
+Poco::JSON::Object replayJson(const Replay& replay)
+{
+    Poco::JSON::Object object(Poco::JSON_PRESERVE_KEY_ORDER);
+    object.set("id", replay.id);
+    object.set("source", replay.source);
+    object.set("from", rfc3339(replay.from));
+    object.set("to", rfc3339(replay.to));
+    object.set("state", replay.state);
+    object.set("records_read", replay.recordsRead);
+    object.set("records_new", replay.recordsNew);
+    object.set("error", orNull(replay.error));
+    object.set("instance", orNull(replay.holder));
+    object.set("created_at", rfc3339(replay.createdAt));
+    object.set("updated_at", rfc3339(replay.updatedAt));
+    object.set("finished_at", replay.finishedAt ? Poco::Dynamic::Var(rfc3339(*replay.finishedAt))
+                                                : Poco::Dynamic::Var());
+    return object;
+}
+
+// A required RFC 3339 time of the body.
+Poco::Timestamp timeField(const Poco::JSON::Object::Ptr& body, const std::string& name)
+{
+    const auto text = stringField(body, name, "bad_request");
+    if (!text)
+        badBody("\"" + name + "\": required, an RFC 3339 time (2026-11-24T10:15:30Z)");
+    const auto time = parseRfc3339(*text);
+    if (!time)
+        badBody(name + " '" + clipped(*text, 60) +
+                "': not an RFC 3339 time (2026-11-24T10:15:30Z)");
+    return *time;
 }
 
 } // namespace
@@ -98,6 +130,12 @@ void SourcesHandler::addRoutes(Router& router, SourceService& sources)
                                &SourcesHandler::putCursor, sources);
     router.add<SourcesHandler>("GET", SOURCES + "/{name}/cursor/history", Access::Token,
                                &SourcesHandler::cursorHistory, sources);
+    router.add<SourcesHandler>("POST", SOURCES + "/{name}/replays", Access::Token,
+                               &SourcesHandler::startReplay, sources);
+    router.add<SourcesHandler>("GET", SOURCES + "/{name}/replays/{id}", Access::Token,
+                               &SourcesHandler::getReplay, sources);
+    router.add<SourcesHandler>("DELETE", SOURCES + "/{name}/replays/{id}", Access::Token,
+                               &SourcesHandler::cancelReplay, sources);
 }
 
 Poco::JSON::Object SourcesHandler::toJson(const SourceView& source)
@@ -236,6 +274,59 @@ void SourcesHandler::cursorHistory(Exchange& exchange)
                          ? Poco::Dynamic::Var(std::to_string(changes->back().id))
                          : Poco::Dynamic::Var());
     exchange.send(HTTPResponse::HTTP_OK, body);
+}
+
+Poco::Int64 SourcesHandler::replayId(Exchange& exchange)
+{
+    const std::string& text = exchange.param("id");
+    const auto id = parseIdSegment(text);
+    if (!id)
+        throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                       "no replay " + clipped(text, 40) + " of source " +
+                           clipped(exchange.param("name"), 100)};
+    return *id;
+}
+
+void SourcesHandler::startReplay(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const auto body = exchange.body();
+    const Poco::Timestamp from = timeField(body, "from");
+    const Poco::Timestamp to = timeField(body, "to");
+    if (to <= from)
+        badBody("\"to\" must be after \"from\"");
+    if (to - from > MAX_REPLAY_DAYS * 24 * 3600 * Poco::Timestamp::resolution())
+        badBody("a replay reads at most " + std::to_string(MAX_REPLAY_DAYS) +
+                " days: split the range");
+    const auto replay =
+        service().startReplay(name, from, to, exchange.request().clientAddress().toString());
+    if (!replay)
+        notFound(name);
+    exchange.response().set("Location",
+                            SOURCES + "/" + name + "/replays/" + std::to_string(replay->id));
+    exchange.send(HTTPResponse::HTTP_ACCEPTED, replayJson(*replay));
+}
+
+void SourcesHandler::getReplay(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const Poco::Int64 id = replayId(exchange);
+    const auto replay = service().replay(name, id);
+    if (!replay)
+        throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                       "source " + clipped(name, 100) + " has no replay " + std::to_string(id)};
+    exchange.send(HTTPResponse::HTTP_OK, replayJson(*replay));
+}
+
+void SourcesHandler::cancelReplay(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const Poco::Int64 id = replayId(exchange);
+    const auto replay = service().cancelReplay(name, id);
+    if (!replay)
+        throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
+                       "source " + clipped(name, 100) + " has no replay " + std::to_string(id)};
+    exchange.send(HTTPResponse::HTTP_OK, replayJson(*replay));
 }
 
 } // namespace courierd

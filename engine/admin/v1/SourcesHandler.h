@@ -8,7 +8,8 @@ namespace courierd
 
 /// `GET /api/v1/sources`, `GET /api/v1/sources/{name}`, `POST …/{name}/pause`, `/resume`
 /// (200, the source) and `/trigger` (202), and the cursor: `GET|PUT …/{name}/cursor`,
-/// `GET …/{name}/cursor/history`.
+/// `GET …/{name}/cursor/history`, and replays: `POST …/{name}/replays`,
+/// `GET|DELETE …/{name}/replays/{id}`.
 class SourcesHandler : public ResourceHandler<SourcesHandler, SourceService>
 {
 public:
@@ -25,12 +26,21 @@ public:
     /// `{"cursor"}`, `{"from"}`, `{"reset": true}` or `{"restore": change id}`, and `"reason"`.
     void putCursor(Exchange& exchange);
     void cursorHistory(Exchange& exchange);
+    /// `{"from", "to"}` → 202 with the replay.
+    void startReplay(Exchange& exchange);
+    void getReplay(Exchange& exchange);
+    void cancelReplay(Exchange& exchange);
+
+    /// The longest range one replay reads.
+    static constexpr Poco::Int64 MAX_REPLAY_DAYS = 31;
 
     /// One source as the API writes it.
     static Poco::JSON::Object toJson(const SourceView& source);
 
 private:
     [[noreturn]] static void notFound(const std::string& name);
+    // The `{id}` of a replay route: 404 unless 1 to 18 digits.
+    static Poco::Int64 replayId(Exchange& exchange);
     // Pause or resume: 200 with the source as it is now.
     void control(Exchange& exchange,
                  std::optional<SourceView> (SourceService::*change)(const std::string&));
