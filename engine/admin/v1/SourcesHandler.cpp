@@ -309,20 +309,21 @@ void SourcesHandler::startReplay(Exchange& exchange)
 
 void SourcesHandler::getReplay(Exchange& exchange)
 {
-    const std::string& name = exchange.param("name");
-    const Poco::Int64 id = replayId(exchange);
-    const auto replay = service().replay(name, id);
-    if (!replay)
-        throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                       "source " + clipped(name, 100) + " has no replay " + std::to_string(id)};
-    exchange.send(HTTPResponse::HTTP_OK, replayJson(*replay));
+    replayAction(exchange, &SourceService::replay);
 }
 
 void SourcesHandler::cancelReplay(Exchange& exchange)
 {
+    replayAction(exchange, &SourceService::cancelReplay);
+}
+
+void SourcesHandler::replayAction(Exchange& exchange,
+                                  std::optional<Replay> (SourceService::*action)(const std::string&,
+                                                                                 Poco::Int64))
+{
     const std::string& name = exchange.param("name");
     const Poco::Int64 id = replayId(exchange);
-    const auto replay = service().cancelReplay(name, id);
+    const auto replay = (service().*action)(name, id);
     if (!replay)
         throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
                        "source " + clipped(name, 100) + " has no replay " + std::to_string(id)};

@@ -41,6 +41,10 @@ private:
     [[noreturn]] static void notFound(const std::string& name);
     // The `{id}` of a replay route: 404 unless 1 to 18 digits.
     static Poco::Int64 replayId(Exchange& exchange);
+    // Get or cancel: 200 with the replay, 404 `not_found`.
+    void replayAction(Exchange& exchange,
+                      std::optional<Replay> (SourceService::*action)(const std::string&,
+                                                                     Poco::Int64));
     // Pause or resume: 200 with the source as it is now.
     void control(Exchange& exchange,
                  std::optional<SourceView> (SourceService::*change)(const std::string&));
