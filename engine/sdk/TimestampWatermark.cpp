@@ -148,7 +148,11 @@ void TimestampWatermark::restore(const std::string& cursor)
     if (_watermark < _startFrom)
         _watermark = _startFrom;
     prune();
-    if (reader->version == CURSOR_VERSION && !reader->tag.empty() && reader->tag.size() <= 32)
+    // A tag is 16 hex digits as freshTag() writes them; any other (a cursor an operator wrote
+    // by hand) is replaced at the next cursor(), never copied into one.
+    const auto hex = [](const std::string& tag)
+    { return tag.size() == 16 && tag.find_first_not_of("0123456789abcdef") == std::string::npos; };
+    if (reader->version == CURSOR_VERSION && hex(reader->tag))
     {
         // Nothing admitted yet: cursor() writes this same cursor back.
         _tag = reader->tag;

@@ -132,6 +132,15 @@ public:
         CPPUNIT_ASSERT_THROW(mark.restore("2026-11-24T10:00:00Z"), Poco::SyntaxException);
         CPPUNIT_ASSERT_THROW(mark.restore("{\"v\":7}"), Poco::SyntaxException);
         CPPUNIT_ASSERT_THROW(mark.restore("{\"v\":3}"), Poco::SyntaxException);
+        // A hand-written tag that is not 16 hex digits is never copied into a cursor (a quote
+        // in it would make a cursor that cannot be read back).
+        mark.restore("{\"v\":3,\"watermark_us\":" + std::to_string(at(5).epochMicroseconds()) +
+                     ",\"n\":\"a\\\"b\"}");
+        const std::string cursor = mark.cursor();
+        CPPUNIT_ASSERT_MESSAGE(cursor, cursor.find("a\"b") == std::string::npos);
+        TimestampWatermark again(TEN_SECONDS, at(0));
+        again.restore(cursor);
+        CPPUNIT_ASSERT(again.watermark() == at(5));
     }
 
     // Found by fuzzing (fuzz/watermark_fuzzer.cpp): an id of bytes that are not UTF-8 went into
