@@ -18,6 +18,7 @@
 #include "pipeline/AssignmentPipeline.h"
 #include "sdk/HttpObserver.h"
 #include "sources/Ingestor.h"
+#include "sources/InstanceHeartbeat.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
 #include "sources/SourceStore.h"
@@ -290,8 +291,9 @@ void CourierDaemon::printHelp() const
     }
     std::cout << "\nWithout --config, " << DEFAULT_CONFIG
               << " is read if it exists.\nExit codes: 0 ok, 64 bad --set or stray argument, "
-                 "65 migration failed, 69 database unavailable, 70 internal error, "
-                 "78 bad configuration or unknown option.\n";
+                 "65 migration failed, 66 nothing to rename (--rename-source), 69 database "
+                 "unavailable, 70 internal error, 75 try again later (--rename-source: an "
+                 "instance is alive), 78 bad configuration or unknown option.\n";
 }
 
 int CourierDaemon::main(const std::vector<std::string>& args)
@@ -317,6 +319,12 @@ int CourierDaemon::main(const std::vector<std::string>& args)
         return EXIT_USAGE;
     }
 
+    if (!_renameSource.empty())
+        if (const std::string problem = renameArgumentProblem(); !problem.empty())
+        {
+            std::cerr << "courierd: " << problem << std::endl;
+            return EXIT_USAGE;
+        }
     try
     {
         return serve();
@@ -357,11 +365,23 @@ constexpr long STATUS_EVERY = 10000; // ms
 
 } // namespace
 
-int CourierDaemon::renameSource(SourceCatalog& sources, Database& database)
+std::string CourierDaemon::renameArgumentProblem() const
 {
     const auto eq = _renameSource.find('=');
     const std::string from = _renameSource.substr(0, eq);
     const std::string to = eq == std::string::npos ? "" : _renameSource.substr(eq + 1);
+    if (eq != std::string::npos && SourceCatalog::validName(from) && SourceCatalog::validName(to) &&
+        from != to)
+        return "";
+    return "--rename-source '" + clipped(_renameSource, 240) +
+           "': give FROM=TO, two different source names (" + SourceCatalog::NAME_RULE + ")";
+}
+
+int CourierDaemon::renameSource(SourceCatalog& sources, Database& database, Duration instanceTtl)
+{
+    const auto eq = _renameSource.find('=');
+    const std::string from = _renameSource.substr(0, eq);
+    const std::string to = _renameSource.substr(eq + 1); // checked by renameArgumentProblem()
     bool fromConfigured = false, toConfigured = false;
     for (const auto& entry : sources.entries())
     {
@@ -369,9 +389,6 @@ int CourierDaemon::renameSource(SourceCatalog& sources, Database& database)
         toConfigured = toConfigured || entry->name == to;
     }
     sources.shutdown();
-    if (from.empty() || to.empty() || from == to)
-        throw ConfigException("--rename-source '" + clipped(_renameSource, 200) +
-                              "': give FROM=TO, two different source names");
     if (fromConfigured || !toConfigured)
         throw ConfigException("--rename-source " + from + "=" + to +
                               ": rename the section [source." + from + "] to [source." + to +
@@ -379,17 +396,23 @@ int CourierDaemon::renameSource(SourceCatalog& sources, Database& database)
                               " again from its start");
     try
     {
-        const auto renamed = SourceStore(database).rename(from, to);
+        const auto renamed = SourceStore(database).rename(from, to, instanceTtl);
         std::cout << "source " << from << " renamed " << to << ": " << renamed.inbox
                   << " inbox row(s), " << renamed.deliveries << " delivery(ies), "
                   << renamed.busyCouriers << " busy courier(s), "
-                  << (renamed.cursor ? "the cursor" : "no cursor") << std::endl;
+                  << (renamed.cursor ? "the cursor" : "no cursor") << "; " << from
+                  << " is left paused" << std::endl;
         return EXIT_OK;
     }
     catch (const ConflictException& e)
     {
         std::cerr << "courierd: cannot rename: " << e.message() << std::endl;
         return EXIT_TEMPFAIL;
+    }
+    catch (const Poco::NotFoundException& e)
+    {
+        std::cerr << "courierd: cannot rename: " << e.message() << std::endl;
+        return EXIT_NOINPUT;
     }
 }
 
@@ -447,7 +470,7 @@ int CourierDaemon::serve()
     if (_migrateOnly)
         return EXIT_OK;
     if (!_renameSource.empty())
-        return renameSource(sources, database);
+        return renameSource(sources, database, engine.daemon.leaseTtl);
     if (const int demo = engine.assignment.demoCouriers; demo > 0)
         log.information("demo couriers: %d wanted, %d added now", demo,
                         CourierRepository(database).ensureDemoCouriers(demo));
@@ -462,6 +485,8 @@ int CourierDaemon::serve()
     DeliveryMonitor monitor(database, engine.assignment.releaseInterval,
                             Poco::Logger::get("courierd.monitor"));
     Ingestor ingestor(database, engine.daemon.instanceId, engine.daemon.leaseTtl);
+    InstanceHeartbeat heartbeat(database, engine.daemon.instanceId, engine.daemon.leaseTtl,
+                                Poco::Logger::get("courierd"));
     SourceControls controls(database);
     ReplayStore replays(database);
     SourceScheduler scheduler(
@@ -478,7 +503,7 @@ int CourierDaemon::serve()
     std::unique_ptr<AdminServer> admin;
     Retention retention(database, engine.retention, Poco::Logger::get("courierd.retention"),
                         registry);
-    Reloader reloader({sources, scheduler, pipeline, assigner, monitor, retention,
+    Reloader reloader({sources, scheduler, heartbeat, pipeline, assigner, monitor, retention,
                        [&admin](const std::string& token)
                        {
                            if (admin)
@@ -532,6 +557,12 @@ int CourierDaemon::serve()
     storeGauges.start();
     monitor.start([&pipeline](int) { pipeline.wake(); });
     retention.start();
+    {
+        std::vector<std::string> names;
+        for (const auto& entry : sources.entries())
+            names.push_back(entry->name);
+        heartbeat.start(names);
+    }
     scheduler.start();
     if (admin)
     {
@@ -573,6 +604,7 @@ int CourierDaemon::serve()
     if (admin)
         admin->stop();
     scheduler.stop();
+    heartbeat.stop();
     pipeline.stop();
     monitor.stop();
     retention.stop();

@@ -43,9 +43,13 @@ private:
     void handleSet(const std::string& name, const std::string& value);
     void printHelp() const;
     int serve();
-    // --rename-source FROM=TO: EXIT_OK, EXIT_TEMPFAIL while an instance holds the lease or TO
-    // is taken (nothing changed), ConfigException unless the configuration was renamed first.
-    int renameSource(SourceCatalog& sources, Database& database);
+    // --rename-source FROM=TO (checked by renameArgumentProblem() first): EXIT_OK; EXIT_TEMPFAIL
+    // while a live instance has either name configured or holds its lease, or TO is taken;
+    // EXIT_NOINPUT when FROM holds nothing (nothing changed in each case); ConfigException
+    // unless the configuration was renamed first.
+    int renameSource(SourceCatalog& sources, Database& database, Duration instanceTtl);
+    // Empty when --rename-source's FROM=TO names two different valid source names.
+    std::string renameArgumentProblem() const;
     void configureLogging();
     /// Waits for a signal that stops courierd. Meanwhile pings systemd's watchdog, when it
     /// watches, for as long as `stalled` finds nothing stuck, and calls `reload` on SIGHUP.

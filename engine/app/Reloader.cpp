@@ -5,6 +5,7 @@
 #include "couriers/DeliveryMonitor.h"
 #include "ledger/Retention.h"
 #include "pipeline/AssignmentPipeline.h"
+#include "sources/InstanceHeartbeat.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
 
@@ -156,11 +157,27 @@ ReloadReport Reloader::attempt()
     if (engine.store.password != _engine.store.password)
         report.restartNeeded.push_back("store.password_file (its content)");
     report.applied = differing(*_current, *next, LIVE_PREFIXES);
+    // The instance's row names a source before its first poll and after its last one.
+    const auto names = [this]
+    {
+        std::vector<std::string> out;
+        for (const auto& entry : _parts.sources.entries())
+            out.push_back(entry->name);
+        return out;
+    };
+    if (!change.added.empty())
+    {
+        auto both = names();
+        both.insert(both.end(), change.added.begin(), change.added.end());
+        _parts.heartbeat.setSources(both);
+    }
     for (const auto& name : change.stop)
         _parts.scheduler.remove(name);
     _parts.sources.commit(change);
     for (const auto& entry : change.start)
         _parts.scheduler.add(entry);
+    if (!change.added.empty() || !change.removed.empty())
+        _parts.heartbeat.setSources(names());
     report.added = change.added;
     report.changed = change.changed;
     report.removed = change.removed;

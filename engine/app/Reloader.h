@@ -21,6 +21,7 @@ namespace courierd
 class AssignmentPipeline;
 class CourierAssigner;
 class DeliveryMonitor;
+class InstanceHeartbeat;
 class Retention;
 class SourceCatalog;
 class SourceScheduler;
@@ -42,6 +43,7 @@ public:
     {
         SourceCatalog& sources;
         SourceScheduler& scheduler;
+        InstanceHeartbeat& heartbeat;
         AssignmentPipeline& pipeline;
         CourierAssigner& assigner;
         DeliveryMonitor& monitor;

@@ -62,17 +62,46 @@ std::string escapeUnstorable(std::string_view text)
 
 std::string clipped(std::string_view text, std::size_t max)
 {
+    static constexpr char HEX[] = "0123456789abcdef";
     std::string out;
     std::size_t at = 0;
     while (at < text.size())
     {
         const std::size_t length = characterAt(text, at);
-        const std::size_t step = length > 0 ? length : 1;
-        if (out.size() + (length > 0 ? length : 4) > max)
+        const auto lead = static_cast<unsigned char>(text[at]);
+        std::string piece;
+        if (length == 0)
+            piece = escapeUnstorable(text.substr(at, 1));
+        else if (length == 1 && (lead < 0x20 || lead == 0x7F))
+        {
+            // A control character would start a line of its own, or steer a terminal.
+            switch (lead)
+            {
+            case '\n':
+                piece = "\\n";
+                break;
+            case '\r':
+                piece = "\\r";
+                break;
+            case '\t':
+                piece = "\\t";
+                break;
+            default:
+                piece = {'\\', 'x', HEX[lead >> 4], HEX[lead & 0xF]};
+            }
+        }
+        else if (length == 2 && lead == 0xC2 && static_cast<unsigned char>(text[at + 1]) < 0xA0)
+        {
+            // C1 controls (U+0080-U+009F, encoded C2 80-9F): CSI and friends for some terminals.
+            const auto code = static_cast<unsigned char>(text[at + 1]);
+            piece = {'\\', 'u', '0', '0', HEX[code >> 4], HEX[code & 0xF]};
+        }
+        else
+            piece = text.substr(at, length);
+        if (out.size() + piece.size() > max)
             break;
-        out += length > 0 ? std::string(text.substr(at, length))
-                          : escapeUnstorable(text.substr(at, 1));
-        at += step;
+        out += piece;
+        at += length > 0 ? length : 1;
     }
     if (at < text.size())
         out += "…(" + std::to_string(text.size()) + " bytes)";

@@ -1,5 +1,6 @@
 #include "sources/SourceCatalog.h"
 
+#include "courierd/Utf8.h"
 #include "util/Exceptions.h"
 
 #include <Poco/Logger.h>
@@ -11,18 +12,16 @@
 namespace courierd
 {
 
-namespace
-{
+const char* const SourceCatalog::NAME_RULE =
+    "a source name uses lower-case letters, digits, '-' and '_', at most 100 of them";
 
-bool validName(const std::string& name)
+bool SourceCatalog::validName(const std::string& name)
 {
     for (unsigned char c : name)
         if (!std::islower(c) && !std::isdigit(c) && c != '-' && c != '_')
             return false;
-    return !name.empty();
+    return !name.empty() && name.size() <= MAX_NAME;
 }
-
-} // namespace
 
 std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
 {
@@ -79,8 +78,7 @@ SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::strin
     entry->plugin = settings.getString(pluginKey);
     if (!validName(name))
     {
-        problems.push_back("[source." + name +
-                           "]: a source name uses lower-case letters, digits, '-' and '_'");
+        problems.push_back("[source." + clipped(name, MAX_NAME) + "]: " + NAME_RULE);
         return nullptr;
     }
     if (entry->plugin.empty())

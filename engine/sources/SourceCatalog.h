@@ -52,6 +52,11 @@ public:
         bool empty() const { return start.empty() && stop.empty(); }
     };
 
+    /// Whether `name` may name a source: NAME_RULE.
+    static bool validName(const std::string& name);
+    static constexpr std::size_t MAX_NAME = 100;
+    static const char* const NAME_RULE;
+
     /// The keys the engine owns in `[source.NAME]`.
     static std::vector<ConfigKey> engineKeys(const std::string& name);
 

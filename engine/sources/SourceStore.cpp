@@ -2,6 +2,7 @@
 
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
+#include "sources/SourceCatalog.h"
 #include "sources/Sql.h"
 #include "store/InboxCounts.h"
 #include "util/Exceptions.h"
@@ -52,14 +53,35 @@ std::map<std::string, Poco::Timestamp> SourceStore::newest(Poco::Data::Session& 
     return out;
 }
 
-SourceStore::Renamed SourceStore::rename(const std::string& from, const std::string& to)
+SourceStore::Renamed SourceStore::rename(const std::string& from, const std::string& to,
+                                         Duration instanceTtl)
 {
-    if (from.empty() || to.empty() || from == to)
-        throw ValidationException("a rename needs two different source names, got '" +
-                                  clipped(from, 60) + "' and '" + clipped(to, 60) + "'");
+    for (const auto* name : {&from, &to})
+        if (!SourceCatalog::validName(*name))
+            throw ValidationException("'" + clipped(*name, 80) +
+                                      "' is not a source name: " + SourceCatalog::NAME_RULE);
+    if (from == to)
+        throw ValidationException("a rename needs two different source names, got " + from +
+                                  " twice");
     std::string oldName = from, newName = to;
+    Poco::Int64 ttl = instanceTtl.count();
     auto session = _database.session();
     Poco::Data::Transaction transaction(session);
+    session << RENAME_LOCK_INSTANCES, now;
+    std::vector<std::string> instances;
+    std::vector<Poco::Int64> ago;
+    session << RENAME_LIVE_INSTANCES, use(oldName), use(newName), use(ttl), into(instances),
+        into(ago), now;
+    if (!instances.empty())
+        throw ConflictException(
+            "instance " + clipped(instances.front(), 100) + " has source " + from + " or " + to +
+            " configured and is alive (its last beat " + std::to_string(ago.front()) +
+            " ms ago; taken for dead once that passes " + formatDuration(instanceTtl) +
+            ", daemon.lease_ttl)" +
+            (instances.size() > 1
+                 ? ", and " + std::to_string(instances.size() - 1) + " more instance(s)"
+                 : std::string()) +
+            ": stop every courierd sharing this database first");
     std::vector<std::string> holders;
     std::vector<Poco::Int64> until;
     session << RENAME_LIVE_LEASE, use(oldName), use(newName), into(holders), into(until), now;
@@ -69,16 +91,23 @@ SourceStore::Renamed SourceStore::rename(const std::string& from, const std::str
                                 formatRfc3339(Poco::Timestamp(until.front())) +
                                 ": stop every courierd sharing this database first");
     int used = 0;
-    session << RENAME_TARGET_USED, use(newName), into(used), now;
+    session << RENAME_NAME_USED, use(newName), into(used), now;
     if (used != 0)
         throw ConflictException("source " + to +
                                 " already has orders or a cursor: a rename never merges two "
                                 "sources");
+    session << RENAME_NAME_USED, use(oldName), into(used), now;
+    if (used == 0)
+        throw Poco::NotFoundException(
+            "source " + from +
+            " holds nothing in this database (no orders, deliveries, cursor or replays): is the "
+            "name right? Nothing was changed");
     Renamed renamed;
     session << RENAME_ORDERS, use(oldName), use(newName), into(renamed.inbox),
         into(renamed.deliveries), into(renamed.busyCouriers), now;
     int cursors = 0;
     session << RENAME_REST, use(oldName), use(newName), into(cursors), now;
+    session << RENAME_PAUSE_OLD, use(oldName), now;
     renamed.cursor = cursors > 0;
     transaction.commit();
     return renamed;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "courierd/Duration.h"
 #include "store/Database.h"
 
 #include <Poco/Timestamp.h>
@@ -46,11 +47,14 @@ public:
         bool cursor = false;
     };
     /// Moves every row of source `from` to the name `to` in one transaction: inbox, deliveries,
-    /// busy couriers, cursor and its history, controls, freshness; leases are dropped. Throws
-    /// ConflictException, changing nothing, while an instance holds either name's lease (stop
-    /// every courierd first) or when `to` already has orders or a cursor; ValidationException
-    /// for an empty or equal name. `courierd --rename-source FROM=TO`.
-    Renamed rename(const std::string& from, const std::string& to);
+    /// busy couriers, cursor and its history, controls, freshness, retention horizon and
+    /// replays; leases are dropped and `from` is left paused (an instance still configured with
+    /// it polls nothing). Throws ConflictException, changing nothing, while an instance whose
+    /// last beat (table `instances`) is younger than `instanceTtl` has either name configured,
+    /// while one holds either name's lease, or when `to` already holds anything;
+    /// Poco::NotFoundException when `from` holds nothing (a typo); ValidationException for a
+    /// name against the source-name rules or two equal names. `courierd --rename-source FROM=TO`.
+    Renamed rename(const std::string& from, const std::string& to, Duration instanceTtl);
 
 private:
     Database& _database;

@@ -172,17 +172,46 @@ inline const std::string HISTORY_AFTER =
 inline const std::string CHANGE = COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND id = $2::bigint";
 #undef COURIERD_CHANGE_COLUMNS
 
+// InstanceHeartbeat (table instances): the sources each running instance has configured, as a
+// comma-separated list (source names hold no comma). A start sets started_at; a beat keeps it.
+inline const std::string REGISTER_INSTANCE = R"sql(
+INSERT INTO instances (instance_id, sources)
+VALUES ($1, string_to_array($2, ',')::text[])
+ON CONFLICT (instance_id) DO UPDATE SET sources = EXCLUDED.sources, started_at = now(),
+                                        heartbeat_at = now()
+)sql";
+inline const std::string BEAT_INSTANCE = R"sql(
+INSERT INTO instances (instance_id, sources)
+VALUES ($1, string_to_array($2, ',')::text[])
+ON CONFLICT (instance_id) DO UPDATE SET sources = EXCLUDED.sources, heartbeat_at = now()
+)sql";
+inline const std::string REMOVE_INSTANCE = "DELETE FROM instances WHERE instance_id = $1";
+// Rows of instances that stopped beating a week ago (crashed, never restarted under their id).
+inline const std::string PRUNE_INSTANCES =
+    "DELETE FROM instances WHERE heartbeat_at < now() - interval '7 days'";
+
 // SourceStore::rename(): every row of a source moves to its new name in one transaction, while
-// no instance holds either name's lease (locked, so none takes it meanwhile).
+// no live instance has either name configured (the table locked, so that no beat or start
+// slips in between) and none holds either name's lease (locked, so none takes it meanwhile).
+inline const std::string RENAME_LOCK_INSTANCES = "LOCK TABLE instances IN SHARE ROW EXCLUSIVE MODE";
+inline const std::string RENAME_LIVE_INSTANCES = R"sql(
+SELECT instance_id, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint FROM instances
+WHERE sources && ARRAY[$1, $2]::text[] AND heartbeat_at > now() - $3::bigint * interval '1 millisecond'
+ORDER BY heartbeat_at DESC
+)sql";
+// Whether a name holds anything: FROM must (a rename of a name that holds nothing is a typo),
+// TO must not (a rename never merges two sources).
+inline const std::string RENAME_NAME_USED = R"sql(
+SELECT (EXISTS (SELECT 1 FROM inbox WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM deliveries WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM source_cursors WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM replays WHERE source = $1)
+        OR EXISTS (SELECT 1 FROM source_retention WHERE source = $1))::int
+)sql";
 inline const std::string RENAME_LIVE_LEASE = R"sql(
 SELECT holder, (extract(epoch FROM expires_at) * 1000000)::bigint FROM source_leases
 WHERE source IN ($1, $2) AND expires_at > now()
 FOR UPDATE
-)sql";
-inline const std::string RENAME_TARGET_USED = R"sql(
-SELECT (EXISTS (SELECT 1 FROM inbox WHERE source = $1)
-        OR EXISTS (SELECT 1 FROM deliveries WHERE source = $1)
-        OR EXISTS (SELECT 1 FROM source_cursors WHERE source = $1))::int
 )sql";
 inline const std::string RENAME_ORDERS = R"sql(
 WITH inbox AS (
@@ -208,10 +237,20 @@ WITH leases AS (
     UPDATE source_freshness SET source = $2 WHERE source = $1
 ), history AS (
     UPDATE cursor_history SET source = $2 WHERE source = $1
+), moved_retention AS (
+    UPDATE source_retention SET source = $2 WHERE source = $1
+), replays AS (
+    UPDATE replays SET source = $2 WHERE source = $1
 ), cursors AS (
     UPDATE source_cursors SET source = $2 WHERE source = $1 RETURNING 1
 )
 SELECT count(*)::int FROM cursors
+)sql";
+// The old name is left paused: an instance still configured with it, one the rename could not
+// see (partitioned past its TTL, or started from an old configuration), polls nothing under it
+// rather than fetching it again from start_from.
+inline const std::string RENAME_PAUSE_OLD = R"sql(
+INSERT INTO source_controls (source, state) VALUES ($1, 'paused')
 )sql";
 
 // ReplayStore: replays of a time range (table replays).

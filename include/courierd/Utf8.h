@@ -17,9 +17,11 @@ std::optional<std::size_t> firstUnstorableByte(std::string_view text);
 /// hex); well-formed characters are copied as they are. Pure; any thread.
 std::string escapeUnstorable(std::string_view text);
 
-/// `text` for a log line or an error message: unstorable bytes escaped, and cut (at a
-/// character boundary) to at most `max` bytes with `…(N bytes)` appended when it was longer.
-/// Logs never carry an unbounded value from outside. Pure; any thread.
+/// `text` for a log line or an error message: unstorable bytes escaped (`\xNN`), control
+/// characters too (`\n`, `\r`, `\t`, `\x1b`, C1 controls as `\u0085`), so that a value never
+/// starts a line of its own or steers a terminal, and cut (at a character boundary) to at most
+/// `max` bytes with `…(N bytes)` appended when it was longer. Logs never carry an unbounded
+/// value from outside, nor a forged line. Pure; any thread.
 std::string clipped(std::string_view text, std::size_t max = 120);
 
 } // namespace courierd

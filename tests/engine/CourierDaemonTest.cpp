@@ -34,8 +34,8 @@ bool contains(const std::string& text, const std::string& part)
 
 // What the migrations create: couriers, deliveries, source_cursors, inbox, source_leases,
 // inbox_counts, source_controls, source_freshness, cursor_history, source_retention, replays,
-// and schema_migrations itself.
-constexpr Poco::Int64 TABLES = 12;
+// instances, and schema_migrations itself.
+constexpr Poco::Int64 TABLES = 13;
 
 Poco::Int64 tableCount(const TestDatabase& db)
 {

@@ -101,6 +101,15 @@ public:
         // Never cut inside a character, and never longer than asked.
         CPPUNIT_ASSERT_EQUAL(std::string("И…(4 bytes)"), clipped("ИИ", 3));
         CPPUNIT_ASSERT_EQUAL(std::string("\\x00…(2 bytes)"), clipped(std::string("\0\0", 2), 5));
+        // A value never starts a log line of its own nor steers a terminal (issue 19, defect 4:
+        // an order id of "x\n2026-…Z E courierd: FORGED" wrote a forged line).
+        CPPUNIT_ASSERT_EQUAL(std::string("x\\n2026-12-02T00:00:00Z E courierd: FORGED"),
+                             clipped("x\n2026-12-02T00:00:00Z E courierd: FORGED"));
+        CPPUNIT_ASSERT_EQUAL(std::string("a\\r\\t\\x1b[31m\\x7f\\u009bb"),
+                             clipped("a\r\t\x1b[31m\x7f\xc2\x9b"
+                                     "b"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\\x1b…(3 bytes)"), clipped("\x1b\x1b\x1b", 5));
+        CPPUNIT_ASSERT_EQUAL(std::string("é"), clipped("é")); // U+00E9 is no control
     }
 };
 

@@ -55,6 +55,7 @@ class SourceControlTest : public CppUnit::TestFixture
     CPPUNIT_TEST(pauseResumeAndTriggerReachEveryInstanceAndOutliveARestart);
     CPPUNIT_TEST(aCursorMovedBackAssignsNothingTwiceAndLosesNothing);
     CPPUNIT_TEST(aRenamedSourceKeepsItsOrdersAndItsCursor);
+    CPPUNIT_TEST(aRenameIsRefusedWhileAnInstanceHasTheSourceConfigured);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -223,6 +224,88 @@ public:
             75, DaemonProcess::run({"--config", site.configPath(), "--rename-source", "ghost=shop"},
                                    output));
         CPPUNIT_ASSERT_MESSAGE(output, output.find("never merges") != std::string::npos);
+    }
+
+    // Issue 19, defect 1: an instance running [source.orders] paused holds no lease, and
+    // `--rename-source orders=shop` went ahead; the old instance then saw orders unpaused (its
+    // pause row moved) and polled it from the start, and 242 orders had a delivery under both
+    // names. The instances table refuses it; the rename moves everything a source has,
+    // retention horizon and replays included, leaves the old name paused, and refuses a FROM
+    // that holds nothing and names against the rules.
+    void aRenameIsRefusedWhileAnInstanceHasTheSourceConfigured()
+    {
+        Installation site(10);
+        const std::string extra = "[admin]\ntoken = t0ken\n[daemon]\nlease_ttl = 5s\n";
+        site.rewrite(extra, "1h");
+        for (int i = 0; i < 3; ++i)
+            site.fake.addOrder("created");
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        CPPUNIT_ASSERT_MESSAGE(a->output(), site.reaches(DELIVERIES, 3));
+        CPPUNIT_ASSERT_EQUAL(std::string("{orders}"),
+                             site.db().text("SELECT sources::text FROM instances "
+                                            "WHERE instance_id = 'a'"));
+        const unsigned short port = Installation::adminPort(*a);
+        CPPUNIT_ASSERT_EQUAL(200, post(port, "/api/v1/sources/orders/pause").status);
+        CPPUNIT_ASSERT(waitFor([&] { return state(port) == "paused"; }));
+        // Paused: its lease runs out, and nothing else showed that a is still there.
+        CPPUNIT_ASSERT(site.reaches(
+            "SELECT count(*) FROM source_leases WHERE expires_at > now() AND holder = 'a'", 0,
+            30s));
+
+        site.rewrite(extra, "1h", "shop");
+        const auto rename = [&site](const std::string& names, std::string& output)
+        {
+            output.clear();
+            return DaemonProcess::run({"--config", site.configPath(), "--rename-source", names},
+                                      output);
+        };
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 75, rename("orders=shop", output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("instance a has source orders or shop "
+                                                   "configured and is alive") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3),
+                             site.count("SELECT count(*) FROM inbox WHERE source = 'orders'"));
+        CPPUNIT_ASSERT_EQUAL(std::string("paused"),
+                             site.db().text("SELECT state FROM source_controls"));
+
+        // A clean stop removes its row; the rename goes ahead and moves everything.
+        CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count("SELECT count(*) FROM instances"));
+        site.db().execute("INSERT INTO source_retention VALUES ('orders', now() - interval '40d')");
+        site.db().execute("INSERT INTO replays (source, from_at, to_at, cursor, state) VALUES "
+                          "('orders', now() - interval '2h', now() - interval '1h', '', 'done')");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, rename("orders=shop", output));
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("orders is left paused") != std::string::npos);
+        for (const char* table : {"inbox", "deliveries", "source_retention", "replays",
+                                  "source_cursors", "cursor_history"})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(table, Poco::Int64(0),
+                                         site.count(std::string("SELECT count(*) FROM ") + table +
+                                                    " WHERE source = 'orders'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             site.count("SELECT count(*) FROM source_retention WHERE source = "
+                                        "'shop'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             site.count("SELECT count(*) FROM replays WHERE source = 'shop'"));
+        // shop keeps orders' pause; orders itself stays paused for anyone still configured so.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2),
+                             site.count("SELECT count(*) FROM source_controls "
+                                        "WHERE state = 'paused' AND source IN ('orders', 'shop')"));
+
+        // A FROM that holds nothing is a typo, not a rename: 66, nothing changed.
+        site.rewrite(extra, "1h", "other");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 66, rename("oders=other", output));
+        CPPUNIT_ASSERT_MESSAGE(output,
+                               output.find("source oders holds nothing") != std::string::npos);
+        // Names against the source-name rules: 64, the name shown escaped.
+        for (const std::string& bad :
+             {std::string("a\nb=other"), std::string("it's=other"),
+              std::string(300, 'x') + "=other", std::string("=other"), std::string("other")})
+        {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 64, rename(bad, output));
+            CPPUNIT_ASSERT_MESSAGE(output, output.find('\n') == output.size() - 1);
+        }
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             site.count("SELECT count(*) FROM inbox WHERE source <> 'shop'"));
     }
 };
 
