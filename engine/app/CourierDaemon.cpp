@@ -430,8 +430,8 @@ int CourierDaemon::serve()
         Settings::read(path, Settings::currentEnvironment(), _overrides));
     Settings& settings = *shared;
     settings.declare(EngineConfig::schema());
-    SourceCatalog sources(settings, PluginsConfig{settings.getString("plugins.dir")}.resolvedDir(),
-                          _stopping);
+    const PluginsConfig plugins = PluginsConfig::from(settings);
+    SourceCatalog sources(settings, plugins.resolvedDir(), _stopping, plugins.strictPermissions);
     for (const auto& warning : settings.warnings())
         std::cerr << "courierd: warning: " << warning << std::endl;
     const EngineConfig engine = EngineConfig::from(settings);

@@ -19,7 +19,7 @@ namespace
 
 // Keys read once at start: a reload reports a change to them and keeps the running value.
 const std::vector<std::string> RESTART_PREFIXES = {"store.", "admin.listen", "daemon.instance_id",
-                                                   "daemon.lease_ttl", "plugins.dir"};
+                                                   "daemon.lease_ttl", "plugins."};
 
 // Engine keys a reload applies, by prefix, for the report.
 const std::vector<std::string> LIVE_PREFIXES = {

@@ -34,7 +34,7 @@ class SourceScheduler;
 /// counts as a change for the sources using it); pipeline workers, batch size, attempts and
 /// idle poll, deadlines, the release interval, the admin token and log levels take effect.
 /// Keys that need a restart (`store.*`, `admin.listen`, `daemon.instance_id`,
-/// `daemon.lease_ttl`, `plugins.dir`) are reported and keep their running value.
+/// `daemon.lease_ttl`, `plugins.*`) are reported and keep their running value.
 /// reload() runs on the main thread; report() from any.
 class Reloader
 {

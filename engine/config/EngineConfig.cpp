@@ -34,6 +34,9 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"plugins.dir", ConfigType::String, "",
          "directory of plugin files; empty: ../plugins beside a courierd in a build tree, else "
          "../lib/courierd/plugins (/usr/lib/courierd/plugins when installed in /usr)"},
+        {"plugins.strict_permissions", ConfigType::String, "true",
+         "true: refuse a plugin file, or the directory holding it, owned by a user other than "
+         "root or courierd's, or writable by others (as sshd's StrictModes); false: load it"},
         {"pipeline.workers", ConfigType::Integer, "4",
          "threads assigning orders at once (each holds one database connection)", 1, 64},
         {"pipeline.batch_size", ConfigType::Integer, "500",
@@ -156,7 +159,7 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.store.url = settings.getString("store.url");
     config.store.poolSize = static_cast<int>(settings.getInt("store.pool_size"));
     config.store.connectTimeout = settings.getDuration("store.connect_timeout");
-    config.plugins.dir = settings.getString("plugins.dir");
+    config.plugins = PluginsConfig::from(settings);
     config.pipeline.workers = static_cast<int>(settings.getInt("pipeline.workers"));
     config.pipeline.batchSize = static_cast<int>(settings.getInt("pipeline.batch_size"));
     config.pipeline.maxAttempts = static_cast<int>(settings.getInt("pipeline.max_attempts"));
@@ -197,6 +200,18 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.assignment.deadlineCar = settings.getDuration("assignment.deadline.car");
     config.assignment.releaseInterval = settings.getDuration("assignment.release_interval");
     config.assignment.demoCouriers = static_cast<int>(settings.getInt("demo.couriers"));
+    return config;
+}
+
+PluginsConfig PluginsConfig::from(const Settings& settings)
+{
+    PluginsConfig config;
+    config.dir = settings.getString("plugins.dir");
+    const std::string strict = settings.getString("plugins.strict_permissions");
+    if (strict != "true" && strict != "false")
+        throw ConfigException(settings.describe("plugins.strict_permissions") +
+                              ": expected true or false");
+    config.strictPermissions = strict == "true";
     return config;
 }
 

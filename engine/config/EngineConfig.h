@@ -22,6 +22,11 @@ struct StoreConfig
 struct PluginsConfig
 {
     std::string dir; ///< As configured; empty means defaultPluginDir().
+    /// Refuse plugin files (and their directory) others may change (`plugins.strict_permissions`).
+    bool strictPermissions = true;
+
+    /// `plugins.*` of `settings` (declared). Throws ConfigException naming a bad value's origin.
+    static PluginsConfig from(const Settings& settings);
 
     /// `<dir of courierd>/../plugins` when that exists (a build tree), else
     /// `<dir of courierd>/../lib/courierd/plugins` (an installation: /usr/lib/courierd/plugins).

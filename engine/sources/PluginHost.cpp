@@ -1,5 +1,6 @@
 #include "sources/PluginHost.h"
 
+#include "sources/PluginImage.h"
 #include "util/Exceptions.h"
 #include "util/RegularFile.h"
 
@@ -24,8 +25,9 @@ using InfoFunction = const PluginInfo* (*)();
 
 } // namespace
 
-PluginHost::PluginHost(std::string directory)
+PluginHost::PluginHost(std::string directory, bool strictPermissions)
     : _directory(std::move(directory))
+    , _strictPermissions(strictPermissions)
 {
 }
 
@@ -41,17 +43,17 @@ PluginHost::~PluginHost()
 namespace
 {
 
-// Which build a file holds: device, inode, size and modification time; empty if it is gone.
-std::string fileIdOf(const std::string& path)
+// Closes the descriptor behind a loader alias, unless the loader still holds a library under
+// that name: it keeps one that defines unique symbols (libstdc++'s do) for good, or one whose
+// load failed half-way, and a later alias of the same number would be handed that library.
+void closeAlias(const std::string& as, int fd)
 {
-    struct stat status
-    {
-    };
-    if (::stat(path.c_str(), &status) != 0)
-        return {};
-    return std::to_string(status.st_dev) + ":" + std::to_string(status.st_ino) + ":" +
-           std::to_string(status.st_size) + ":" + std::to_string(status.st_mtim.tv_sec) + "." +
-           std::to_string(status.st_mtim.tv_nsec);
+    if (fd < 0)
+        return;
+    if (void* still = dlopen(as.c_str(), RTLD_LAZY | RTLD_NOLOAD))
+        dlclose(still);
+    else
+        ::close(fd);
 }
 
 } // namespace
@@ -71,7 +73,7 @@ bool PluginHost::replaced(const std::string& plugin) const
 
 bool PluginHost::outdated(const Loaded& build)
 {
-    const std::string now = fileIdOf(build.path);
+    const std::string now = pluginFileId(build.path);
     return !now.empty() && now != build.fileId;
 }
 
@@ -99,20 +101,16 @@ const PluginHost::Loaded& PluginHost::load(const std::string& plugin)
     else if (!problem.empty())
         throw PluginException("plugin '" + plugin + "': " + path + " " + problem);
 
-    // A new build of a loaded file goes to the loader under a name of its own.
-    std::string as = path;
-    int aliasFd = -1;
-    if (current != _plugins.end())
-    {
-        aliasFd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (aliasFd < 0)
-            throw PluginException("plugin '" + plugin + "': " + path + " cannot be opened");
-        as = "/proc/self/fd/" + std::to_string(aliasFd);
-    }
+    // Checked and loaded from one sealed copy in memory, under a name of its own: the
+    // dynamic loader would hand back an old build for the old path, and a file cut short or
+    // rewritten in place would be a SIGBUS, not an error.
+    PluginImage image(path, _strictPermissions);
+    const std::string as = image.loaderPath();
     Loaded loaded;
     try
     {
         loaded = check(plugin, path, as);
+        loaded.fileId = image.fileId();
         for (const auto& [otherPath, other] : _plugins)
             if (other.name == loaded.name && otherPath != path)
                 throw PluginException(path + ": declares the plugin name '" + loaded.name +
@@ -138,10 +136,10 @@ const PluginHost::Loaded& PluginHost::load(const std::string& plugin)
     }
     catch (...)
     {
-        if (aliasFd >= 0)
-            ::close(aliasFd);
+        closeAlias(as, image.release());
         throw;
     }
+    const int aliasFd = image.release();
     loaded.aliasFd = aliasFd;
     if (current != _plugins.end())
     {
@@ -167,7 +165,6 @@ PluginHost::Loaded PluginHost::check(const std::string& plugin, const std::strin
     Loaded loaded;
     loaded.path = path;
     loaded.loadedAs = as;
-    loaded.fileId = fileIdOf(path);
     Poco::SharedLibrary library;
     try
     {
@@ -242,14 +239,7 @@ void PluginHost::destroy(Source& source)
 void PluginHost::unload(const Loaded& build)
 {
     _loader.unloadLibrary(build.loadedAs);
-    if (build.aliasFd < 0)
-        return;
-    // The loader keeps a library that defines unique symbols (libstdc++'s do) for good, under
-    // its alias: the descriptor stays open then, so that no later alias gets the same name.
-    if (void* still = dlopen(build.loadedAs.c_str(), RTLD_LAZY | RTLD_NOLOAD))
-        dlclose(still);
-    else
-        ::close(build.aliasFd);
+    closeAlias(build.loadedAs, build.aliasFd);
 }
 
 } // namespace courierd

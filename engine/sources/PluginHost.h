@@ -18,16 +18,24 @@ namespace courierd
 /// the loaded plugins), then the manifest (a courierd::Source subclass). Instances are destroyed
 /// before their libraries are unloaded.
 ///
+/// Every build is first copied whole into a sealed memory file and checked there as an ELF
+/// shared object whose loadable segments lie within it (PluginImage), then loaded from that
+/// copy (/proc/self/fd/N, kept open): what was checked is what is loaded, a truncated file is
+/// refused with a message naming it instead of a SIGBUS in the dynamic loader, and a file
+/// rewritten in place later never reaches a running build.
+///
 /// A plugin file replaced by a new build (another inode, size or time: install(1), mv, dpkg)
 /// is loaded again, with the same checks, by the next load() of it; instances made before keep
-/// the build they were made from, which is unloaded once the last of them is destroyed. (A
-/// library is loaded under an alias, /proc/self/fd/N of a descriptor kept open, since the
-/// dynamic loader hands back the old build for the old path.) Used from the main thread only.
+/// the build they were made from, which is unloaded once the last of them is destroyed. (Each
+/// build has a loader name of its own, since the dynamic loader hands back the old build for an
+/// old name.) Used from the main thread only.
 class PluginHost
 {
 public:
-    /// `directory` is where plugins named without a path are looked up.
-    explicit PluginHost(std::string directory);
+    /// `directory` is where plugins named without a path are looked up. With
+    /// `strictPermissions`, a plugin file, or the directory holding it, that someone other
+    /// than root or courierd's user may change is refused (PluginImage).
+    explicit PluginHost(std::string directory, bool strictPermissions = true);
     ~PluginHost();
 
     PluginHost(const PluginHost&) = delete;
@@ -42,15 +50,17 @@ public:
         std::string className;
         /// The file as it was when loaded: device, inode, size, modification time (ns).
         std::string fileId;
-        /// What was handed to the dynamic loader: `path`, or an alias for a later build.
+        /// What was handed to the dynamic loader: /proc/self/fd/N of the build's memory copy.
         std::string loadedAs;
         int aliasFd = -1;
     };
 
     /// Loads `plugin` once: a name (`service-order` → `<directory>/service-order.so`) or a path
     /// to a `.so` file. Throws PluginException naming the file, what was expected and what was
-    /// found: a missing file, a library that does not load, a missing symbol, another ABI
-    /// version, a name another plugin has, a manifest for another base class.
+    /// found: a missing file, one that is not a whole shared library of courierd's machine (cut
+    /// short, another class or machine, no ELF at all), a library that does not load, a missing
+    /// symbol, another ABI version, a name another plugin has, a manifest for another base
+    /// class.
     const Loaded& load(const std::string& plugin);
 
     /// A new instance of the newest loaded build of `plugin` (load() first), owned by the host.
@@ -76,6 +86,7 @@ public:
 
 private:
     std::string _directory;
+    bool _strictPermissions;
     Loaded check(const std::string& plugin, const std::string& path, const std::string& as) const;
     void unload(const Loaded& build);
 

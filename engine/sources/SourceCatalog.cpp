@@ -2,6 +2,7 @@
 
 #include "courierd/Utf8.h"
 #include "util/Exceptions.h"
+#include "util/RegularFile.h"
 
 #include <Poco/Logger.h>
 
@@ -51,10 +52,10 @@ void SourceCatalog::readEngineKeys(Entry& entry, const Settings& settings)
 }
 
 SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
-                             const std::atomic<bool>& stopFlag)
+                             const std::atomic<bool>& stopFlag, bool strictPermissions)
     : _settings(settings)
     , _stopFlag(stopFlag)
-    , _host(pluginDir)
+    , _host(pluginDir, strictPermissions)
 {
     std::vector<std::string> problems;
     for (const auto& name : settings.sourceNames())
@@ -185,6 +186,17 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
     {
         const auto old = running.find(name);
         next->declare(engineKeys(name));
+        // A running build goes on without its file, but the next start would fail: say so now.
+        if (old != running.end() &&
+            next->getString("source." + name + ".plugin") == old->second->plugin)
+            if (const std::string problem = regularFileProblem(old->second->info.path);
+                !problem.empty())
+            {
+                problems.push_back(next->describe("source." + name + ".plugin") + ": " +
+                                   old->second->info.path + " " + problem +
+                                   " (the running build goes on, but a start would fail)");
+                continue;
+            }
         // A running source whose section and plugin file are as they were goes on as it is;
         // its plugin's keys are declared from its instance.
         if (old != running.end() && !PluginHost::outdated(old->second->info) &&

@@ -61,9 +61,10 @@ public:
     static std::vector<ConfigKey> engineKeys(const std::string& name);
 
     /// Loads plugins from `pluginDir`, declares what each section reads (the engine's keys and
-    /// the plugin's), then checks the whole configuration once more.
+    /// the plugin's), then checks the whole configuration once more. `strictPermissions`: see
+    /// PluginHost.
     SourceCatalog(Settings& settings, const std::string& pluginDir,
-                  const std::atomic<bool>& stopFlag);
+                  const std::atomic<bool>& stopFlag, bool strictPermissions = true);
 
     /// Shuts down initialized sources (if shutdown() was not called), then unloads plugins.
     ~SourceCatalog();

@@ -12,6 +12,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <fstream>
 #include <libpq-fe.h>
 #include <memory>
 #include <sys/stat.h>
@@ -52,6 +53,7 @@ class CourierDaemonTest : public CppUnit::TestFixture
     CPPUNIT_TEST(checkConfigAcceptsAGoodFileAndTouchesNothing);
     CPPUNIT_TEST(checkConfigNamesFileKeyAndValue);
     CPPUNIT_TEST(aConfigOrPluginThatIsNotARegularFileIsAConfigError);
+    CPPUNIT_TEST(aPluginCutShortOrOpenToOthersIsAConfigError);
     CPPUNIT_TEST(environmentOverridesTheFile);
     CPPUNIT_TEST(everyBadConfigurationExits78NamingWhere);
     CPPUNIT_TEST(migrateAppliesTheSchemaAndExits);
@@ -152,6 +154,47 @@ public:
             output, 78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
         CPPUNIT_ASSERT_MESSAGE(output, contains(output, fifo + " is not a regular file"));
         Poco::File(fifo).remove();
+    }
+
+    // Issue 19, defects 2 and 8: --check-config aborted with SIGBUS on a plugin cut short, and
+    // accepted plugin files anyone could write.
+    void aPluginCutShortOrOpenToOthersIsAConfigError()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        ::chmod(dir.path().c_str(), 0755);
+        const std::string plugin = dir.path() + "/service-order.so";
+        {
+            std::ifstream in(std::string(COURIERD_PLUGIN_BUILD_DIR) + "/service-order.so",
+                             std::ios::binary);
+            std::string whole((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+            std::ofstream(plugin, std::ios::binary).write(whole.data(), 50000);
+        }
+        TempFile config(".ini", "[plugins]\ndir = " + dir.path() +
+                                    "\n[source.shop]\nplugin = service-order\n");
+        std::string output;
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 78, DaemonProcess::run({"--config", config.path(), "--check-config"}, output));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, plugin + ": is cut short"));
+
+        Poco::File(std::string(COURIERD_PLUGIN_BUILD_DIR) + "/service-order.so").copyTo(plugin);
+        ::chmod(plugin.c_str(), 0666);
+        const std::map<std::string, std::string> strict{
+            {"COURIERD_PLUGINS_STRICT_PERMISSIONS", "true"}};
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 78,
+            DaemonProcess::run({"--config", config.path(), "--check-config"}, output, strict));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, plugin + ": is writable by others"));
+        ::chmod(plugin.c_str(), 0644);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 0,
+            DaemonProcess::run({"--config", config.path(), "--check-config"}, output, strict));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(
+            output, 78,
+            DaemonProcess::run({"--config", config.path(), "--check-config"}, output,
+                               {{"COURIERD_PLUGINS_STRICT_PERMISSIONS", "yes"}}));
+        CPPUNIT_ASSERT_MESSAGE(output, contains(output, "plugins.strict_permissions = 'yes'"));
     }
 
     // The matrix: every key of the engine and of service-order with a value of the wrong type

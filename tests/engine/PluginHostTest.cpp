@@ -7,6 +7,11 @@
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <elf.h>
+#include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
+
 using namespace courierd;
 
 namespace
@@ -27,6 +32,40 @@ std::string loadError(PluginHost& host, const std::string& plugin)
     }
     CPPUNIT_FAIL("loaded " + plugin);
     return {};
+}
+
+// `bytes` of `from` written to `to` (a copy cut short, as `head -c` makes one).
+void writeCut(const std::string& from, const std::string& to, std::size_t bytes)
+{
+    std::ifstream in(from, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream out(to, std::ios::binary | std::ios::trunc);
+    out.write(content.data(), static_cast<std::streamsize>(std::min(bytes, content.size())));
+}
+
+// Where the last loadable segment of the ELF file `path` ends.
+std::size_t loadableEnd(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    Elf64_Ehdr header{};
+    in.read(reinterpret_cast<char*>(&header), sizeof header);
+    std::size_t end = 0;
+    for (int i = 0; i < header.e_phnum; ++i)
+    {
+        Elf64_Phdr segment{};
+        in.seekg(static_cast<std::streamoff>(header.e_phoff + i * sizeof segment));
+        in.read(reinterpret_cast<char*>(&segment), sizeof segment);
+        if (segment.p_type == PT_LOAD)
+            end = std::max<std::size_t>(end, segment.p_offset + segment.p_filesz);
+    }
+    return end;
+}
+
+std::string payloadOf(Source& source)
+{
+    test::MapSourceContext context("s", {{"greeting", "g"}});
+    source.initialize(context);
+    return source.fetch("").records.at(0).payload;
 }
 
 void assertContains(const std::string& text, const std::vector<std::string>& parts)
@@ -51,6 +90,9 @@ class PluginHostTest : public CppUnit::TestFixture
     CPPUNIT_TEST(twoPluginsWithOneNameAreRefused);
     CPPUNIT_TEST(aRefusedPluginLeavesTheOthersWorking);
     CPPUNIT_TEST(aNewBuildOfALoadedFileIsLoadedBesideTheOld);
+    CPPUNIT_TEST(aFileCutShortIsRefusedBeforeTheLoaderMapsIt);
+    CPPUNIT_TEST(aLoadedBuildOutlivesItsFileRewrittenInPlace);
+    CPPUNIT_TEST(filesOthersMayChangeAreRefusedWhenStrict);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -96,7 +138,7 @@ public:
     {
         PluginHost host(DIR);
         assertContains(loadError(host, "fixture-not-a-library"),
-                       {DIR + "/fixture-not-a-library.so", "cannot load"});
+                       {DIR + "/fixture-not-a-library.so", "is not a shared library"});
     }
 
     void missingAbiSymbolIsRefused()
@@ -182,6 +224,99 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"2.0"})"), build(fresh));
         // Loaded once: the same build again is the same library.
         CPPUNIT_ASSERT_EQUAL(host.info("p").loadedAs, host.load("p").loadedAs);
+    }
+
+    // Issue 19, defect 2: `head -c 50000 service-order.so > new.so; mv new.so …` then a reload
+    // was a SIGBUS inside the dynamic loader (exit 134, no log line). Every cut is refused with
+    // a message naming the file, and the build that was loaded goes on.
+    void aFileCutShortIsRefusedBeforeTheLoaderMapsIt()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string file = dir.path() + "/p.so";
+        const std::string good = DIR + "/fixture-good.so";
+        Poco::File(good).copyTo(file);
+        PluginHost host(dir.path());
+        Source& running = host.create("p");
+        // Cut inside what the loader maps (past it lie only sections it never reads).
+        const std::size_t end = loadableEnd(good);
+        CPPUNIT_ASSERT(end > 4096);
+        for (const std::size_t cut : {end - 1, end / 2, std::size_t(4096), std::size_t(100),
+                                      std::size_t(10), std::size_t(0)})
+        {
+            writeCut(good, file + ".new", cut);
+            Poco::File(file + ".new").renameTo(file);
+            const std::string error = loadError(host, "p");
+            assertContains(error, {file});
+            if (cut >= 64) // an ELF header, then program headers or segments cut
+                assertContains(error, {"is cut short", "past its " + std::to_string(cut)});
+            else
+                assertContains(error, {"is not a shared library"});
+            CPPUNIT_ASSERT_EQUAL(std::string("1.0"), host.info("p").version);
+        }
+        {
+            std::ofstream text(file + ".new");
+            text << "#!/bin/sh\n# a script where a plugin should be, longer than an ELF header\n";
+        }
+        Poco::File(file + ".new").renameTo(file);
+        assertContains(loadError(host, "p"), {file, "no ELF header"});
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"1.0"})"), payloadOf(running));
+    }
+
+    // A build is loaded from a sealed copy in memory: its file rewritten in place (`cp` over
+    // it, O_TRUNC) or cut to nothing never reaches the running build's pages.
+    void aLoadedBuildOutlivesItsFileRewrittenInPlace()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string file = dir.path() + "/p.so";
+        Poco::File(DIR + "/fixture-good.so").copyTo(file);
+        PluginHost host(dir.path());
+        Source& source = host.create("p");
+        writeCut(DIR + "/fixture-good.so", file, 0); // the same inode, truncated
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"build":"1.0"})"), payloadOf(source));
+        CPPUNIT_ASSERT(host.info("p").loadedAs.rfind("/proc/self/fd/", 0) == 0);
+        host.destroy(source);
+    }
+
+    // Issue 19, defect 8: like sshd's StrictModes, a plugin file or the directory holding it
+    // that others may change is refused unless plugins.strict_permissions = false.
+    void filesOthersMayChangeAreRefusedWhenStrict()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string file = dir.path() + "/p.so";
+        Poco::File(DIR + "/fixture-good.so").copyTo(file);
+        ::chmod(dir.path().c_str(), 0755);
+        ::chmod(file.c_str(), 0666);
+        {
+            PluginHost host(dir.path());
+            assertContains(loadError(host, "p"),
+                           {file, "is writable by others (mode 0666)", "strict_permissions"});
+        }
+        {
+            PluginHost lax(dir.path(), false);
+            CPPUNIT_ASSERT_EQUAL(std::string("fixture"), lax.load("p").name);
+        }
+        ::chmod(file.c_str(), 0644);
+        ::chmod(dir.path().c_str(), 0777);
+        {
+            PluginHost host(dir.path());
+            assertContains(loadError(host, "p"),
+                           {file, "its directory", "is writable by others (mode 0777)"});
+        }
+        ::chmod(dir.path().c_str(), 0755);
+        {
+            PluginHost host(dir.path());
+            CPPUNIT_ASSERT_EQUAL(std::string("fixture"), host.load("p").name);
+        }
+        // Owned by another user (only root can hand a file to one).
+        if (::geteuid() == 0)
+        {
+            CPPUNIT_ASSERT_EQUAL(0, ::chown(file.c_str(), 65534, 65534));
+            PluginHost host(dir.path());
+            assertContains(loadError(host, "p"), {file, "is owned by uid 65534"});
+        }
     }
 };
 

@@ -12,6 +12,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <fstream>
 #include <random>
 
 using namespace courierd;
@@ -248,6 +249,31 @@ public:
         std::string log = reload(*daemon);
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "built for plugin ABI"));
         CPPUNIT_ASSERT_MESSAGE(log, contains(log, "reload failed"));
+
+        // Issue 19, defect 2: a copy cut short and moved into place was a SIGBUS in the
+        // dynamic loader; now the reload fails naming it, and the running build goes on.
+        {
+            const std::string whole =
+                std::string(COURIERD_FIXTURE_PLUGIN_DIR) + "/fixture-good-v2.so";
+            std::ifstream in(whole, std::ios::binary);
+            std::string content((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+            std::ofstream(dir.path() + "/p.so.new", std::ios::binary).write(content.data(), 5000);
+            Poco::File(dir.path() + "/p.so.new").renameTo(dir.path() + "/p.so");
+        }
+        log = reload(*daemon);
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, dir.path() + "/p.so: is cut short"));
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "reload failed"));
+        // A deleted plugin file fails the reload too (it said "applied", and the next start
+        // failed).
+        Poco::File(dir.path() + "/p.so").remove();
+        log = reload(*daemon);
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, dir.path() + "/p.so no such file"));
+        CPPUNIT_ASSERT_MESSAGE(log, contains(log, "reload failed"));
+        const auto before = site.count("SELECT count(*) FROM inbox WHERE source = 'made'");
+        CPPUNIT_ASSERT(waitFor(
+            [&]
+            { return site.count("SELECT count(*) FROM inbox WHERE source = 'made'") > before; }));
 
         install("fixture-good-v2");
         log = reload(*daemon);
