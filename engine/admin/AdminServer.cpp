@@ -15,9 +15,10 @@
 namespace courierd
 {
 
-AdminServer::AdminServer(const std::string& listen, std::string token, AdminServices services,
+AdminServer::AdminServer(const std::string& listen, AdminAccess access, AdminServices services,
                          Explain explain)
-    : _router(new Router(std::move(token), std::move(explain)))
+    : _router(
+          new Router(std::move(access), listen.substr(0, listen.rfind(':')), std::move(explain)))
     , _threads("admin", 2, MAX_CONNECTIONS, IDLE_THREAD_SECONDS)
 {
     // The route table: each resource adds its routes (Fluent Bit's register.c).
@@ -31,7 +32,11 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
     DeliveriesHandler::addRoutes(*_router, services.ledger);
     OpenApiHandler::addRoutes(*_router);
 
-    Poco::Net::ServerSocket socket{Poco::Net::SocketAddress(listen)};
+    // Bound without SO_REUSEPORT, which ServerSocket(address) sets in POCO 1.11: a second
+    // courierd on the port must fail to start, not share its requests.
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(listen), true, false);
+    socket.listen();
     // A connection holds a thread while its request is read: slow or idle clients must neither
     // hold threads for long nor leave none for a liveness probe. Idle and slow connections are
     // dropped after a few seconds; up to MAX_CONNECTIONS are served at once, a few more wait,
@@ -47,9 +52,9 @@ AdminServer::AdminServer(const std::string& listen, std::string token, AdminServ
         Poco::Net::HTTPRequestHandlerFactory::Ptr(_router), _threads, socket, params);
 }
 
-void AdminServer::setToken(std::string token)
+void AdminServer::setAccess(AdminAccess access)
 {
-    _router->setToken(std::move(token));
+    _router->setAccess(std::move(access));
 }
 
 AdminServer::~AdminServer()

@@ -21,15 +21,16 @@ namespace courierd
 class AdminServer
 {
 public:
-    /// Binds `listen` (`host:port`; port 0 picks a free one) at once, so a taken port fails
-    /// start-up. `explain` makes an unexpected error's text fit for the operator (no password).
-    /// Throws Poco::Net exceptions.
-    AdminServer(const std::string& listen, std::string token, AdminServices services,
+    /// Binds `listen` (`host:port`; port 0 picks a free one) at once, and alone (no
+    /// SO_REUSEPORT), so a taken port fails start-up. `access`: the tokens and extra host names
+    /// (see Router). `explain` makes an unexpected error's text fit for the operator (no
+    /// password). Throws Poco::Net exceptions.
+    AdminServer(const std::string& listen, AdminAccess access, AdminServices services,
                 Explain explain = {});
     ~AdminServer();
 
-    /// The token requests need from now on (a reload); empty: none. Any thread.
-    void setToken(std::string token);
+    /// The tokens and host names from now on (a reload). Any thread.
+    void setAccess(AdminAccess access);
 
     void start();
 

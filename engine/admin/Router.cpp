@@ -2,6 +2,9 @@
 
 #include "courierd/Utf8.h"
 
+#include <Poco/String.h>
+
+#include <algorithm>
 #include <array>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -93,9 +96,10 @@ std::array<unsigned char, EVP_MAX_MD_SIZE> digest(const std::string& text, unsig
 
 } // namespace
 
-Router::Router(std::string token, Explain explain)
+Router::Router(AdminAccess access, std::string listenHost, Explain explain)
     : _explain(std::move(explain))
-    , _token(std::move(token))
+    , _listenHost(hostOf(listenHost))
+    , _access(std::move(access))
 {
 }
 
@@ -105,16 +109,58 @@ void Router::add(Route route)
     _routes.push_back(std::move(route));
 }
 
-void Router::setToken(std::string token)
+void Router::setAccess(AdminAccess access)
 {
-    std::lock_guard lock(_tokenMutex);
-    _token = std::move(token);
+    std::lock_guard lock(_accessMutex);
+    _access = std::move(access);
 }
 
-std::string Router::token() const
+AdminAccess Router::access() const
 {
-    std::lock_guard lock(_tokenMutex);
-    return _token;
+    std::lock_guard lock(_accessMutex);
+    return _access;
+}
+
+std::string Router::hostOf(const std::string& header)
+{
+    std::string host = Poco::toLower(Poco::trim(header));
+    if (!host.empty() && host.front() == '[')
+        return host.substr(0, host.find(']') + 1);
+    if (const auto colon = host.find(':');
+        colon != std::string::npos && host.find(':', colon + 1) == std::string::npos)
+        host.erase(colon);
+    if (!host.empty() && host.back() == '.')
+        host.pop_back(); // "localhost." is localhost
+    return host;
+}
+
+JsonHandler* Router::crossSiteRefusal(const Poco::Net::HTTPServerRequest& request) const
+{
+    const std::string& method = request.getMethod();
+    if (request.has("Origin") && method != "GET" && method != "HEAD" && method != "OPTIONS")
+    {
+        const std::string origin = Poco::toLower(Poco::trim(request.get("Origin")));
+        if (origin != "http://" + Poco::toLower(Poco::trim(request.getHost())))
+            return refuse({HTTPResponse::HTTP_FORBIDDEN, "origin_not_allowed",
+                           "a request from the web page " + clipped(origin, 100) +
+                               " may not change anything here; call the API from a client "
+                               "of your own, without an Origin header"},
+                          _explain);
+    }
+    const bool body = request.getChunkedTransferEncoding() ||
+                      (request.hasContentLength() && request.getContentLength64() > 0);
+    if (body)
+    {
+        std::string type = request.getContentType();
+        type = Poco::toLower(Poco::trim(type.substr(0, type.find(';'))));
+        if (type != "application/json")
+            return refuse(
+                {HTTPResponse::HTTP_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                 "a request body must be JSON with Content-Type: application/json, got " +
+                     (type.empty() ? std::string("none") : "'" + clipped(type, 60) + "'")},
+                _explain);
+    }
+    return nullptr;
 }
 
 bool Router::authorized(const std::string& given, const std::string& token)
@@ -167,11 +213,29 @@ Router::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     }
     if (needsToken)
     {
-        const std::string expected = token();
-        if (!expected.empty() && !authorized(request.get("Authorization", ""), expected))
+        const AdminAccess current = access();
+        // DNS rebinding reaches this endpoint under a name of the attacker's: only names that
+        // are this endpoint's are answered.
+        const std::string host = hostOf(request.getHost());
+        const bool known =
+            host == _listenHost || host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
+            std::find(current.hosts.begin(), current.hosts.end(), host) != current.hosts.end();
+        if (!known)
+            return refuse(
+                {HTTPResponse::HTTP_MISDIRECTED_REQUEST, "host_not_allowed",
+                 "this endpoint does not answer to the Host " +
+                     (host.empty() ? std::string("(none)") : "'" + clipped(host, 100) + "'") +
+                     "; add it to admin.allowed_hosts if it is one of its names"},
+                _explain);
+        if (!current.tokens.empty() &&
+            std::none_of(current.tokens.begin(), current.tokens.end(),
+                         [&](const std::string& token)
+                         { return authorized(request.get("Authorization", ""), token); }))
             return refuse({HTTPResponse::HTTP_UNAUTHORIZED, "unauthorized",
                            "this request needs Authorization: Bearer <admin.token>"},
                           _explain, {{"WWW-Authenticate", "Bearer"}});
+        if (JsonHandler* refused = crossSiteRefusal(request))
+            return refused;
     }
     if (!found && allowed.empty())
         return refuse({HTTPResponse::HTTP_NOT_FOUND, "not_found",

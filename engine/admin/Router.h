@@ -19,6 +19,16 @@ enum class Access
     Token, ///< with `Authorization: Bearer <admin.token>` when a token is set
 };
 
+/// Who may reach the routes under `/api/`, set at start and by every reload.
+struct AdminAccess
+{
+    /// Bearer tokens accepted; none: no token needed. Two while a token is rotated.
+    std::vector<std::string> tokens;
+    /// Host names answered besides the listen address, `localhost` and the loopback addresses
+    /// (`admin.allowed_hosts`), lower case, without a port.
+    std::vector<std::string> hosts;
+};
+
 /// One row of the route table.
 struct Route
 {
@@ -36,12 +46,19 @@ struct Route
 /// `method_not_allowed` with `Allow`; a request target that is not a URI: 400 `bad_request`; a
 /// route (or any path under `/api/`) needing the token without it: 401 `unauthorized` with
 /// `WWW-Authenticate: Bearer` — before 404 and 405, so that nothing is learnt without the
-/// token. Tokens are compared in constant time. Routes are added before the server starts;
-/// the token may change at any time (a reload).
+/// token. Tokens are compared in constant time. So that no web page the operator opens can
+/// drive the API (a cross-site "simple" request, DNS rebinding), every request under `/api/`
+/// is refused, whatever the token, when its `Host` is not the listen address, `localhost`, a
+/// loopback address or an allowed host (421 `host_not_allowed`, before the token); when it
+/// mutates (not GET, HEAD or OPTIONS) and has an `Origin` other than `http://<its Host>` (403
+/// `origin_not_allowed`); and when it has a body that is not `application/json` (415
+/// `unsupported_media_type`). Routes are added before the server starts; the access may change
+/// at any time (a reload).
 class Router : public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
-    explicit Router(std::string token, Explain explain = {});
+    /// `listenHost`: the host part of `admin.listen`, always answered.
+    Router(AdminAccess access, std::string listenHost, Explain explain = {});
 
     void add(Route route);
 
@@ -56,7 +73,7 @@ public:
 
     const std::vector<Route>& routes() const { return _routes; }
 
-    void setToken(std::string token);
+    void setAccess(AdminAccess access);
 
     Poco::Net::HTTPRequestHandler*
     createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
@@ -65,14 +82,21 @@ public:
     /// not depend on where they differ. Pure.
     static bool authorized(const std::string& given, const std::string& token);
 
+    /// The host of a `Host` header (`name`, `name:port`, `[v6]:port`), lower case, without its
+    /// port. Pure.
+    static std::string hostOf(const std::string& header);
+
 private:
-    std::string token() const;
+    AdminAccess access() const;
+    // The refusal of `request` by the rules against cross-site use, or nullptr.
+    JsonHandler* crossSiteRefusal(const Poco::Net::HTTPServerRequest& request) const;
 
     std::vector<Route> _routes;
     std::vector<std::vector<std::string>> _patterns; // each route's pattern, split
     Explain _explain;
-    mutable std::mutex _tokenMutex;
-    std::string _token;
+    const std::string _listenHost;
+    mutable std::mutex _accessMutex;
+    AdminAccess _access;
 };
 
 } // namespace courierd

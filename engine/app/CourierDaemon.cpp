@@ -435,6 +435,8 @@ int CourierDaemon::serve()
     for (const auto& warning : settings.warnings())
         std::cerr << "courierd: warning: " << warning << std::endl;
     const EngineConfig engine = EngineConfig::from(settings);
+    for (const auto& warning : engine.warnings)
+        std::cerr << "courierd: warning: " << warning << std::endl;
     Database database(engine.store);
     sources.initialize();
 
@@ -504,10 +506,10 @@ int CourierDaemon::serve()
     Retention retention(database, engine.retention, Poco::Logger::get("courierd.retention"),
                         registry);
     Reloader reloader({sources, scheduler, heartbeat, pipeline, assigner, monitor, retention,
-                       [&admin](const std::string& token)
+                       [&admin](const AdminConfig& config)
                        {
                            if (admin)
-                               admin->setToken(token);
+                               admin->setAccess({config.tokens, config.allowedHosts});
                        }},
                       path, _overrides, shared, engine, registry);
     DatabaseHealth health(adminDatabase, [&scheduler] { return scheduler.status().size(); });
@@ -530,7 +532,7 @@ int CourierDaemon::serve()
         try
         {
             admin = std::make_unique<AdminServer>(
-                engine.admin.listen, engine.admin.token,
+                engine.admin.listen, AdminAccess{engine.admin.tokens, engine.admin.allowedHosts},
                 AdminServices{health, courierService, sourceService, reloadService, ledgerService,
                               registry},
                 [&adminDatabase](const std::string& text) { return adminDatabase.explain(text); });

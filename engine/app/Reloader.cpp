@@ -22,8 +22,13 @@ const std::vector<std::string> RESTART_PREFIXES = {"store.", "admin.listen", "da
                                                    "daemon.lease_ttl", "plugins."};
 
 // Engine keys a reload applies, by prefix, for the report.
-const std::vector<std::string> LIVE_PREFIXES = {
-    "pipeline.", "assignment.", "admin.token", "demo.", "retention.", "daemon.shutdown_timeout"};
+const std::vector<std::string> LIVE_PREFIXES = {"pipeline.",
+                                                "assignment.",
+                                                "admin.token",
+                                                "admin.allowed_hosts",
+                                                "demo.",
+                                                "retention.",
+                                                "daemon.shutdown_timeout"};
 
 std::string joined(const std::vector<std::string>& names)
 {
@@ -192,10 +197,12 @@ ReloadReport Reloader::attempt()
     _parts.assigner.setConfig(engine.assignment);
     _parts.monitor.setInterval(engine.assignment.releaseInterval);
     _parts.retention.setConfig(engine.retention);
-    if (_parts.setAdminToken)
-        _parts.setAdminToken(engine.admin.token);
+    if (_parts.setAdminAccess)
+        _parts.setAdminAccess(engine.admin);
     applyLogLevels(*next);
     for (const auto& warning : next->warnings())
+        _log.warning("reload: %s", warning);
+    for (const auto& warning : engine.warnings)
         _log.warning("reload: %s", warning);
     _engine = engine;
     _current = next;

@@ -32,7 +32,8 @@ class SourceScheduler;
 /// sources added (their first tick at once), removed (their lease given up, cursor and inbox
 /// kept), changed (only they restart, from their stored cursor; a new build of a plugin file
 /// counts as a change for the sources using it); pipeline workers, batch size, attempts and
-/// idle poll, deadlines, the release interval, the admin token and log levels take effect.
+/// idle poll, deadlines, the release interval, the admin tokens (a token file's content
+/// too), `admin.allowed_hosts` and log levels take effect.
 /// Keys that need a restart (`store.*`, `admin.listen`, `daemon.instance_id`,
 /// `daemon.lease_ttl`, `plugins.*`) are reported and keep their running value.
 /// reload() runs on the main thread; report() from any.
@@ -48,7 +49,8 @@ public:
         CourierAssigner& assigner;
         DeliveryMonitor& monitor;
         Retention& retention;
-        std::function<void(const std::string&)> setAdminToken;
+        /// The admin endpoint's tokens and allowed hosts from now on.
+        std::function<void(const AdminConfig&)> setAdminAccess;
     };
 
     /// `current` is the configuration running now, read from `path` with `overrides`.

@@ -1,5 +1,6 @@
 #include "config/EngineConfig.h"
 
+#include "courierd/Utf8.h"
 #include "util/Exceptions.h"
 #include "util/RegularFile.h"
 
@@ -9,8 +10,11 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/Process.h>
+#include <Poco/String.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <sys/stat.h>
 
 namespace courierd
 {
@@ -73,9 +77,13 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"admin.listen", ConfigType::String, "127.0.0.1:8081",
          "host:port of the admin HTTP endpoint (port 0: any free port); empty: no endpoint"},
         {"admin.token", ConfigType::String, "",
-         "when set, every mutating admin request needs Authorization: Bearer <token>"},
+         "when set, every /api/v1 request needs Authorization: Bearer <token>"},
         {"admin.token_file", ConfigType::String, "",
-         "file holding admin.token (set one of the two); relative: in $CREDENTIALS_DIRECTORY"},
+         "file holding admin.token (set one of the two), or two tokens, one a line, while "
+         "rotating it; relative: in $CREDENTIALS_DIRECTORY"},
+        {"admin.allowed_hosts", ConfigType::String, "",
+         "comma-separated Host names the /api/v1 routes answer besides the listen address, "
+         "localhost and the loopback addresses (case-insensitive, port ignored)"},
         {"daemon.instance_id", ConfigType::String, "",
          "this instance's name in source leases; empty: host name and admin.listen's port "
          "(the same across restarts, distinct on one host), or host name and process id "
@@ -116,9 +124,11 @@ void checkListen(const Settings& settings, const std::string& listen)
     }
 }
 
-// The secret in the file `key` names (empty when the key is unset): one line, its newline
-// dropped. Errors name the key and the path, never what the file holds.
-std::string secretFrom(const Settings& settings, const std::string& key)
+// The content of the secret file `key` names (empty when the key is unset), its trailing
+// newline dropped, with a warning in `warnings` when every user may read it. Errors name the
+// key and the path, never what the file holds.
+std::string secretFrom(const Settings& settings, const std::string& key,
+                       std::vector<std::string>& warnings)
 {
     std::string path = settings.getString(key);
     if (path.empty())
@@ -141,6 +151,17 @@ std::string secretFrom(const Settings& settings, const std::string& key)
     {
         throw ConfigException(settings.describe(key) + ": " + e.message());
     }
+    struct stat status
+    {
+    };
+    if (::stat(path.c_str(), &status) == 0 && (status.st_mode & S_IROTH))
+    {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+        warnings.push_back(settings.describe(key) + ": " + path +
+                           " can be read by every user (mode " + mode +
+                           "); make it readable by root and courierd only (chmod o-r)");
+    }
     if (!secret.empty() && secret.back() == '\n')
         secret.pop_back();
     if (!secret.empty() && secret.back() == '\r')
@@ -148,6 +169,55 @@ std::string secretFrom(const Settings& settings, const std::string& key)
     if (secret.empty())
         throw ConfigException(settings.describe(key) + ": " + path + " is empty");
     return secret;
+}
+
+// The tokens of admin.token_file: one a line, at most two (the old and the new one while a
+// token is rotated); blank lines aside.
+std::vector<std::string> tokensIn(const Settings& settings, const std::string& text)
+{
+    std::vector<std::string> tokens;
+    std::size_t start = 0;
+    while (start <= text.size())
+    {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        std::string line = text.substr(start, end - start);
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (!line.empty())
+            tokens.push_back(std::move(line));
+        start = end + 1;
+    }
+    if (tokens.empty() || tokens.size() > 2)
+        throw ConfigException(settings.describe("admin.token_file") + ": holds " +
+                              std::to_string(tokens.size()) +
+                              " tokens; give one, or two (one a line) while rotating");
+    return tokens;
+}
+
+// admin.allowed_hosts: comma-separated host names, without a port, lower case.
+std::vector<std::string> hostsIn(const Settings& settings, const std::string& text)
+{
+    std::vector<std::string> hosts;
+    std::size_t start = 0;
+    while (start <= text.size())
+    {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        std::string host = Poco::toLower(Poco::trim(text.substr(start, end - start)));
+        start = end + 1;
+        if (host.empty())
+            continue;
+        if (host.find_first_of(" /\\@") != std::string::npos)
+            throw ConfigException(settings.describe("admin.allowed_hosts") + ": '" +
+                                  clipped(host, 100) + "' is not a host name");
+        // The port is ignored, as in a Host header.
+        if (host.front() == '[')
+            host = host.substr(0, host.find(']') + 1);
+        else if (const auto colon = host.find(':');
+                 colon != std::string::npos && host.find(':', colon + 1) == std::string::npos)
+            host.erase(colon);
+        hosts.push_back(std::move(host));
+    }
+    return hosts;
 }
 
 } // namespace
@@ -184,15 +254,23 @@ EngineConfig EngineConfig::from(const Settings& settings)
             (port.empty() || port == "0" ? "pid-" + std::to_string(Poco::Process::id())
                                          : "admin-" + port);
     }
-    config.admin.token = settings.getString("admin.token");
-    config.store.password = secretFrom(settings, "store.password_file");
-    if (std::string token = secretFrom(settings, "admin.token_file"); !token.empty())
+    config.store.password = secretFrom(settings, "store.password_file", config.warnings);
+    if (std::string token = settings.getString("admin.token"); !token.empty())
+        config.admin.tokens.push_back(std::move(token));
+    if (const std::string file = secretFrom(settings, "admin.token_file", config.warnings);
+        !file.empty())
     {
-        if (!config.admin.token.empty())
+        if (!config.admin.tokens.empty())
             throw ConfigException(settings.describe("admin.token_file") +
                                   ": admin.token is set too; set one of the two");
-        config.admin.token = std::move(token);
+        config.admin.tokens = tokensIn(settings, file);
     }
+    config.admin.allowedHosts = hostsIn(settings, settings.getString("admin.allowed_hosts"));
+    if (config.admin.openBeyondLoopback())
+        config.warnings.push_back(settings.describe("admin.listen") +
+                                  ": listens beyond the loopback interface without admin.token: "
+                                  "anyone who reaches it can read the orders and steer courierd; "
+                                  "set admin.token_file");
     config.daemon.shutdownTimeout = settings.getDuration("daemon.shutdown_timeout");
     config.daemon.leaseTtl = settings.getDuration("daemon.lease_ttl");
     config.assignment.deadlineOnFoot = settings.getDuration("assignment.deadline.on_foot");
@@ -201,6 +279,14 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.assignment.releaseInterval = settings.getDuration("assignment.release_interval");
     config.assignment.demoCouriers = static_cast<int>(settings.getInt("demo.couriers"));
     return config;
+}
+
+bool AdminConfig::openBeyondLoopback() const
+{
+    if (listen.empty() || !tokens.empty())
+        return false;
+    const std::string host = Poco::toLower(listen.substr(0, listen.rfind(':')));
+    return host != "localhost" && host != "[::1]" && host.rfind("127.", 0) != 0;
 }
 
 PluginsConfig PluginsConfig::from(const Settings& settings)

@@ -69,7 +69,14 @@ struct RetentionConfig
 struct AdminConfig
 {
     std::string listen; ///< `host:port`; empty: no endpoint.
-    std::string token;  ///< When set, mutating requests need `Authorization: Bearer <token>`.
+    /// When any, every /api/v1 request needs `Authorization: Bearer <one of them>`: admin.token,
+    /// or the one or two lines of admin.token_file (two while a token is rotated).
+    std::vector<std::string> tokens;
+    /// `admin.allowed_hosts`: Host names answered besides the listen address and localhost.
+    std::vector<std::string> allowedHosts;
+
+    /// True when the endpoint listens beyond the loopback interface without a token.
+    bool openBeyondLoopback() const;
 };
 
 /// The process as a whole.
@@ -91,6 +98,8 @@ struct EngineConfig
     DaemonConfig daemon;
     AdminConfig admin;
     RetentionConfig retention;
+    /// What from() found worth saying without refusing it (a secret file every user may read).
+    std::vector<std::string> warnings;
 
     /// Every key the engine owns, with its default and limits.
     static const std::vector<ConfigKey>& schema();

@@ -240,10 +240,16 @@ public:
     Faults faults;
 };
 
+AdminAccess access(const std::string& token, std::vector<std::string> hosts = {})
+{
+    return {token.empty() ? std::vector<std::string>{} : std::vector<std::string>{token},
+            std::move(hosts)};
+}
+
 struct Admin
 {
-    explicit Admin(const std::string& token = "")
-        : server("127.0.0.1:0", token,
+    explicit Admin(const std::string& token = "", std::vector<std::string> hosts = {})
+        : server("127.0.0.1:0", access(token, std::move(hosts)),
                  AdminServices{health, couriers, sources, reload, ledger, registry},
                  [](const std::string& text)
                  {
@@ -289,6 +295,8 @@ class AdminRoutesTest : public CppUnit::TestFixture
     CPPUNIT_TEST(pathParametersAreMatchedWholeAndDecoded);
     CPPUNIT_TEST(everyApiRouteNeedsTheTokenAndProbesDoNot);
     CPPUNIT_TEST(tokensAreComparedWhole);
+    CPPUNIT_TEST(twoTokensAreAcceptedWhileOneIsRotated);
+    CPPUNIT_TEST(noWebPageCanDriveTheApi);
     CPPUNIT_TEST(errorsOfServicesMapToTheirStatus);
     CPPUNIT_TEST(readyFollowsTheHealthService);
     CPPUNIT_TEST(sourcesAreListedAndReadOneByOne);
@@ -364,12 +372,12 @@ public:
         assertApiError(admin.call("DELETE", "/api/v1/couriers"), 401, "unauthorized");
         assertApiError(admin.call("GET", "/api/v1/nothing", "", good), 404, "not_found");
         // A reload changes the token at once.
-        admin.server.setToken("n3w");
+        admin.server.setAccess(access("n3w"));
         assertApiError(admin.call("GET", "/api/v1/sources", "", good), 401, "unauthorized");
         CPPUNIT_ASSERT_EQUAL(
             200,
             admin.call("GET", "/api/v1/sources", "", {{"Authorization", "Bearer n3w"}}).status);
-        admin.server.setToken("");
+        admin.server.setAccess(access(""));
         CPPUNIT_ASSERT_EQUAL(200, admin.call("GET", "/api/v1/sources").status);
     }
 
@@ -381,6 +389,76 @@ public:
               "bearer s3cret", "Basic s3cret", "s3cret", "Bearer S3CRET"})
             CPPUNIT_ASSERT_MESSAGE(given, !Router::authorized(given, "s3cret"));
         CPPUNIT_ASSERT(!Router::authorized(std::string("Bearer s3cret\0x", 15), "s3cret"));
+    }
+
+    // Issue 19, defect 11: with one token, every client got 401 between the swap and its own
+    // switch; the token file may hold the old and the new one.
+    void twoTokensAreAcceptedWhileOneIsRotated()
+    {
+        Admin admin;
+        admin.server.setAccess({{"old", "n3w"}, {}});
+        for (const char* token : {"old", "n3w"})
+            CPPUNIT_ASSERT_EQUAL(200, admin
+                                          .call("GET", "/api/v1/sources", "",
+                                                {{"Authorization", std::string("Bearer ") + token}})
+                                          .status);
+        assertApiError(admin.call("GET", "/api/v1/sources", "", {{"Authorization", "Bearer x"}}),
+                       401, "unauthorized");
+        admin.server.setAccess({{"n3w"}, {}});
+        assertApiError(admin.call("GET", "/api/v1/sources", "", {{"Authorization", "Bearer old"}}),
+                       401, "unauthorized");
+    }
+
+    // Issue 19, defect 5: without a token, any web page the operator opened could drive the
+    // API: a "simple" cross-site text/plain POST created couriers, paused sources, reloaded;
+    // DNS rebinding read everything (any Host was served).
+    void noWebPageCanDriveTheApi()
+    {
+        Admin admin("", {"courierd.example.org"});
+        const std::string courier = R"({"name":"Ivan","transport_type":"car"})";
+        // DNS rebinding: a name that is not this endpoint's is refused before anything else.
+        for (const char* host : {"attacker.example", "127.0.0.1.attacker.example", ""})
+            for (const char* path : {"/api/v1/sources", "/api/v1/nothing"})
+                assertApiError(admin.call("GET", path, "", {{"Host", host}}), 421,
+                               "host_not_allowed");
+        for (const char* host : {"localhost:8081", "LOCALHOST", "127.0.0.1", "[::1]:1",
+                                 "Courierd.Example.Org:443", "localhost."})
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(
+                host, 200, admin.call("GET", "/api/v1/sources", "", {{"Host", host}}).status);
+        // The probes answer any Host, so a remote Prometheus keeps working.
+        for (const char* path : {"/health", "/metrics"})
+            CPPUNIT_ASSERT_EQUAL(200,
+                                 admin.call("GET", path, "", {{"Host", "prometheus.lan"}}).status);
+
+        // A body that is not JSON: 415, and the courier is not created.
+        const std::size_t created = admin.couriers.couriers.size();
+        for (const char* type : {"text/plain", "application/x-www-form-urlencoded",
+                                 "multipart/form-data; boundary=x", ""})
+            assertApiError(
+                admin.call("POST", "/api/v1/couriers", courier, {{"Content-Type", type}}), 415,
+                "unsupported_media_type");
+        CPPUNIT_ASSERT_EQUAL(created, admin.couriers.couriers.size());
+        CPPUNIT_ASSERT_EQUAL(201, admin
+                                      .call("POST", "/api/v1/couriers", courier,
+                                            {{"Content-Type", "Application/JSON; charset=utf-8"}})
+                                      .status);
+        // Without a body, as `curl -X POST …/pause` sends it: accepted.
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("POST", "/api/v1/sources/orders/pause").status);
+
+        // A mutating request from another origin: 403; reads and the endpoint's own origin pass.
+        for (const char* origin :
+             {"http://attacker.example", "null", "https://127.0.0.1", "http://localhost"})
+            assertApiError(admin.call("POST", "/api/v1/sources/orders/pause", "",
+                                      {{"Origin", origin}, {"Host", "127.0.0.1:1"}}),
+                           403, "origin_not_allowed");
+        CPPUNIT_ASSERT_EQUAL(200,
+                             admin
+                                 .call("POST", "/api/v1/sources/orders/pause", "",
+                                       {{"Origin", "http://127.0.0.1:1"}, {"Host", "127.0.0.1:1"}})
+                                 .status);
+        CPPUNIT_ASSERT_EQUAL(
+            200, admin.call("GET", "/api/v1/sources", "", {{"Origin", "http://attacker.example"}})
+                     .status);
     }
 
     void errorsOfServicesMapToTheirStatus()

@@ -69,7 +69,7 @@ public:
         Ledger ledger(database);
         CourierAssigner assigner(database, StoreFixture::assignmentConfig());
         StoreLedger ledgerService(ledger, assigner, {});
-        AdminServer server("127.0.0.1:0", "",
+        AdminServer server("127.0.0.1:0", {},
                            AdminServices{health, couriers, sources, reload, ledgerService,
                                          metrics::Registry::unused()});
         server.start();

@@ -35,6 +35,7 @@ class MultiInstanceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(oneInstancePollsAndAllAssign);
     CPPUNIT_TEST(killingTheHolderHandsTheSourceOver);
     CPPUNIT_TEST(aStalledHolderStepsDownAndChangesNothing);
+    CPPUNIT_TEST(aSecondInstanceOnTheAdminPortExits78);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -112,6 +113,26 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(100), site.count("SELECT count(*) FROM inbox"));
         const auto violated = site.violatedAtRest();
         CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
+    }
+
+    // Issue 19, defect 6: POCO 1.11's ServerSocket(address) sets SO_REUSEPORT, so a second
+    // courierd (scripts/dev run beside the service) listened on the same port and the kernel
+    // spread requests between the two. The second one now exits 78 naming the port.
+    void aSecondInstanceOnTheAdminPortExits78()
+    {
+        Installation site(0);
+        auto a = site.start({"--set", "daemon.instance_id=a"});
+        const std::string port = std::to_string(Installation::adminPort(*a));
+        std::string output;
+        const int code =
+            DaemonProcess::run({"--config", site.configPath(), "--set",
+                                "admin.listen=127.0.0.1:" + port, "--set", "daemon.instance_id=b"},
+                               output);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 78, code);
+        CPPUNIT_ASSERT_MESSAGE(output, output.find("admin.listen = '127.0.0.1:" + port +
+                                                   "': cannot listen there") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(200, HttpCall::send(std::stoi(port), "GET", "/health").status);
+        CPPUNIT_ASSERT(Installation::stopAll({a.get()}));
     }
 };
 

@@ -12,6 +12,8 @@
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <sys/stat.h>
+
 using namespace courierd;
 using namespace std::chrono_literals;
 using namespace courierd::test;
@@ -306,7 +308,34 @@ public:
         auto config = from({{"store.password_file", dir.path() + "/db"},
                             {"admin.token_file", dir.path() + "/token"}});
         CPPUNIT_ASSERT_EQUAL(std::string("pa55word"), config.store.password);
-        CPPUNIT_ASSERT_EQUAL(std::string("t0ken"), config.admin.token);
+        CPPUNIT_ASSERT((config.admin.tokens == std::vector<std::string>{"t0ken"}));
+        // While a token is rotated the file holds two, one a line (issue 19, defect 11).
+        Poco::FileOutputStream(dir.path() + "/two") << "0ld\n\nn3w\r\n";
+        ::chmod((dir.path() + "/two").c_str(), 0640);
+        config = from({{"admin.token_file", dir.path() + "/two"}});
+        CPPUNIT_ASSERT((config.admin.tokens == std::vector<std::string>{"0ld", "n3w"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), config.warnings.size());
+        // A secret every user may read is named in a warning (issue 19, defect 8).
+        ::chmod((dir.path() + "/two").c_str(), 0644);
+        config = from({{"admin.token_file", dir.path() + "/two"}});
+        CPPUNIT_ASSERT(anyContains(config.warnings, {dir.path() + "/two can be read by every "
+                                                                  "user (mode 0644)"}));
+        CPPUNIT_ASSERT(!anyContains(config.warnings, {"n3w"}));
+        Poco::FileOutputStream(dir.path() + "/three") << "a\nb\nc\n";
+        try
+        {
+            from({{"admin.token_file", dir.path() + "/three"}});
+            CPPUNIT_FAIL("three tokens accepted");
+        }
+        catch (const ConfigException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                   e.message().find("holds 3 tokens") != std::string::npos);
+            CPPUNIT_ASSERT(e.message().find("\nb") == std::string::npos);
+        }
+        config = from({{"admin.allowed_hosts", " Courierd.Example.org:8081, ,[::2]:1,ops"}});
+        CPPUNIT_ASSERT((config.admin.allowedHosts ==
+                        std::vector<std::string>{"courierd.example.org", "[::2]", "ops"}));
 
         // Relative: in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= makes it.
         setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);

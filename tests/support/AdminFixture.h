@@ -59,7 +59,10 @@ struct Admin
                    replays})
         , ledger(store.database)
         , ledgerService(ledger, store.assigner, [this] { ++wakes; })
-        , server("127.0.0.1:0", token,
+        , server("127.0.0.1:0",
+                 AdminAccess{token.empty() ? std::vector<std::string>{}
+                                           : std::vector<std::string>{token},
+                             {}},
                  AdminServices{health, couriers, sources, reload, ledgerService,
                                metrics::Registry::unused()})
     {

@@ -33,7 +33,8 @@ HttpCall HttpCall::send(unsigned short port, const std::string& method, const st
         request.set(name, value);
     if (!body.empty())
     {
-        request.setContentType("application/json");
+        if (!request.has("Content-Type"))
+            request.setContentType("application/json");
         request.setContentLength(static_cast<std::streamsize>(body.size()));
     }
     session.sendRequest(request) << body;
