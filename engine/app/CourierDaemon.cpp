@@ -435,6 +435,10 @@ int CourierDaemon::serve()
     for (const auto& warning : settings.warnings())
         std::cerr << "courierd: warning: " << warning << std::endl;
     const EngineConfig engine = EngineConfig::from(settings);
+    if (const std::string problem = SourceCatalog::retentionProblem(
+            engine.retention.inbox, SourceCatalog::longestWindow(settings));
+        !problem.empty())
+        throw ConfigException(settings.origin("retention.inbox") + ": " + problem);
     for (const auto& warning : engine.warnings)
         std::cerr << "courierd: warning: " << warning << std::endl;
     Database database(engine.store);

@@ -143,6 +143,10 @@ ReloadReport Reloader::attempt()
         try
         {
             engine = EngineConfig::from(*next);
+            if (const std::string problem = SourceCatalog::retentionProblem(
+                    engine.retention.inbox, SourceCatalog::longestWindow(*next));
+                !problem.empty())
+                next->addProblem(next->origin("retention.inbox") + ": " + problem);
         }
         catch (const Poco::Exception& e)
         {

@@ -181,14 +181,17 @@ inline const std::string RETENTION_LOCK =
     "SELECT pg_try_advisory_xact_lock(hashtext('courierd.retention'))::int";
 
 // At most $2 finished inbox rows fetched more than $1 ms ago (a range scan of inbox_by_state
-// per state), and each source's horizon moved to the newest created_at deleted. A row changed
-// meanwhile (retried) has another ctid and is left alone.
+// per state) and created that long ago too (one stamped in the future by a skewed clock waits),
+// and each source's horizon moved to the newest created_at deleted: never later than now - $1,
+// so never near an order the source can still send (retention.inbox is at least twice its
+// look-back window). A row changed meanwhile (retried) has another ctid and is left alone.
 inline const std::string RETENTION_INBOX = R"sql(
 WITH deleted AS (
     DELETE FROM inbox WHERE ctid = ANY (ARRAY(
         SELECT ctid FROM inbox
         WHERE state IN ('assigned', 'skipped', 'failed', 'rejected')
           AND fetched_at < now() - $1::bigint * interval '1 millisecond'
+          AND (created_at IS NULL OR created_at < now() - $1::bigint * interval '1 millisecond')
         LIMIT $2::int))
     RETURNING source, created_at
 ), horizon AS (

@@ -42,6 +42,40 @@ std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
     };
 }
 
+Duration SourceCatalog::longestWindow(const Settings& settings)
+{
+    Duration longest{0};
+    for (const auto& name : settings.sourceNames())
+    {
+        const std::string prefix = "source." + name + ".";
+        Duration window{0};
+        for (const char* key : {"interval", "max_clock_skew", "lookback"})
+            try
+            {
+                window += settings.getDuration(prefix + key);
+            }
+            catch (const Poco::Exception&)
+            {
+                // Not declared (a plugin without a look-back) or not a duration: nothing.
+            }
+        longest = std::max(longest, window);
+    }
+    return longest;
+}
+
+std::string SourceCatalog::retentionProblem(Duration inbox, Duration window)
+{
+    const Duration least = std::max<Duration>(std::chrono::hours(1), 2 * window);
+    if (inbox.count() == 0 || inbox >= least)
+        return {};
+    return "retention.inbox = " + formatDuration(inbox) +
+           " would delete orders a source can still send (and then turn them away as deleted): "
+           "give 0 (keep for ever) or at least " +
+           formatDuration(least) +
+           " (1h, and twice the longest lookback + max_clock_skew + interval of the sources, " +
+           formatDuration(window) + ")";
+}
+
 void SourceCatalog::readEngineKeys(Entry& entry, const Settings& settings)
 {
     const std::string prefix = "source." + entry.name + ".";

@@ -57,6 +57,16 @@ public:
     static constexpr std::size_t MAX_NAME = 100;
     static const char* const NAME_RULE;
 
+    /// The longest `lookback + max_clock_skew + interval` of the sources in `settings` (their
+    /// keys declared; a plugin without `lookback` counts 0): how far back a source may still
+    /// send an order it has sent before. Pure.
+    static Duration longestWindow(const Settings& settings);
+
+    /// What is wrong with `retention.inbox` = `inbox` for sources whose longestWindow() is
+    /// `window`, or an empty string: it is 0 (keep for ever), or at least 1 h and at least twice
+    /// the window, so that retention never deletes an order the source can still send.
+    static std::string retentionProblem(Duration inbox, Duration window);
+
     /// The keys the engine owns in `[source.NAME]`.
     static std::vector<ConfigKey> engineKeys(const std::string& name);
 

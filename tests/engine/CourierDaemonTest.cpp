@@ -245,6 +245,10 @@ public:
                 refused(source + key.name.substr(std::string("source.orders.").size()) + " = " +
                             value + "\n",
                         key.name + " = '" + value + "'");
+        // Issue 19, defect 3: a retention shorter than the look-back lost orders silently.
+        refused("[retention]\ninbox = 1ms\n", "retention.inbox = 1ms would delete orders");
+        refused(source + "base_url = http://127.0.0.1:1\nlookback = 3h\n[retention]\ninbox = 5h\n",
+                "at least 6h10m");
         refused("", "is empty");
         refused("; only a comment\n\n", "is empty");
         std::string binary;

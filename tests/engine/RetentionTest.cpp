@@ -5,6 +5,7 @@
 #include "TestFiles.h"
 #include "sources/CursorStore.h"
 #include "sources/Ingestor.h"
+#include "sources/SourceCatalog.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -49,6 +50,7 @@ class RetentionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(anOrderSentAgainAfterItsRowWasDeletedIsNotAssignedAgain);
     CPPUNIT_TEST(oneInstanceSweepsAtATime);
     CPPUNIT_TEST(zeroKeepsEverything);
+    CPPUNIT_TEST(retentionNeverReachesAnOrderTheSourceCanStillSend);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -175,6 +177,52 @@ public:
         Retention retention(store.database, keep, Poco::Logger::get("test"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), retention.sweep().inbox);
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), store.db.scalar("SELECT count(*) FROM inbox"));
+    }
+
+    // Issue 19, defect 3: with retention.inbox = 1ms, 520 assignable orders at the source
+    // became 80 deliveries: rows of the look-back were deleted, the horizon (their newest
+    // created_at) turned the rest of their second away as "deleted", and those went too. A
+    // limit shorter than twice the look-back window is refused; the horizon never passes
+    // now - retention.inbox, even for a row stamped in the future.
+    void retentionNeverReachesAnOrderTheSourceCanStillSend()
+    {
+        const auto problem = SourceCatalog::retentionProblem(Duration(1), Duration(20'000));
+        CPPUNIT_ASSERT_MESSAGE(problem, problem.find("retention.inbox = 1ms") == 0);
+        CPPUNIT_ASSERT_MESSAGE(problem, problem.find("at least 1h") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(
+            SourceCatalog::retentionProblem(std::chrono::hours(2), std::chrono::hours(2)),
+            SourceCatalog::retentionProblem(std::chrono::hours(2), std::chrono::hours(2))
+                    .find("at least 4h") != std::string::npos);
+        CPPUNIT_ASSERT(SourceCatalog::retentionProblem(Duration(0), std::chrono::hours(9)).empty());
+        CPPUNIT_ASSERT(
+            SourceCatalog::retentionProblem(std::chrono::hours(1), Duration(1000)).empty());
+
+        StoreFixture store("retention");
+        // Fetched two hours ago, but created a minute ago (a skewed clock): not deleted yet.
+        store.db.execute("INSERT INTO inbox (source, record_id, created_at, fetched_at, "
+                         "updated_at, payload, state) VALUES ('orders', 'skewed', now() - "
+                         "interval '1 minute', now() - interval '2 hours', now(), '{}', "
+                         "'assigned')");
+        addRows(store, "old", 3, "assigned", 2);
+        RetentionConfig hour;
+        hour.inbox = std::chrono::hours(1);
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(3),
+            Retention(store.database, hour, Poco::Logger::get("test")).sweep().inbox);
+        CPPUNIT_ASSERT_EQUAL(std::string("skewed"), store.db.text("SELECT record_id FROM inbox"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             store.db.scalar("SELECT count(*) FROM source_retention WHERE "
+                                             "deleted_through < now() - interval '1 hour'"));
+        // An order of the look-back, sent for the first time now, is assigned.
+        Ingestor ingestor(store.database, "test", std::chrono::seconds(30));
+        const auto lease = ingestor.acquire("orders");
+        Batch batch;
+        batch.records.push_back({"recent", Poco::Timestamp() - Poco::Timespan(0, 0, 0, 30, 0), "{}",
+                                 Record::Verdict::Assign, ""});
+        batch.cursor = "c";
+        ingestor.ingest(*lease, batch);
+        CPPUNIT_ASSERT_EQUAL(std::string("pending"),
+                             store.db.text("SELECT state FROM inbox WHERE record_id = 'recent'"));
     }
 };
 
