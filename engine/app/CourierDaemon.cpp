@@ -2,6 +2,7 @@
 
 #include "admin/AdminServer.h"
 #include "app/AdminAdapters.h"
+#include "app/EscapingChannel.h"
 #include "app/Reloader.h"
 #include "app/ServiceManager.h"
 #include "app/StoreGauges.h"
@@ -462,6 +463,7 @@ int CourierDaemon::serve()
         Poco::Util::LoggingConfigurator().configure(file);
     else
         configureLogging();
+    EscapingChannel::guardAll();
     Poco::Logger& log = Poco::Logger::get("courierd");
     log.information("courierd %s starting; config %s; store %s", std::string(COURIERD_VERSION),
                     path.empty() ? std::string("(defaults and environment)") : path,

@@ -1,6 +1,7 @@
 #include "pipeline/AssignmentPipeline.h"
 
 #include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 #include "pipeline/Sql.h"
 
 #include <Poco/Data/Transaction.h>
@@ -281,9 +282,10 @@ void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
                              1e6);
         ++(now ? fresh : already);
         if (_logger.debug())
-            _logger.debug("order %s (source %s) %s courier %Ld until %s", orders[i].orderId,
-                          orders[i].source, std::string(now ? "assigned to" : "already had"),
-                          outcome.courierId, formatRfc3339(outcome.deadline));
+            _logger.debug("order %s (source %s) %s courier %Ld until %s",
+                          clipped(orders[i].orderId), orders[i].source,
+                          std::string(now ? "assigned to" : "already had"), outcome.courierId,
+                          formatRfc3339(outcome.deadline));
     }
     const std::size_t waiting = orders.size() - fresh - already;
     _outcomes.with({"assigned"}).inc(static_cast<double>(fresh));
@@ -292,8 +294,9 @@ void AssignmentPipeline::report(const std::vector<OrderRef>& orders,
     if (first < orders.size())
         _logger.information("%z order(s) assigned to couriers, %z already had one, %z waiting; "
                             "first: order %s (source %s) to courier %Ld until %s",
-                            fresh, already, waiting, orders[first].orderId, orders[first].source,
-                            outcomes[first].courierId, formatRfc3339(outcomes[first].deadline));
+                            fresh, already, waiting, clipped(orders[first].orderId),
+                            orders[first].source, outcomes[first].courierId,
+                            formatRfc3339(outcomes[first].deadline));
     else
         _logger.information("%z order(s) already had a courier, %z waiting", already, waiting);
 }
@@ -311,10 +314,12 @@ void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string&
     if (!states.empty() && states.front() == "failed")
     {
         ++_failed;
-        _logger.error("order %s (source %s) failed for good: %s", record, from, why);
+        _logger.error("order %s (source %s) failed for good: %s", clipped(record), from,
+                      clipped(why, 1000));
     }
     else
-        _logger.warning("order %s (source %s): %s; will retry", record, from, why);
+        _logger.warning("order %s (source %s): %s; will retry", clipped(record), from,
+                        clipped(why, 1000));
 }
 
 std::chrono::milliseconds AssignmentPipeline::untilNextDue()

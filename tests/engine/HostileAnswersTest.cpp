@@ -55,7 +55,9 @@ std::string literal(std::string text)
 // Source `orders` gives the hostile answer to its first three polls; source `good` (another
 // service-order) keeps sending orders. Both must flow, the bad input must be rejected with its
 // reason or fail the poll with it, and the source must recover once the answers are sane.
-void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, const Expect& expect)
+// With `forged`: no line of the daemon's log starts with it, and none holds ESC or CR.
+void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, const Expect& expect,
+              const std::string& forged = "")
 {
     FakeServiceOrder good;
     Installation site(40, "timeout = 2s\npoll_timeout = 60s\n[source.good]\nplugin = "
@@ -101,6 +103,17 @@ void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, c
         what + ": the source did not recover\n" + daemon->output(),
         waitFor([&] { return count("state = 'assigned'") == expect.valid + 1; }, 120s));
 
+    if (!forged.empty())
+    {
+        const std::string log = daemon->output();
+        CPPUNIT_ASSERT_MESSAGE(what + ": the forged line was written\n" + log,
+                               log.find("\n" + forged) == std::string::npos &&
+                                   log.rfind(forged, 0) != 0);
+        CPPUNIT_ASSERT_MESSAGE(what + ": ESC or CR in the log",
+                               log.find_first_of("\x1b\r") == std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(what + ": the id is not in the log, escaped\n" + log,
+                               log.find("x\\n" + forged) != std::string::npos);
+    }
     const long peak = daemon->peakResidentKiB();
     std::cout << "\n" << what << ": peak RSS " << peak / 1024 << " MiB" << std::endl;
     CPPUNIT_ASSERT_MESSAGE(what + ": " + std::to_string(peak) + " KiB",
@@ -152,6 +165,7 @@ class HostileAnswersTest : public CppUnit::TestFixture
     CPPUNIT_TEST(jsonNested100000Deep);
     CPPUNIT_TEST(aStreamedBodyOf2GiB);
     CPPUNIT_TEST(invalidUtf8);
+    CPPUNIT_TEST(idsThatForgeLogLines);
     CPPUNIT_TEST(idsThatAreNumbersObjectsEmptyOrHuge);
     CPPUNIT_TEST(duplicateIdsWithDifferentPayloadsInOneAnswer);
     CPPUNIT_TEST(createdAtFarFutureBefore1970OffsetsAndLeapSeconds);
@@ -212,6 +226,16 @@ public:
             answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
                    order("bad\xff", "Oleg") + "]"),
             {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1});
+    }
+
+    // Issue 19, defect 4: an id of "x\n2026-…Z E courierd: FORGED" wrote a line of its own,
+    // and ESC and CR passed through to the operator's terminal.
+    void idsThatForgeLogLines()
+    {
+        const std::string forged = "2026-12-02T00:00:00.000Z E courierd: FORGED";
+        survives("ids that forge log lines",
+                 answer("[" + order("x\\n" + forged + "\\u001b[2J\\r", "Ivan") + "]"), {{}, "", 1},
+                 forged);
     }
 
     void idsThatAreNumbersObjectsEmptyOrHuge()
