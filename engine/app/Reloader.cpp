@@ -62,6 +62,7 @@ Reloader::Reloader(Parts parts, std::string path, Settings::Overrides overrides,
     : _parts(std::move(parts))
     , _path(std::move(path))
     , _overrides(std::move(overrides))
+    , _started(current)
     , _current(std::move(current))
     , _engine(std::move(engine))
     , _log(Poco::Logger::get("courierd"))
@@ -162,7 +163,8 @@ ReloadReport Reloader::attempt()
 
     // Valid: apply. Sources first: the stopped ones give their leases up before their new
     // instances start.
-    report.restartNeeded = differing(*_current, *next, RESTART_PREFIXES);
+    // Against what runs: the configuration read at start, not the last file a reload read.
+    report.restartNeeded = differing(*_started, *next, RESTART_PREFIXES);
     if (engine.store.password != _engine.store.password)
         report.restartNeeded.push_back("store.password_file (its content)");
     report.applied = differing(*_current, *next, LIVE_PREFIXES);

@@ -74,6 +74,7 @@ private:
     Parts _parts;
     std::string _path;
     Settings::Overrides _overrides;
+    std::shared_ptr<const Settings> _started; // what the restart-only keys run with
     std::shared_ptr<Settings> _current;
     EngineConfig _engine;
     Poco::Logger& _log;

@@ -68,6 +68,14 @@ const std::vector<ConfigKey>& EngineConfig::schema()
         {"retention.deliveries", ConfigType::Duration, "90d",
          "past deliveries assigned longer ago are deleted, in small batches; 0: kept for ever", 0,
          100 * 365 * MS_PER_DAY},
+        {"retention.replays", ConfigType::Duration, "30d",
+         "finished replays (done, failed, canceled) that ended longer ago are deleted; 0: kept "
+         "for ever",
+         0, 100 * 365 * MS_PER_DAY},
+        {"retention.cursor_history", ConfigType::Duration, "365d",
+         "operators' cursor changes made longer ago are deleted from the audit trail; 0: kept "
+         "for ever",
+         0, 100 * 365 * MS_PER_DAY},
         {"retention.interval", ConfigType::Duration, "1m",
          "how often the retention sweep runs (one instance at a time)", 100, MS_PER_DAY},
         {"demo.couriers", ConfigType::Integer, "0",
@@ -236,6 +244,8 @@ EngineConfig EngineConfig::from(const Settings& settings)
     config.pipeline.idlePoll = settings.getDuration("pipeline.idle_poll");
     config.retention.inbox = settings.getDuration("retention.inbox");
     config.retention.deliveries = settings.getDuration("retention.deliveries");
+    config.retention.replays = settings.getDuration("retention.replays");
+    config.retention.cursorHistory = settings.getDuration("retention.cursor_history");
     config.retention.interval = settings.getDuration("retention.interval");
     config.admin.listen = settings.getString("admin.listen");
     if (!config.admin.listen.empty())

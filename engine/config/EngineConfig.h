@@ -60,9 +60,11 @@ struct AssignmentConfig
 /// How long finished rows are kept (`retention.*`); zero keeps them for ever.
 struct RetentionConfig
 {
-    Duration inbox = std::chrono::hours(24 * 30);      ///< Finished inbox rows, by fetched_at.
-    Duration deliveries = std::chrono::hours(24 * 90); ///< Past deliveries, by assigned_at.
-    Duration interval = std::chrono::minutes(1);       ///< How often a sweep runs.
+    Duration inbox = std::chrono::hours(24 * 30);          ///< Finished inbox rows, by fetched_at.
+    Duration deliveries = std::chrono::hours(24 * 90);     ///< Past deliveries, by assigned_at.
+    Duration replays = std::chrono::hours(24 * 30);        ///< Finished replays, by finished_at.
+    Duration cursorHistory = std::chrono::hours(24 * 365); ///< Cursor changes, by at.
+    Duration interval = std::chrono::minutes(1);           ///< How often a sweep runs.
 };
 
 /// The admin HTTP endpoint.

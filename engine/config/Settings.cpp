@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -51,10 +52,14 @@ bool isPassthrough(const std::string& section)
 // IniFileConfiguration (which reads the values). POCO can list keys only by walking the tree
 // one level at a time, each step a scan of every key: found by fuzzing, a key of 100,000
 // segments overflowed the stack, and many keys cost a time quadratic in their number.
-std::vector<std::string> iniKeys(const std::string& text)
+// The keys of an INI text in order, once each; a key given twice (POCO would keep the last
+// silently) goes to `twice` as "key (lines A and B)".
+std::vector<std::string> iniKeys(const std::string& text, std::vector<std::string>& twice)
 {
     std::vector<std::string> keys;
-    std::set<std::string> seen; // lower-cased: POCO's INI keys ignore case
+    std::map<std::string, std::size_t> seen; // lower-cased (POCO's INI keys ignore case): line
+    const auto lineAt = [&text](std::size_t offset)
+    { return 1 + std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'); };
     std::string section;
     std::size_t at = 0;
     const auto skipSpace = [&]
@@ -82,15 +87,45 @@ std::vector<std::string> iniKeys(const std::string& text)
         }
         else
         {
+            const std::size_t line = static_cast<std::size_t>(lineAt(at));
             std::string key = Poco::trim(until("=\n"));
             if (at < text.size() && text[at] == '=')
                 until("\n");
             key = section.empty() ? key : section + "." + key;
-            if (seen.insert(Poco::toLower(key)).second)
+            if (const auto [it, added] = seen.emplace(Poco::toLower(key), line); added)
                 keys.push_back(std::move(key));
+            else
+                twice.push_back(clipped(key, 120) + " (lines " + std::to_string(it->second) +
+                                " and " + std::to_string(line) + ")");
         }
     }
     return keys;
+}
+
+// The keys a .properties text sets more than once (POCO keeps the last silently), as
+// "key (lines A and B)": a key is what a line holds before its first '=', ':' or blank, a line
+// ending in '\\' goes on on the next.
+std::vector<std::string> propertiesSetTwice(const std::string& text)
+{
+    std::vector<std::string> twice;
+    std::map<std::string, std::size_t> seen;
+    std::istringstream lines(text);
+    bool continued = false;
+    std::size_t number = 0;
+    for (std::string line; std::getline(lines, line);)
+    {
+        ++number;
+        const bool wasContinued = continued;
+        continued = !line.empty() && line.back() == '\\';
+        const std::string trimmed = Poco::trimLeft(line);
+        if (wasContinued || trimmed.empty() || trimmed[0] == '#' || trimmed[0] == '!')
+            continue;
+        const std::string key = trimmed.substr(0, trimmed.find_first_of("=: \t"));
+        if (const auto [it, added] = seen.emplace(key, number); !added)
+            twice.push_back(clipped(key, 120) + " (lines " + std::to_string(it->second) + " and " +
+                            std::to_string(number) + ")");
+    }
+    return twice;
 }
 
 // Nothing but white space and comment lines (`;` in INI, `#` and `!` in .properties).
@@ -156,7 +191,7 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     if (path.empty())
         return settings;
 
-    settings._file = readFile(path, settings._fileValues);
+    settings._file = readFile(path, settings._fileValues, settings._conflicts);
     // Then the drop-ins: conf.d beside the main file, or config.include_dir, in name order.
     std::string includeDir = (Poco::Path(path).parent().toString()) + "conf.d";
     for (const auto& value : settings._fileValues)
@@ -177,7 +212,7 @@ Settings Settings::read(const std::string& path, const Environment& environment,
         if (extension != "ini" && extension != "properties")
             continue;
         std::vector<FileValue> values;
-        readFile(Poco::Path(includeDir).append(name).toString(), values);
+        readFile(Poco::Path(includeDir).append(name).toString(), values, settings._conflicts);
         for (auto& value : values)
         {
             if (const auto [it, added] = setBy.emplace(value.key, value.origin); !added)
@@ -193,8 +228,9 @@ Settings Settings::read(const std::string& path, const Environment& environment,
     return settings;
 }
 
-Poco::AutoPtr<Poco::Util::AbstractConfiguration> Settings::readFile(const std::string& path,
-                                                                    std::vector<FileValue>& values)
+Poco::AutoPtr<Poco::Util::AbstractConfiguration>
+Settings::readFile(const std::string& path, std::vector<FileValue>& values,
+                   std::vector<std::string>& conflicts)
 {
     // Read here, bounded, from a regular file only: POCO's readers loop forever on a
     // directory and never end on /dev/zero.
@@ -212,6 +248,9 @@ Poco::AutoPtr<Poco::Util::AbstractConfiguration> Settings::readFile(const std::s
     {
         if (Poco::icompare(Poco::Path(path).getExtension(), "properties") == 0)
         {
+            for (const auto& key : propertiesSetTwice(content))
+                conflicts.push_back(path + ": " + key +
+                                    " is set twice in this file; set each key once");
             Poco::AutoPtr<ListedProperties> properties = new ListedProperties(text);
             for (const auto& [key, value] : *properties)
                 leaves.push_back(key);
@@ -220,7 +259,11 @@ Poco::AutoPtr<Poco::Util::AbstractConfiguration> Settings::readFile(const std::s
         else
         {
             file = new Poco::Util::IniFileConfiguration(text);
-            leaves = iniKeys(content);
+            std::vector<std::string> twice;
+            leaves = iniKeys(content, twice);
+            for (const auto& key : twice)
+                conflicts.push_back(path + ": " + key +
+                                    " is set twice in this file; set each key once");
         }
     }
     catch (const Poco::Exception& e)

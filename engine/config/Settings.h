@@ -100,10 +100,12 @@ private:
     };
 
     struct FileValue;
-    // Reads one file's values (keys of the pass-through sections left out) into `values`;
-    // returns the file for those sections. Throws ConfigException naming the file.
+    // Reads one file's values (keys of the pass-through sections left out) into `values`, and a
+    // key it sets twice into `conflicts` (as a key set in two files is); returns the file for
+    // those sections. Throws ConfigException naming the file.
     static Poco::AutoPtr<Poco::Util::AbstractConfiguration>
-    readFile(const std::string& path, std::vector<FileValue>& values);
+    readFile(const std::string& path, std::vector<FileValue>& values,
+             std::vector<std::string>& conflicts);
     const ConfigKey& declared(const std::string& key) const;
     void validate(const ConfigKey& key);
 

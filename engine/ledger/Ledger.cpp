@@ -73,8 +73,12 @@ InboxKey decodeInboxKey(const std::string& token)
         Poco::Base64Decoder decoder(in, Poco::BASE64_URL_ENCODING | Poco::BASE64_NO_PADDING);
         const std::string json{std::istreambuf_iterator<char>(decoder), {}};
         const auto array = Poco::JSON::Parser().parse(json).extract<Poco::JSON::Array::Ptr>();
+        // A time PostgreSQL can hold (1970 to 9999): anything else was a 500 from the query.
+        constexpr Poco::Int64 YEAR_10000_US = 253402300800LL * 1000000;
         if (!array || array->size() != 3 || !array->get(0).isInteger() ||
-            !array->get(1).isString() || !array->get(2).isString())
+            array->get(0).isBoolean() || !array->get(1).isString() || !array->get(2).isString() ||
+            array->get(0).convert<Poco::Int64>() < 0 ||
+            array->get(0).convert<Poco::Int64>() >= YEAR_10000_US)
             badToken(token);
         return {array->get(0).convert<Poco::Int64>(), array->get(1).convert<std::string>(),
                 array->get(2).convert<std::string>()};

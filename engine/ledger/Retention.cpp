@@ -17,13 +17,14 @@ Retention::Retention(Database& database, RetentionConfig config, Poco::Logger& l
     : _database(database)
     , _logger(logger)
     , _deleted(metrics.counter("courierd_retention_deleted_total",
-                               "Rows deleted by retention (retention.inbox, retention.deliveries)",
+                               "Rows deleted by retention (retention.inbox, .deliveries, .replays, "
+                               ".cursor_history)",
                                {"table"}))
     , _config(config)
     , _threads("retention", 1, 1)
 {
-    _deleted.with({"inbox"});
-    _deleted.with({"deliveries"});
+    for (const char* table : {"inbox", "deliveries", "replays", "cursor_history"})
+        _deleted.with({table});
 }
 
 Retention::~Retention()
@@ -102,6 +103,8 @@ Retention::Swept Retention::sweep()
     };
     table(RETENTION_INBOX, config.inbox, swept.inbox, "inbox");
     table(RETENTION_DELIVERIES, config.deliveries, swept.deliveries, "deliveries");
+    table(RETENTION_REPLAYS, config.replays, swept.replays, "replays");
+    table(RETENTION_CURSOR_HISTORY, config.cursorHistory, swept.cursorHistory, "cursor_history");
     return swept;
 }
 
@@ -110,9 +113,10 @@ void Retention::onTimer(Poco::Timer&)
     try
     {
         const Swept swept = sweep();
-        if (swept.inbox > 0 || swept.deliveries > 0)
-            _logger.information("retention: %Ld inbox row(s) and %Ld delivery(ies) deleted",
-                                swept.inbox, swept.deliveries);
+        if (swept.inbox > 0 || swept.deliveries > 0 || swept.replays > 0 || swept.cursorHistory > 0)
+            _logger.information("retention: %Ld inbox row(s), %Ld delivery(ies), %Ld replay(s) "
+                                "and %Ld cursor change(s) deleted",
+                                swept.inbox, swept.deliveries, swept.replays, swept.cursorHistory);
         if (_failing)
             _logger.information("retention: sweeping again");
         _failing = false;

@@ -16,7 +16,8 @@
 namespace courierd
 {
 
-/// Deletes finished rows older than `retention.inbox` and `retention.deliveries`, in batches
+/// Deletes finished rows older than `retention.inbox`, `retention.deliveries`,
+/// `retention.replays` (finished replays) and `retention.cursor_history`, in batches
 /// of BATCH rows, each its own short transaction (no long lock, no table rewrite), on a timer
 /// of its own. One instance sweeps at a time (a transaction-level advisory lock per batch);
 /// the others skip that round. Each source's horizon (the newest created_at deleted) is kept
@@ -34,6 +35,8 @@ public:
     {
         Poco::Int64 inbox = 0;
         Poco::Int64 deliveries = 0;
+        Poco::Int64 replays = 0;
+        Poco::Int64 cursorHistory = 0;
         bool skipped = false; ///< Another instance was sweeping.
     };
 

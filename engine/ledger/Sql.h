@@ -221,4 +221,31 @@ WITH deleted AS (
 SELECT count(*)::int FROM deleted
 )sql";
 
+// At most $2 finished replays (done, failed, canceled) that ended more than $1 ms ago
+// (replays_finished_at); a running one is never deleted.
+inline const std::string RETENTION_REPLAYS = R"sql(
+WITH deleted AS (
+    DELETE FROM replays WHERE id = ANY (ARRAY(
+        SELECT id FROM replays
+        WHERE state <> 'running' AND finished_at < now() - $1::bigint * interval '1 millisecond'
+        ORDER BY finished_at
+        LIMIT $2::int))
+    RETURNING 1
+)
+SELECT count(*)::int FROM deleted
+)sql";
+
+// At most $2 cursor changes made more than $1 ms ago (cursor_history_at).
+inline const std::string RETENTION_CURSOR_HISTORY = R"sql(
+WITH deleted AS (
+    DELETE FROM cursor_history WHERE id = ANY (ARRAY(
+        SELECT id FROM cursor_history
+        WHERE at < now() - $1::bigint * interval '1 millisecond'
+        ORDER BY at
+        LIMIT $2::int))
+    RETURNING 1
+)
+SELECT count(*)::int FROM deleted
+)sql";
+
 } // namespace courierd::sql::ledger

@@ -443,7 +443,18 @@ std::string SourceScheduler::cursorAt(const std::string& name, const Poco::Times
 {
     for (const auto& runner : runners())
         if (runner->entry->name == name)
+        {
+            // A cursor past what the source may stamp fetches nothing until then, while the
+            // source shows running and ok.
+            const Duration skew = runner->entry->maxClockSkew;
+            if (time > Poco::Timestamp() +
+                           std::chrono::duration_cast<std::chrono::microseconds>(skew).count())
+                throw ValidationException("from " + formatRfc3339(time) +
+                                          " is in the future, past now + max_clock_skew (" +
+                                          formatDuration(skew) +
+                                          "): the source would fetch nothing until then");
             return runner->entry->source->cursorAt(time);
+        }
     throw Poco::NotFoundException("no source " + name);
 }
 

@@ -152,6 +152,7 @@ public:
                  "{}", R"({"reason":"x"})", R"({"cursor":"a","reset":true})", R"({"reset":false})",
                  R"({"reset":"yes"})", R"({"from":"yesterday"})", R"({"from":7})",
                  R"({"cursor":7})", R"({"restore":0})", R"({"restore":"1"})", R"({"restore":999})",
+                 R"({"restore":true})", // issue 19, defect 7: it restored change 1
                  R"({"cursor":"a","reason":7})", R"({"cursor":"a\u0000b"})",
                  R"({"cursor":"a","reason":")" + std::string(1001, 'r') + R"("})"})
         {

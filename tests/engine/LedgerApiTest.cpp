@@ -217,7 +217,11 @@ public:
                  "/api/v1/inbox?after=" + std::string(5000, 'A'), "/api/v1/inbox?source=%C0%AF",
                  "/api/v1/inbox?source=" + std::string(300, 's'), "/api/v1/deliveries?after=-1",
                  "/api/v1/deliveries?after=1e5", "/api/v1/deliveries?courier_id=x",
-                 "/api/v1/deliveries?active=yes", "/api/v1/deliveries?limit=1001"})
+                 "/api/v1/deliveries?active=yes", "/api/v1/deliveries?limit=1001",
+                 // Issue 19, defect 7: microseconds past what PostgreSQL holds were a 500.
+                 "/api/v1/inbox?after=" + base64(R"([9223372036854775807,"orders","o1"])"),
+                 "/api/v1/inbox?after=" + base64(R"([-9223372036854775807,"orders","o1"])"),
+                 "/api/v1/inbox?after=" + base64(R"([true,"orders","o1"])")})
             assertApiError(admin.call("GET", path), 400, "bad_query");
     }
 

@@ -219,6 +219,11 @@ public:
         const auto last = lastReload(port, "s3cret");
         CPPUNIT_ASSERT((names(last->getArray("restart_needed")) ==
                         std::vector<std::string>{"store.pool_size"}));
+        // Issue 19, defect 7: a second reload of the same file compared with the last file
+        // read, and no longer said that the pool still runs with its old size.
+        CPPUNIT_ASSERT(contains(reload(*daemon), "reload applied"));
+        CPPUNIT_ASSERT((names(lastReload(port, "s3cret")->getArray("restart_needed")) ==
+                        std::vector<std::string>{"store.pool_size"}));
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
     }
 

@@ -51,6 +51,7 @@ class RetentionTest : public CppUnit::TestFixture
     CPPUNIT_TEST(oneInstanceSweepsAtATime);
     CPPUNIT_TEST(zeroKeepsEverything);
     CPPUNIT_TEST(retentionNeverReachesAnOrderTheSourceCanStillSend);
+    CPPUNIT_TEST(finishedReplaysAndOldCursorChangesGo);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -223,6 +224,45 @@ public:
         ingestor.ingest(*lease, batch);
         CPPUNIT_ASSERT_EQUAL(std::string("pending"),
                              store.db.text("SELECT state FROM inbox WHERE record_id = 'recent'"));
+    }
+
+    // Issue 19, defect 7: replays and cursor_history were never pruned (2,686 replay rows in
+    // 15 s of a start/cancel race).
+    void finishedReplaysAndOldCursorChangesGo()
+    {
+        StoreFixture store("retention");
+        store.db.execute(
+            "INSERT INTO replays (source, from_at, to_at, cursor, state, finished_at) SELECT "
+            "'orders', now() - interval '2 h', now() - interval '1 h', '', "
+            "(ARRAY['done','failed','canceled'])[1 + n % 3], now() - interval '40 days' "
+            "FROM generate_series(1, 1500) n");
+        store.db.execute("INSERT INTO replays (source, from_at, to_at, cursor, state, finished_at) "
+                         "VALUES ('orders', now() - interval '2 h', now() - interval '1 h', '', "
+                         "'done', now() - interval '1 day')");
+        store.db.execute("INSERT INTO replays (source, from_at, to_at, cursor, created_at) VALUES "
+                         "('other', now() - interval '2 h', now() - interval '1 h', '', now() - "
+                         "interval '400 days')");
+        store.db.execute(
+            "INSERT INTO cursor_history (source, at, previous, cursor, remote, "
+            "reason) SELECT 'orders', now() - n * interval '1 day' - interval '1 hour', 'a', "
+            "'b', '', "
+            "'' FROM generate_series(1, 400) n");
+        RetentionConfig config = days(30, 90);
+        config.replays = std::chrono::hours(24 * 30);
+        config.cursorHistory = std::chrono::hours(24 * 365);
+        const auto swept = Retention(store.database, config, Poco::Logger::get("test")).sweep();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1500), swept.replays);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(36), swept.cursorHistory);
+        // The recent one and the running one (however old) stay.
+        CPPUNIT_ASSERT_EQUAL(std::string("done\nrunning\n"),
+                             joined(store.db.column("SELECT state FROM replays ORDER BY state")));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(364),
+                             store.db.scalar("SELECT count(*) FROM cursor_history"));
+        config.replays = Duration(0);
+        config.cursorHistory = Duration(0);
+        store.db.execute("UPDATE cursor_history SET at = at - interval '1000 days'");
+        const auto kept = Retention(store.database, config, Poco::Logger::get("test")).sweep();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), kept.cursorHistory);
     }
 };
 

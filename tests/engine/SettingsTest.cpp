@@ -286,6 +286,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(dir.path() + "/conf.d/20-b.ini",
                              settings.origin("assignment.deadline.car"));
 
+        // Twice in one file is the same mistake as in two (issue 19, defect 7: the last one
+        // won silently), in INI and in .properties.
+        write("twice.ini",
+              "[store]\npool_size = 3\n[pipeline]\nworkers = 2\n[store]\nPool_Size = 5\n");
+        CPPUNIT_ASSERT(anyContains(load(dir.path() + "/twice.ini").problems(),
+                                   {dir.path() + "/twice.ini: store.Pool_Size (lines 2 and 6) is "
+                                                 "set twice in this file"}));
+        write("twice.properties",
+              "store.pool_size = 3\n# store.pool_size = 9\nstore.pool_size=4\n");
+        CPPUNIT_ASSERT(anyContains(load(dir.path() + "/twice.properties").problems(),
+                                   {"store.pool_size (lines 1 and 3) is set twice"}));
+
         write("conf.d/30-c.ini", "[store]\npool_size = 4\n");
         settings = load(dir.path() + "/courierd.ini");
         CPPUNIT_ASSERT(

@@ -138,6 +138,14 @@ public:
 
         CPPUNIT_ASSERT_EQUAL(200, post(port, "/api/v1/sources/orders/pause").status);
         CPPUNIT_ASSERT(waitFor([&] { return state(port) == "paused"; }));
+        // Issue 19, defect 7: a cursor in the future was taken, and the source then fetched
+        // nothing while showing running and ok.
+        const auto future = HttpCall::send(
+            port, "PUT", "/api/v1/sources/orders/cursor",
+            R"({"from":")" + formatRfc3339(now + Poco::Timespan(0, 1, 0, 0, 0)) + R"("})", token);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(future.body, 400, future.status);
+        CPPUNIT_ASSERT_MESSAGE(future.body,
+                               future.body.find("past now + max_clock_skew") != std::string::npos);
         const std::string hourAgo = formatRfc3339(now - Poco::Timespan(0, 1, 0, 0, 0));
         const auto moved =
             HttpCall::send(port, "PUT", "/api/v1/sources/orders/cursor",

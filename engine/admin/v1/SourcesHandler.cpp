@@ -67,7 +67,8 @@ CursorRequest readCursorRequest(const Poco::JSON::Object::Ptr& body)
     if (body->has("restore") && !body->isNull("restore"))
     {
         const auto value = body->get("restore");
-        if (!value.isInteger() || value.convert<Poco::Int64>() < 1)
+        // (POCO's Var takes a boolean for an integer: true was change 1.)
+        if (value.isBoolean() || !value.isInteger() || value.convert<Poco::Int64>() < 1)
             badBody("restore: must be the id of a change in the cursor's history");
         request.restore = value.convert<Poco::Int64>();
         ++asked;
