@@ -5,7 +5,9 @@
 #include "Wait.h"
 
 #include <Poco/Environment.h>
+#include <Poco/File.h>
 #include <Poco/StringTokenizer.h>
+#include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
@@ -14,7 +16,9 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace courierd;
 using namespace courierd::test;
@@ -115,6 +119,7 @@ class FailoverTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(FailoverTest);
     CPPUNIT_TEST(synchronousStandbyLosesNothingAcknowledged);
     CPPUNIT_TEST(asynchronousStandbyLosesTheLagAndCourierdFetchesItAgain);
+    CPPUNIT_TEST(theClusterHelpersRunFromADirectoryPostgresCannotEnter);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -205,6 +210,34 @@ private:
 
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+
+    // Issue 19, defect 10: from a clone in a directory postgres cannot enter (root's home, any
+    // mktemp -d), psql run as postgres printed "could not change directory" and the value
+    // compared was no longer 0.
+    void theClusterHelpersRunFromADirectoryPostgresCannotEnter()
+    {
+        if (::getuid() != 0)
+            return; // only root runs the helpers as another user
+        char here[4096];
+        CPPUNIT_ASSERT(::getcwd(here, sizeof here));
+        const Poco::TemporaryFile closed;
+        Poco::File(closed.path()).createDirectories();
+        CPPUNIT_ASSERT_EQUAL(0, ::chmod(closed.path().c_str(), 0700));
+        CPPUNIT_ASSERT_EQUAL(0, ::chdir(closed.path().c_str()));
+        std::string value;
+        try
+        {
+            auto cluster = PostgresCluster::primary();
+            value = cluster->psql("SELECT 0");
+        }
+        catch (...)
+        {
+            CPPUNIT_ASSERT_EQUAL(0, ::chdir(here));
+            throw;
+        }
+        CPPUNIT_ASSERT_EQUAL(0, ::chdir(here));
+        CPPUNIT_ASSERT_EQUAL(std::string("0"), value);
     }
 };
 

@@ -13,6 +13,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <pwd.h>
+#include <thread>
 #include <unistd.h>
 
 namespace courierd::test
@@ -26,7 +27,10 @@ std::string binary(const std::string& name)
     return "/usr/lib/postgresql/" + Poco::Environment::get("PGVERSION", "15") + "/bin/" + name;
 }
 
-// Runs a server program (as postgres when root); its output, or an exception naming it.
+// Runs a server program (as postgres when root) from /, since the current directory may be one
+// postgres cannot enter (a clone in root's home, a mktemp -d): its standard output, or an
+// exception naming it with what it wrote to stderr. Stderr is kept apart, so that a warning
+// never becomes part of a value compared.
 std::string run(const std::string& program, std::vector<std::string> args)
 {
     std::string command = binary(program);
@@ -35,14 +39,24 @@ std::string run(const std::string& program, std::vector<std::string> args)
         args.insert(args.begin(), {"-u", "postgres", "--", command});
         command = "/usr/sbin/runuser";
     }
-    Poco::Pipe out;
-    Poco::ProcessHandle process = Poco::Process::launch(command, args, nullptr, &out, &out);
+    Poco::Pipe out, err;
+    Poco::ProcessHandle process = Poco::Process::launch(command, args, "/", nullptr, &out, &err);
+    std::string errors;
+    // Read beside stdout, so that neither pipe fills while the other is read.
+    std::thread reader(
+        [&err, &errors]
+        {
+            Poco::PipeInputStream stream(err);
+            Poco::StreamCopier::copyToString(stream, errors);
+        });
     Poco::PipeInputStream stream(out);
     std::string output;
     Poco::StreamCopier::copyToString(stream, output);
+    reader.join();
     const int code = process.wait();
     if (code != 0)
-        throw Poco::RuntimeException(program + " failed (" + std::to_string(code) + "): " + output);
+        throw Poco::RuntimeException(program + " failed (" + std::to_string(code) + "): " + output +
+                                     errors);
     return Poco::trim(output);
 }
 
