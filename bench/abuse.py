@@ -24,7 +24,7 @@ def rss_kib(pid):
 
 async def request(port, path):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
     await writer.drain()
     status = (await reader.readline()).split()[1]
     await reader.read()
@@ -66,7 +66,7 @@ async def flood_worker(port, queue, statuses):
             try:
                 if writer is None:
                     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
                 await writer.drain()
                 line = await reader.readline()
                 if not line:
@@ -147,7 +147,51 @@ async def run(abuse):
     }
 
 
+async def memory(rounds):
+    """RSS across `rounds` floods in a row, each with the slow clients, then after the endpoint's
+    idle threads are gone (AdminServer::IDLE_THREAD_SECONDS): does it grow with the requests?"""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    daemon = subprocess.Popen(
+        [COURIERD, "--set", f"store.url=dbname={os.environ['PGDATABASE']}",
+         "--set", f"admin.listen=127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    while True:
+        try:
+            if await request(port, "/ready") == 200:
+                break
+        except (ConnectionError, OSError):
+            pass
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(1)
+    print(f"\nadmin endpoint, {rounds} floods of {FLOOD} requests at concurrency {CONCURRENCY} "
+          f"with {SLOW_CLIENTS} slow clients each")
+    print(f"{'':24}{'requests':>10}{'RSS, MiB':>10}{'threads':>9}")
+    threads = lambda: len(os.listdir(f"/proc/{daemon.pid}/task"))
+    print(f"{'before':24}{0:>10}{rss_kib(daemon.pid) / 1024:>10.1f}{threads():>9}")
+    for n in range(1, rounds + 1):
+        stop = asyncio.Event()
+        connected, statuses = [], {}
+        slow = [asyncio.create_task(slow_client(port, stop, connected)) for _ in range(SLOW_CLIENTS)]
+        queue = asyncio.Queue()
+        for i in range(FLOOD):
+            queue.put_nowait(PATHS[i % len(PATHS)])
+        await asyncio.gather(*[flood_worker(port, queue, statuses) for _ in range(CONCURRENCY)])
+        peak, peak_threads = rss_kib(daemon.pid), threads()
+        stop.set()
+        await asyncio.gather(*slow, return_exceptions=True)
+        print(f"{'after flood ' + str(n):24}{n * FLOOD:>10}{peak / 1024:>10.1f}{peak_threads:>9}")
+    await asyncio.sleep(15)
+    print(f"{'idle 15 s':24}{rounds * FLOOD:>10}{rss_kib(daemon.pid) / 1024:>10.1f}{threads():>9}")
+    daemon.terminate()
+    daemon.wait(30)
+
+
 async def main():
+    if len(sys.argv) > 3 and sys.argv[3] == "memory":
+        await memory(int(sys.argv[4]) if len(sys.argv) > 4 else 5)
+        return
     quiet = await run(False)
     abused = await run(True)
     print(f"\n{ORDERS} orders drained by courierd; /ready sampled every 100 ms")

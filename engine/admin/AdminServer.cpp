@@ -66,6 +66,15 @@ void AdminServer::start()
 {
     _server->start();
     _running = true;
+    constexpr long every = IDLE_THREAD_SECONDS * 1000L;
+    _collector = std::make_unique<Poco::Timer>(every, every);
+    _collector->start(Poco::TimerCallback<AdminServer>(*this, &AdminServer::onCollect),
+                      _collectorThread);
+}
+
+void AdminServer::onCollect(Poco::Timer&)
+{
+    _threads.collect();
 }
 
 void AdminServer::stop()
@@ -73,6 +82,8 @@ void AdminServer::stop()
     if (!_running)
         return;
     _running = false;
+    if (_collector)
+        _collector->stop();
     _server->stopAll(true);
     _threads.joinAll();
 }

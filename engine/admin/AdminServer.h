@@ -6,6 +6,7 @@
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/SharedPtr.h>
 #include <Poco/ThreadPool.h>
+#include <Poco/Timer.h>
 
 #include <memory>
 #include <string>
@@ -53,8 +54,14 @@ public:
     static constexpr int IDLE_THREAD_SECONDS = 10;
 
 private:
+    // Ends the threads a burst of connections left idle (POCO's pool trims them only when it is
+    // asked for the next thread), so that their stacks are given back.
+    void onCollect(Poco::Timer&);
+
     Poco::SharedPtr<Router> _router;
     Poco::ThreadPool _threads;
+    Poco::ThreadPool _collectorThread{"admin-collect", 1, 1};
+    std::unique_ptr<Poco::Timer> _collector;
     std::unique_ptr<Poco::Net::HTTPServer> _server;
     bool _running = false;
 };

@@ -291,8 +291,9 @@ void CourierDaemon::printHelp() const
                   << key.help << "\n";
     }
     std::cout << "\nWithout --config, " << DEFAULT_CONFIG
-              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set or stray argument, "
-                 "65 migration failed, 66 nothing to rename (--rename-source), 69 database "
+              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set, stray argument or "
+                 "--rename-source "
+                 "names, 65 migration failed, 66 nothing to rename (--rename-source), 69 database "
                  "unavailable, 70 internal error, 75 try again later (--rename-source: an "
                  "instance is alive), 78 bad configuration or unknown option.\n";
 }
