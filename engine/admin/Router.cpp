@@ -99,8 +99,8 @@ std::array<unsigned char, EVP_MAX_MD_SIZE> digest(const std::string& text, unsig
 Router::Router(AdminAccess access, std::string listenHost, Explain explain)
     : _explain(std::move(explain))
     , _listenHost(hostOf(listenHost))
-    , _access(std::move(access))
 {
+    setAccess(std::move(access));
 }
 
 void Router::add(Route route)
@@ -111,6 +111,8 @@ void Router::add(Route route)
 
 void Router::setAccess(AdminAccess access)
 {
+    for (auto& host : access.hosts)
+        host = hostOf(host); // as a Host header is read: lower case, no port
     std::lock_guard lock(_accessMutex);
     _access = std::move(access);
 }

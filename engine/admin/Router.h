@@ -25,7 +25,7 @@ struct AdminAccess
     /// Bearer tokens accepted; none: no token needed. Two while a token is rotated.
     std::vector<std::string> tokens;
     /// Host names answered besides the listen address, `localhost` and the loopback addresses
-    /// (`admin.allowed_hosts`), lower case, without a port.
+    /// (`admin.allowed_hosts`); a port is ignored, as case is.
     std::vector<std::string> hosts;
 };
 

@@ -11,6 +11,7 @@
 #include <Poco/Path.h>
 #include <Poco/Process.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -132,6 +133,8 @@ void checkListen(const Settings& settings, const std::string& listen)
     }
 }
 
+constexpr int TOKENS = Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY;
+
 // The content of the secret file `key` names (empty when the key is unset), its trailing
 // newline dropped, with a warning in `warnings` when every user may read it. Errors name the
 // key and the path, never what the file holds.
@@ -183,47 +186,24 @@ std::string secretFrom(const Settings& settings, const std::string& key,
 // token is rotated); blank lines aside.
 std::vector<std::string> tokensIn(const Settings& settings, const std::string& text)
 {
-    std::vector<std::string> tokens;
-    std::size_t start = 0;
-    while (start <= text.size())
-    {
-        const std::size_t end = std::min(text.find('\n', start), text.size());
-        std::string line = text.substr(start, end - start);
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        if (!line.empty())
-            tokens.push_back(std::move(line));
-        start = end + 1;
-    }
-    if (tokens.empty() || tokens.size() > 2)
+    const Poco::StringTokenizer lines(text, "\n", TOKENS);
+    if (lines.count() == 0 || lines.count() > 2)
         throw ConfigException(settings.describe("admin.token_file") + ": holds " +
-                              std::to_string(tokens.size()) +
+                              std::to_string(lines.count()) +
                               " tokens; give one, or two (one a line) while rotating");
-    return tokens;
+    return {lines.begin(), lines.end()};
 }
 
-// admin.allowed_hosts: comma-separated host names, without a port, lower case.
+// admin.allowed_hosts: comma-separated host names (the admin endpoint drops their ports).
 std::vector<std::string> hostsIn(const Settings& settings, const std::string& text)
 {
     std::vector<std::string> hosts;
-    std::size_t start = 0;
-    while (start <= text.size())
+    for (const auto& host : Poco::StringTokenizer(text, ",", TOKENS))
     {
-        const std::size_t end = std::min(text.find(',', start), text.size());
-        std::string host = Poco::toLower(Poco::trim(text.substr(start, end - start)));
-        start = end + 1;
-        if (host.empty())
-            continue;
         if (host.find_first_of(" /\\@") != std::string::npos)
             throw ConfigException(settings.describe("admin.allowed_hosts") + ": '" +
                                   clipped(host, 100) + "' is not a host name");
-        // The port is ignored, as in a Host header.
-        if (host.front() == '[')
-            host = host.substr(0, host.find(']') + 1);
-        else if (const auto colon = host.find(':');
-                 colon != std::string::npos && host.find(':', colon + 1) == std::string::npos)
-            host.erase(colon);
-        hosts.push_back(std::move(host));
+        hosts.push_back(Poco::toLower(host));
     }
     return hosts;
 }

@@ -221,31 +221,22 @@ WITH deleted AS (
 SELECT count(*)::int FROM deleted
 )sql";
 
-// At most $2 finished replays (done, failed, canceled) that ended more than $1 ms ago
+// At most $2 rows of `table` that `where` picks ($1: the age in ms), oldest first by `order`
+// (an index on it), deleted; their count.
+inline std::string deleteOldest(const std::string& table, const std::string& where,
+                                const std::string& order)
+{
+    return "WITH deleted AS (DELETE FROM " + table + " WHERE id = ANY (ARRAY(SELECT id FROM " +
+           table + " WHERE " + where + " ORDER BY " + order +
+           " LIMIT $2::int)) RETURNING 1) SELECT count(*)::int FROM deleted";
+}
+// Finished replays (done, failed, canceled) that ended more than $1 ms ago
 // (replays_finished_at); a running one is never deleted.
-inline const std::string RETENTION_REPLAYS = R"sql(
-WITH deleted AS (
-    DELETE FROM replays WHERE id = ANY (ARRAY(
-        SELECT id FROM replays
-        WHERE state <> 'running' AND finished_at < now() - $1::bigint * interval '1 millisecond'
-        ORDER BY finished_at
-        LIMIT $2::int))
-    RETURNING 1
-)
-SELECT count(*)::int FROM deleted
-)sql";
-
-// At most $2 cursor changes made more than $1 ms ago (cursor_history_at).
-inline const std::string RETENTION_CURSOR_HISTORY = R"sql(
-WITH deleted AS (
-    DELETE FROM cursor_history WHERE id = ANY (ARRAY(
-        SELECT id FROM cursor_history
-        WHERE at < now() - $1::bigint * interval '1 millisecond'
-        ORDER BY at
-        LIMIT $2::int))
-    RETURNING 1
-)
-SELECT count(*)::int FROM deleted
-)sql";
+inline const std::string RETENTION_REPLAYS = deleteOldest(
+    "replays", "state <> 'running' AND finished_at < now() - $1::bigint * interval '1 millisecond'",
+    "finished_at");
+// Cursor changes made more than $1 ms ago (cursor_history_at).
+inline const std::string RETENTION_CURSOR_HISTORY =
+    deleteOldest("cursor_history", "at < now() - $1::bigint * interval '1 millisecond'", "at");
 
 } // namespace courierd::sql::ledger

@@ -414,7 +414,7 @@ public:
     // DNS rebinding read everything (any Host was served).
     void noWebPageCanDriveTheApi()
     {
-        Admin admin("", {"courierd.example.org"});
+        Admin admin("", {"Courierd.Example.org:8081"}); // as admin.allowed_hosts gives it
         const std::string courier = R"({"name":"Ivan","transport_type":"car"})";
         // DNS rebinding: a name that is not this endpoint's is refused before anything else.
         for (const char* host : {"attacker.example", "127.0.0.1.attacker.example", ""})

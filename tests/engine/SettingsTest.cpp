@@ -347,7 +347,7 @@ public:
         }
         config = from({{"admin.allowed_hosts", " Courierd.Example.org:8081, ,[::2]:1,ops"}});
         CPPUNIT_ASSERT((config.admin.allowedHosts ==
-                        std::vector<std::string>{"courierd.example.org", "[::2]", "ops"}));
+                        std::vector<std::string>{"courierd.example.org:8081", "[::2]:1", "ops"}));
 
         // Relative: in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= makes it.
         setenv("CREDENTIALS_DIRECTORY", dir.path().c_str(), 1);
