@@ -2,6 +2,7 @@
 
 #include "courierd/Utf8.h"
 
+#include <Poco/Net/IPAddress.h>
 #include <Poco/String.h>
 
 #include <algorithm>
@@ -217,10 +218,15 @@ Router::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
     {
         const AdminAccess current = access();
         // DNS rebinding reaches this endpoint under a name of the attacker's: only names that
-        // are this endpoint's are answered.
+        // are this endpoint's are answered, and addresses (no page can rebind one).
         const std::string host = hostOf(request.getHost());
+        Poco::Net::IPAddress address;
+        const bool literal =
+            !host.empty() &&
+            Poco::Net::IPAddress::tryParse(
+                host.front() == '[' ? host.substr(1, host.size() - 2) : host, address);
         const bool known =
-            host == _listenHost || host == "localhost" || host == "127.0.0.1" || host == "[::1]" ||
+            literal || host == _listenHost || host == "localhost" ||
             std::find(current.hosts.begin(), current.hosts.end(), host) != current.hosts.end();
         if (!known)
             return refuse(

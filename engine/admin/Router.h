@@ -24,7 +24,7 @@ struct AdminAccess
 {
     /// Bearer tokens accepted; none: no token needed. Two while a token is rotated.
     std::vector<std::string> tokens;
-    /// Host names answered besides the listen address, `localhost` and the loopback addresses
+    /// Host names answered besides the listen address, `localhost` and IP addresses
     /// (`admin.allowed_hosts`); a port is ignored, as case is.
     std::vector<std::string> hosts;
 };
@@ -48,8 +48,9 @@ struct Route
 /// `WWW-Authenticate: Bearer` — before 404 and 405, so that nothing is learnt without the
 /// token. Tokens are compared in constant time. So that no web page the operator opens can
 /// drive the API (a cross-site "simple" request, DNS rebinding), every request under `/api/`
-/// is refused, whatever the token, when its `Host` is not the listen address, `localhost`, a
-/// loopback address or an allowed host (421 `host_not_allowed`, before the token); when it
+/// is refused, whatever the token, when its `Host` is not the listen address, `localhost`, an IP
+/// address (no page can rebind one) or an allowed host (421 `host_not_allowed`, before the
+/// token); when it
 /// mutates (not GET, HEAD or OPTIONS) and has an `Origin` other than `http://<its Host>` (403
 /// `origin_not_allowed`); and when it has a body that is not `application/json` (415
 /// `unsupported_media_type`). Routes are added before the server starts; the access may change

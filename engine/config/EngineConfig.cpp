@@ -92,7 +92,7 @@ const std::vector<ConfigKey>& EngineConfig::schema()
          "rotating it; relative: in $CREDENTIALS_DIRECTORY"},
         {"admin.allowed_hosts", ConfigType::String, "",
          "comma-separated Host names the /api/v1 routes answer besides the listen address, "
-         "localhost and the loopback addresses (case-insensitive, port ignored)"},
+         "localhost and IP addresses (case-insensitive, port ignored)"},
         {"daemon.instance_id", ConfigType::String, "",
          "this instance's name in source leases; empty: host name and admin.listen's port "
          "(the same across restarts, distinct on one host), or host name and process id "

@@ -77,12 +77,6 @@ void InstanceHeartbeat::setSources(const std::vector<std::string>& sources)
     }
 }
 
-std::vector<std::string> InstanceHeartbeat::sources() const
-{
-    std::lock_guard lock(_mutex);
-    return _sources;
-}
-
 void InstanceHeartbeat::onTimer(Poco::Timer&)
 {
     try

@@ -45,9 +45,6 @@ public:
     /// beat). Idempotent.
     void stop();
 
-    /// The sources the row names now. Any thread.
-    std::vector<std::string> sources() const;
-
 private:
     void onTimer(Poco::Timer&);
     void write(const std::string& statement);
@@ -56,7 +53,7 @@ private:
     const std::string _instanceId;
     const Duration _every;
     Poco::Logger& _logger;
-    mutable std::mutex _mutex; // guards _sources and _failing
+    std::mutex _mutex; // guards _sources and _failing
     std::vector<std::string> _sources;
     bool _failing = false;
     Poco::ThreadPool _threads;

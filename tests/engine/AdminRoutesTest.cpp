@@ -421,8 +421,9 @@ public:
             for (const char* path : {"/api/v1/sources", "/api/v1/nothing"})
                 assertApiError(admin.call("GET", path, "", {{"Host", host}}), 421,
                                "host_not_allowed");
-        for (const char* host : {"localhost:8081", "LOCALHOST", "127.0.0.1", "[::1]:1",
-                                 "Courierd.Example.Org:443", "localhost."})
+        for (const char* host :
+             {"localhost:8081", "LOCALHOST", "127.0.0.1", "[::1]:1", "Courierd.Example.Org:443",
+              "localhost.", "192.0.2.7:8081", "[2001:db8::1]"})
             CPPUNIT_ASSERT_EQUAL_MESSAGE(
                 host, 200, admin.call("GET", "/api/v1/sources", "", {{"Host", host}}).status);
         // The probes answer any Host, so a remote Prometheus keeps working.
