@@ -60,7 +60,11 @@ void Database::fail(const std::string& what, const Poco::Exception& cause) const
 std::string Database::explain(const std::string& text) const
 {
     std::string out = redact(text);
-    if (out.find("State: 26000") != std::string::npos)
+    // 26000 at execution; at prepare time (a describe on another server connection) the
+    // driver's error carries no state, only the server's text.
+    if (out.find("State: 26000") != std::string::npos ||
+        (out.find("prepared statement \"") != std::string::npos &&
+         out.find("\" does not exist") != std::string::npos))
         out += " (courierd's PostgreSQL driver prepares every statement, which a pooler in "
                "transaction or statement mode cannot carry between server connections: run "
                "PgBouncer with pool_mode = session; see the README)";

@@ -16,9 +16,31 @@ class DatabaseTest : public CppUnit::TestFixture
 {
     CPPUNIT_TEST_SUITE(DatabaseTest);
     CPPUNIT_TEST(idleSessionsTheServerClosedAreNeverHandedOut);
+    CPPUNIT_TEST(aPoolerInTransactionModeIsNamedWhateverTheErrorsShape);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // Found by repeating PgBouncerTransactionMode under AddressSanitizer: whether PgBouncer
+    // hands a statement's describe or its execution to another server connection is chance,
+    // and the describe's error carries no SQLSTATE, so the advice showed in some runs only.
+    void aPoolerInTransactionModeIsNamedWhateverTheErrorsShape()
+    {
+        TestDatabase db("database");
+        Database database(db.store(1));
+        for (const std::string& error :
+             {std::string("[PostgreSQL]: postgresql_stmt_execute error: ERROR:  prepared "
+                          "statement \"p01\" does not exist [State: 26000]"),
+              std::string("[PostgreSQL]: postgresql_stmt_describe error: ERROR:  prepared "
+                          "statement \"p01e1ebdcpee1dp11f1p909fp02fc00000001\" does not exist\n "
+                          "SELECT status, count(*) FROM couriers GROUP BY status")})
+            CPPUNIT_ASSERT_MESSAGE(
+                error, database.explain(error).find("run PgBouncer with pool_mode = session") !=
+                           std::string::npos);
+        CPPUNIT_ASSERT(
+            database.explain("ERROR:  relation \"x\" does not exist").find("PgBouncer") ==
+            std::string::npos);
+    }
+
     // Found when a scrape timer kept admin sessions idle: after pg_terminate_backend (as a
     // restart or a failover does), the next request failed with "server closed the connection
     // unexpectedly" on the dead session the pool handed out.
