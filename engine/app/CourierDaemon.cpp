@@ -379,7 +379,7 @@ std::string CourierDaemon::renameArgumentProblem() const
            "': give FROM=TO, two different source names (" + SourceCatalog::NAME_RULE + ")";
 }
 
-int CourierDaemon::renameSource(SourceCatalog& sources, Database& database, Duration instanceTtl)
+int CourierDaemon::renameSource(SourceCatalog& sources, Database& database)
 {
     const auto eq = _renameSource.find('=');
     const std::string from = _renameSource.substr(0, eq);
@@ -398,7 +398,7 @@ int CourierDaemon::renameSource(SourceCatalog& sources, Database& database, Dura
                               " again from its start");
     try
     {
-        const auto renamed = SourceStore(database).rename(from, to, instanceTtl);
+        const auto renamed = SourceStore(database).rename(from, to);
         std::cout << "source " << from << " renamed " << to << ": " << renamed.inbox
                   << " inbox row(s), " << renamed.deliveries << " delivery(ies), "
                   << renamed.busyCouriers << " busy courier(s), "
@@ -479,7 +479,7 @@ int CourierDaemon::serve()
     if (_migrateOnly)
         return EXIT_OK;
     if (!_renameSource.empty())
-        return renameSource(sources, database, engine.daemon.leaseTtl);
+        return renameSource(sources, database);
     if (const int demo = engine.assignment.demoCouriers; demo > 0)
         log.information("demo couriers: %d wanted, %d added now", demo,
                         CourierRepository(database).ensureDemoCouriers(demo));

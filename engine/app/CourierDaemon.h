@@ -47,7 +47,7 @@ private:
     // while a live instance has either name configured or holds its lease, or TO is taken;
     // EXIT_NOINPUT when FROM holds nothing (nothing changed in each case); ConfigException
     // unless the configuration was renamed first.
-    int renameSource(SourceCatalog& sources, Database& database, Duration instanceTtl);
+    int renameSource(SourceCatalog& sources, Database& database);
     // Empty when --rename-source's FROM=TO names two different valid source names.
     std::string renameArgumentProblem() const;
     void configureLogging();

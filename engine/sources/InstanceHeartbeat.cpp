@@ -17,6 +17,7 @@ InstanceHeartbeat::InstanceHeartbeat(Database& database, std::string instanceId,
                                      Poco::Logger& logger)
     : _database(database)
     , _instanceId(std::move(instanceId))
+    , _ttl(ttl)
     , _every(std::max<Duration>(ttl / 3, Duration(100)))
     , _logger(logger)
     , _threads("heartbeat", 1, 1)
@@ -32,6 +33,7 @@ InstanceHeartbeat::~InstanceHeartbeat()
 void InstanceHeartbeat::write(const std::string& statement)
 {
     std::string id = _instanceId;
+    Poco::Int64 ttl = _ttl.count();
     std::string names;
     {
         std::lock_guard lock(_mutex);
@@ -39,7 +41,7 @@ void InstanceHeartbeat::write(const std::string& statement)
             names += (names.empty() ? "" : ",") + name;
     }
     auto session = _database.session();
-    session << statement, use(id), use(names), now;
+    session << statement, use(id), use(names), use(ttl), now;
 }
 
 void InstanceHeartbeat::start(const std::vector<std::string>& sources)
@@ -48,10 +50,22 @@ void InstanceHeartbeat::start(const std::vector<std::string>& sources)
         std::lock_guard lock(_mutex);
         _sources = sources;
     }
-    write(REGISTER_INSTANCE);
+    try
     {
+        write(REGISTER_INSTANCE);
         auto session = _database.session();
         session << PRUNE_INSTANCES, now;
+    }
+    catch (const Poco::Exception& e)
+    {
+        // Not a reason to stop: every beat writes the row (behind a pooler in transaction
+        // mode, say, a statement fails by chance), and the instance polls nothing meanwhile
+        // either, since its leases need the same database.
+        std::lock_guard lock(_mutex);
+        _logger.warning("instance heartbeat: cannot write this instance's row yet (every beat "
+                        "tries again; until one does, a rename cannot see this instance): %s",
+                        _database.explain(e.displayText()));
+        _failing = true;
     }
     const long every = static_cast<long>(_every.count());
     _timer = std::make_unique<Poco::Timer>(every, every);
@@ -73,7 +87,7 @@ void InstanceHeartbeat::setSources(const std::vector<std::string>& sources)
     {
         _logger.warning("instance heartbeat: cannot write the sources of this instance now (the "
                         "next beat tries again): %s",
-                        e.displayText());
+                        _database.explain(e.displayText()));
     }
 }
 
@@ -92,7 +106,7 @@ void InstanceHeartbeat::onTimer(Poco::Timer&)
         std::lock_guard lock(_mutex);
         if (!_failing)
             _logger.warning("instance heartbeat: %s (logged once until it beats again)",
-                            e.displayText());
+                            _database.explain(e.displayText()));
         _failing = true;
     }
 }
@@ -113,7 +127,7 @@ void InstanceHeartbeat::stop()
     {
         _logger.warning("instance heartbeat: cannot remove this instance's row (it is taken for "
                         "dead once its beat is older than daemon.lease_ttl): %s",
-                        e.displayText());
+                        _database.explain(e.displayText()));
     }
 }
 

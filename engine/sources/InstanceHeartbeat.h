@@ -15,12 +15,12 @@
 namespace courierd
 {
 
-/// This instance's row in table `instances`: its id and the sources it has configured (paused
-/// ones included), written at start and beaten every third of `daemon.lease_ttl` on a timer of
-/// its own, removed at a clean stop. An instance is alive while its beat is younger than the
-/// TTL; `courierd --rename-source` is refused while one that has either name configured is
-/// (SourceStore::rename()). A lease shows only the sources polled right now; this row shows
-/// what an instance may poll next. Thread-safe.
+/// This instance's row in table `instances`: its id, the sources it has configured (paused
+/// ones included) and its `daemon.lease_ttl`, written at start and beaten every third of that
+/// TTL on a timer of its own, removed at a clean stop. An instance is alive while its beat is
+/// younger than its own TTL; `courierd --rename-source` is refused while one that has either name
+/// configured is (SourceStore::rename()). A lease shows only the sources polled right now; this row
+/// shows what an instance may poll next. Thread-safe.
 class InstanceHeartbeat
 {
 public:
@@ -32,8 +32,8 @@ public:
     InstanceHeartbeat& operator=(const InstanceHeartbeat&) = delete;
 
     /// Writes the row with `sources` (a new started_at) and starts the timer. Call before the
-    /// sources' timers start, so that no source is polled before its row says so. Throws
-    /// StoreException or Poco::Data exceptions; nothing is started then.
+    /// sources' timers start, so that no source is polled before its row says so. A failed
+    /// write is logged, never thrown: every beat writes the row again.
     void start(const std::vector<std::string>& sources);
 
     /// The sources configured now (a reload): written at once, and by every beat after. A
@@ -51,6 +51,7 @@ private:
 
     Database& _database;
     const std::string _instanceId;
+    const Duration _ttl;
     const Duration _every;
     Poco::Logger& _logger;
     std::mutex _mutex; // guards _sources and _failing

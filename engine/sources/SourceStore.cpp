@@ -1,5 +1,6 @@
 #include "sources/SourceStore.h"
 
+#include "courierd/Duration.h"
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
 #include "sources/SourceCatalog.h"
@@ -53,8 +54,7 @@ std::map<std::string, Poco::Timestamp> SourceStore::newest(Poco::Data::Session& 
     return out;
 }
 
-SourceStore::Renamed SourceStore::rename(const std::string& from, const std::string& to,
-                                         Duration instanceTtl)
+SourceStore::Renamed SourceStore::rename(const std::string& from, const std::string& to)
 {
     for (const auto* name : {&from, &to})
         if (!SourceCatalog::validName(*name))
@@ -64,20 +64,19 @@ SourceStore::Renamed SourceStore::rename(const std::string& from, const std::str
         throw ValidationException("a rename needs two different source names, got " + from +
                                   " twice");
     std::string oldName = from, newName = to;
-    Poco::Int64 ttl = instanceTtl.count();
     auto session = _database.session();
     Poco::Data::Transaction transaction(session);
     session << RENAME_LOCK_INSTANCES, now;
     std::vector<std::string> instances;
-    std::vector<Poco::Int64> ago;
-    session << RENAME_LIVE_INSTANCES, use(oldName), use(newName), use(ttl), into(instances),
-        into(ago), now;
+    std::vector<Poco::Int64> ago, ttls;
+    session << RENAME_LIVE_INSTANCES, use(oldName), use(newName), into(instances), into(ago),
+        into(ttls), now;
     if (!instances.empty())
         throw ConflictException(
             "instance " + clipped(instances.front(), 100) + " has source " + from + " or " + to +
             " configured and is alive (its last beat " + std::to_string(ago.front()) +
-            " ms ago; taken for dead once that passes " + formatDuration(instanceTtl) +
-            ", daemon.lease_ttl)" +
+            " ms ago; taken for dead once that passes its daemon.lease_ttl, " +
+            formatDuration(Duration(ttls.front())) + ")" +
             (instances.size() > 1
                  ? ", and " + std::to_string(instances.size() - 1) + " more instance(s)"
                  : std::string()) +

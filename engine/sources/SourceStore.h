@@ -1,6 +1,5 @@
 #pragma once
 
-#include "courierd/Duration.h"
 #include "store/Database.h"
 
 #include <Poco/Timestamp.h>
@@ -50,11 +49,11 @@ public:
     /// busy couriers, cursor and its history, controls, freshness, retention horizon and
     /// replays; leases are dropped and `from` is left paused (an instance still configured with
     /// it polls nothing). Throws ConflictException, changing nothing, while an instance whose
-    /// last beat (table `instances`) is younger than `instanceTtl` has either name configured,
+    /// last beat (table `instances`) is younger than its own TTL has either name configured,
     /// while one holds either name's lease, or when `to` already holds anything;
     /// Poco::NotFoundException when `from` holds nothing (a typo); ValidationException for a
     /// name against the source-name rules or two equal names. `courierd --rename-source FROM=TO`.
-    Renamed rename(const std::string& from, const std::string& to, Duration instanceTtl);
+    Renamed rename(const std::string& from, const std::string& to);
 
 private:
     Database& _database;

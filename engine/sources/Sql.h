@@ -175,15 +175,16 @@ inline const std::string CHANGE = COURIERD_CHANGE_COLUMNS "WHERE source = $1 AND
 // InstanceHeartbeat (table instances): the sources each running instance has configured, as a
 // comma-separated list (source names hold no comma). A start sets started_at; a beat keeps it.
 inline const std::string REGISTER_INSTANCE = R"sql(
-INSERT INTO instances (instance_id, sources)
-VALUES ($1, string_to_array($2, ',')::text[])
+INSERT INTO instances (instance_id, sources, ttl)
+VALUES ($1, string_to_array($2, ',')::text[], $3::bigint * interval '1 millisecond')
 ON CONFLICT (instance_id) DO UPDATE SET sources = EXCLUDED.sources, started_at = now(),
-                                        heartbeat_at = now()
+                                        heartbeat_at = now(), ttl = EXCLUDED.ttl
 )sql";
 inline const std::string BEAT_INSTANCE = R"sql(
-INSERT INTO instances (instance_id, sources)
-VALUES ($1, string_to_array($2, ',')::text[])
-ON CONFLICT (instance_id) DO UPDATE SET sources = EXCLUDED.sources, heartbeat_at = now()
+INSERT INTO instances (instance_id, sources, ttl)
+VALUES ($1, string_to_array($2, ',')::text[], $3::bigint * interval '1 millisecond')
+ON CONFLICT (instance_id) DO UPDATE SET sources = EXCLUDED.sources, heartbeat_at = now(),
+                                        ttl = EXCLUDED.ttl
 )sql";
 inline const std::string REMOVE_INSTANCE = "DELETE FROM instances WHERE instance_id = $1";
 // Rows of instances that stopped beating a week ago (crashed, never restarted under their id).
@@ -195,8 +196,10 @@ inline const std::string PRUNE_INSTANCES =
 // slips in between) and none holds either name's lease (locked, so none takes it meanwhile).
 inline const std::string RENAME_LOCK_INSTANCES = "LOCK TABLE instances IN SHARE ROW EXCLUSIVE MODE";
 inline const std::string RENAME_LIVE_INSTANCES = R"sql(
-SELECT instance_id, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint FROM instances
-WHERE sources && ARRAY[$1, $2]::text[] AND heartbeat_at > now() - $3::bigint * interval '1 millisecond'
+SELECT instance_id, (extract(epoch FROM now() - heartbeat_at) * 1000)::bigint,
+       (extract(epoch FROM ttl) * 1000)::bigint
+FROM instances
+WHERE sources && ARRAY[$1, $2]::text[] AND heartbeat_at > now() - ttl
 ORDER BY heartbeat_at DESC
 )sql";
 // Whether a name holds anything: FROM must (a rename of a name that holds nothing is a typo),
