@@ -58,8 +58,17 @@ std::vector<std::string> iniKeys(const std::string& text, std::vector<std::strin
 {
     std::vector<std::string> keys;
     std::map<std::string, std::size_t> seen; // lower-cased (POCO's INI keys ignore case): line
-    const auto lineAt = [&text](std::size_t offset)
-    { return 1 + std::count(text.begin(), text.begin() + static_cast<long>(offset), '\n'); };
+    // The line of `offset`, counted on from the last one asked (offsets only grow): linear in
+    // the text, however many keys it holds.
+    std::size_t counted = 0, lines = 1;
+    const auto lineAt = [&](std::size_t offset)
+    {
+        lines +=
+            static_cast<std::size_t>(std::count(text.begin() + static_cast<long>(counted),
+                                                text.begin() + static_cast<long>(offset), '\n'));
+        counted = offset;
+        return lines;
+    };
     std::string section;
     std::size_t at = 0;
     const auto skipSpace = [&]
@@ -87,7 +96,7 @@ std::vector<std::string> iniKeys(const std::string& text, std::vector<std::strin
         }
         else
         {
-            const std::size_t line = static_cast<std::size_t>(lineAt(at));
+            const std::size_t line = lineAt(at);
             std::string key = Poco::trim(until("=\n"));
             if (at < text.size() && text[at] == '=')
                 until("\n");
