@@ -49,9 +49,11 @@ public:
         int orders = 0;
         for (int crash = 0; crash < 5; ++crash)
         {
+            // Counted before the orders arrive: read after, it could already hold them all
+            // (found under ThreadSanitizer: 60 assigned before the count, none after it).
+            const auto before = site.count(DELIVERIES);
             for (int i = 0; i < 60; ++i, ++orders)
                 site.fake.addOrder("created");
-            const auto before = site.count(DELIVERIES);
             if (!waitFor([&] { return site.count(DELIVERIES) > before; }))
             {
                 const std::string out = daemon->output();
