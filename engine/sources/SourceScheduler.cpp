@@ -5,6 +5,8 @@
 #include "sdk/HttpObserver.h"
 #include "util/Exceptions.h"
 
+#include <Poco/Message.h>
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -18,8 +20,6 @@ namespace
 constexpr std::size_t CURSOR_IN_LOG = 120;
 /// Sources one scheduler can run at once (each timer holds a thread while it runs).
 constexpr int MAX_TIMER_THREADS = 1024;
-/// How often a failure that goes on the same way is logged again.
-constexpr Duration REPEAT_FAILURE_LOG = std::chrono::minutes(5);
 
 std::string shortened(const std::string& cursor)
 {
@@ -114,9 +114,7 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
 std::shared_ptr<SourceScheduler::Runner>
 SourceScheduler::runnerFor(const SourceCatalog::EntryPtr& entry)
 {
-    auto runner = std::make_shared<Runner>();
-    runner->scheduler = this;
-    runner->entry = entry;
+    auto runner = std::make_shared<Runner>(this, entry, _logger);
     runner->status.name = entry->name;
     runner->status.plugin = entry->info.name;
     runner->status.pluginVersion = entry->info.version;
@@ -637,58 +635,6 @@ void SourceScheduler::poll(Runner& runner, IngestResult& total)
         _logger.debug("source %s: tick, nothing new", name);
 }
 
-void SourceScheduler::standby(Runner& runner)
-{
-    const auto holder = _ingestor.holder(runner.entry->name);
-    if (!holder || holder->first == runner.standbyHolder)
-        return;
-    runner.standbyHolder = holder->first;
-    _logger.information("source %s: standby: instance %s holds its lease (until %s, renewed while "
-                        "it polls); this instance takes over if it lapses",
-                        runner.entry->name, clipped(holder->first), formatRfc3339(holder->second));
-}
-
-void SourceScheduler::report(Runner& runner, const std::string& error,
-                             Poco::Message::Priority priority)
-{
-    const std::string& name = runner.entry->name;
-    const Poco::Timestamp now;
-    if (error.empty())
-    {
-        if (runner.failures > 0)
-            _logger.information("source %s: polled again after %d failed tick(s) since %s", name,
-                                runner.failures, formatRfc3339(runner.failingSince));
-        runner.failures = 0;
-        runner.failing.clear();
-        return;
-    }
-    if (runner.failures == 0 || error != runner.failing)
-    {
-        _logger.log(Poco::Message(_logger.name(),
-                                  "source " + name + ": tick failed: " + error +
-                                      " (the same failure again is logged every " +
-                                      formatDuration(REPEAT_FAILURE_LOG) + ")",
-                                  priority));
-        runner.failing = error;
-        runner.failures = 1;
-        runner.failingSince = now;
-        runner.failureLogged = now;
-        return;
-    }
-    ++runner.failures;
-    if (now - runner.failureLogged >= REPEAT_FAILURE_LOG.count() * 1000)
-    {
-        _logger.log(Poco::Message(_logger.name(),
-                                  "source " + name + ": still failing, " +
-                                      std::to_string(runner.failures) + " tick(s) since " +
-                                      formatRfc3339(runner.failingSince) + ": " + error,
-                                  priority));
-        runner.failureLogged = now;
-    }
-    else
-        _logger.debug("source %s: tick failed again: %s", name, error);
-}
-
 void SourceScheduler::tick(Runner& runner)
 {
     if (_stopping)
@@ -709,14 +655,11 @@ void SourceScheduler::tick(Runner& runner)
         if (!runner.lease)
         {
             outcome = "standby";
-            standby(runner);
+            runner.log.standby(_ingestor.holder(name));
         }
         else
         {
-            if (!runner.standbyHolder.empty())
-                _logger.information("source %s: this instance polls it now (was %s)", name,
-                                    runner.standbyHolder);
-            runner.standbyHolder.clear();
+            runner.log.leaseTaken();
             // The keeper renews the lease for as long as the poll runs, however it ends.
             const auto polling = [&runner](std::optional<Lease> lease)
             {
@@ -758,12 +701,12 @@ void SourceScheduler::tick(Runner& runner)
         error = e.what();
     }
     if (outcome == "ok" || outcome == "error")
-        report(runner, error, priority);
+        runner.log.polled(error, priority);
     count(runner, outcome, total, static_cast<double>(started.elapsed()) / 1e6);
     // The next poll: an interval after this one began; while polls fail, interval x 2^n up to
     // max_backoff. A tick longer than that is followed at the next beat.
     Duration wait = runner.entry->interval;
-    for (int n = 0; n < runner.failures && wait < runner.entry->maxBackoff; ++n)
+    for (int n = 0; n < runner.log.failures() && wait < runner.entry->maxBackoff; ++n)
         wait *= 2;
     wait = std::min(wait, std::max(runner.entry->maxBackoff, runner.entry->interval));
     runner.nextDue = started + wait.count() * 1000;
@@ -776,9 +719,9 @@ void SourceScheduler::tick(Runner& runner)
         runner.status.lastSuccessAt = runner.status.lastTickAt;
     runner.status.lastOutcome = outcome;
     runner.status.lastError = error;
-    runner.status.failures = runner.failures;
+    runner.status.failures = runner.log.failures();
     runner.status.nextPollAt =
-        runner.failures > 0 ? std::optional<Poco::Timestamp>(runner.nextDue) : std::nullopt;
+        runner.log.failures() > 0 ? std::optional<Poco::Timestamp>(runner.nextDue) : std::nullopt;
     runner.status.state = stateOf(runner);
     ++runner.status.ticks;
     runner.status.records += total.records;

@@ -6,9 +6,9 @@
 #include "sources/SourceCatalog.h"
 #include "sources/SourceControls.h"
 #include "sources/SourceStatus.h"
+#include "sources/TickLog.h"
 
 #include <Poco/Logger.h>
-#include <Poco/Message.h>
 #include <Poco/ThreadPool.h>
 #include <Poco/Timer.h>
 
@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace courierd
@@ -34,9 +35,7 @@ namespace courierd
 /// the TTL still stores its cursor; a holder that stalls (SIGSTOP, a frozen VM) stops renewing
 /// and loses the lease as before.
 ///
-/// The log says what changed, not every tick: a failure is logged when it starts or its message
-/// changes, then again every REPEAT_FAILURE_LOG while it lasts, and its end once; a standby is
-/// logged when it starts or the holder changes.
+/// The log says what changed, not every tick (TickLog).
 class SourceScheduler
 {
 public:
@@ -94,10 +93,19 @@ public:
 private:
     struct Runner
     {
+        Runner(SourceScheduler* scheduler, SourceCatalog::EntryPtr entry, Poco::Logger& logger)
+            : scheduler(scheduler)
+            , entry(std::move(entry))
+            , log(this->entry->name, logger)
+        {
+        }
+
         void onTimer(Poco::Timer&) { scheduler->beat(*this); }
 
         SourceScheduler* scheduler = nullptr;
         SourceCatalog::EntryPtr entry;
+        // What the ticks say in the log, and their failures in a row; touched by the tick only.
+        TickLog log;
         std::unique_ptr<Poco::Timer> timer;
         std::optional<Lease> lease;   // touched by the tick only
         std::optional<Lease> polling; // the lease of a tick in progress, for the keeper
@@ -124,13 +132,6 @@ private:
         // Touched by the beat only: when the next poll is due (the interval after a poll,
         // longer while polls fail).
         Poco::Timestamp nextDue{0};
-        // Touched by the tick only: what the log last said, so that a source failing the same
-        // way every tick, or waiting on another instance, says so once rather than every tick.
-        std::string standbyHolder;
-        std::string failing;
-        int failures = 0;
-        Poco::Timestamp failingSince;
-        Poco::Timestamp failureLogged;
     };
 
     void beat(Runner& runner);
@@ -143,8 +144,6 @@ private:
     void onControlTimer(Poco::Timer&);
     // The state GET /api/v1/sources shows; under the runner's mutex.
     static std::string stateOf(const Runner& runner);
-    void standby(Runner& runner);
-    void report(Runner& runner, const std::string& error, Poco::Message::Priority priority);
     void poll(Runner& runner, IngestResult& total);
     void renewLeases(Poco::Timer&);
     std::shared_ptr<Runner> runnerFor(const SourceCatalog::EntryPtr& entry);
