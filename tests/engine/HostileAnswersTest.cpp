@@ -41,8 +41,7 @@ struct Expect
     std::vector<std::string> rejected; ///< One rejected row whose reason holds each of these.
     std::string lastError;             ///< The source's last_error holds this (a failed poll).
     Poco::Int64 valid = 0;             ///< Orders beside the hostile ones, stored and assigned.
-    int times = 3;    ///< Requests answered so: a poll makes up to retry_count + 1 of them.
-    std::string keys; ///< More keys of source `orders`.
+    int times = 3; ///< Requests answered so: a poll makes up to retry_count + 1 of them.
 };
 
 // `text` inside an SQL string literal.
@@ -56,12 +55,13 @@ std::string literal(std::string text)
 // Source `orders` gives the hostile answer to its first three polls; source `good` (another
 // service-order) keeps sending orders. Both must flow, the bad input must be rejected with its
 // reason or fail the poll with it, and the source must recover once the answers are sane.
-// With `forged`: no line of the daemon's log starts with it, and none holds ESC or CR.
+// With `forged`: no line of the daemon's log starts with it, and none holds ESC or CR. `keys`:
+// more keys of source `orders`.
 void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, const Expect& expect,
-              const std::string& forged = "")
+              const std::string& forged = "", const std::string& keys = "")
 {
     FakeServiceOrder good;
-    Installation site(40, "timeout = 2s\npoll_timeout = 60s\n" + expect.keys +
+    Installation site(40, "timeout = 2s\npoll_timeout = 60s\n" + keys +
                               "[source.good]\nplugin = "
                               "service-order\ninterval = 200ms\nbase_url = " +
                               good.baseUrl() + "\n");
@@ -233,12 +233,8 @@ public:
             huge.repeat = 512;
             limit = "268435456";
         }
-        survives("a 2 GiB body", huge,
-                 {{},
-                  "response body larger than " + limit + " bytes",
-                  0,
-                  1,
-                  "max_response_bytes = " + limit + "\n"});
+        survives("a 2 GiB body", huge, {{}, "response body larger than " + limit + " bytes", 0, 1},
+                 "", "max_response_bytes = " + limit + "\n");
     }
 
     void invalidUtf8()
