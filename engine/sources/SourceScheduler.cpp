@@ -81,31 +81,11 @@ SourceScheduler::SourceScheduler(SourceCatalog& sources, Ingestor& ingestor,
                                  ReplayStore* replays)
     : _ingestor(ingestor)
     , _wake(std::move(wake))
-    , _polls(metrics.counter("courierd_source_polls_total",
-                             "Ticks of each source by outcome: ok, error, standby (another "
-                             "instance holds the lease), paused",
-                             {"source", "outcome"}))
-    , _pollSeconds(metrics.histogram("courierd_source_poll_duration_seconds",
-                                     "How long each poll of a source took (lease, fetch, ingest)",
-                                     {"source"}, metrics::durationBuckets()))
-    , _records(metrics.counter("courierd_source_records_total",
-                               "Inbox rows newly stored from each source by state: pending, "
-                               "skipped, rejected",
-                               {"source", "state"}))
-    , _lastSuccess(metrics.gauge("courierd_source_last_success_timestamp_seconds",
-                                 "When this instance last polled each source without error "
-                                 "(Unix time)",
-                                 {"source"}))
-    , _leaseHeld(metrics.gauge("courierd_source_lease_held",
-                               "1 while this instance holds the source's lease (it polls it)",
-                               {"source"}))
+    , _metrics(metrics)
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
     , _controls(controls)
     , _replays(replays)
-    , _paused(metrics.gauge("courierd_source_paused",
-                            "1 while an operator has paused the source (no instance polls it)",
-                            {"source"}))
 {
     for (const auto& entry : sources.entries())
         _runners.push_back(runnerFor(entry));
@@ -183,7 +163,7 @@ void SourceScheduler::readControls()
         const Poco::Int64 trigger = it != controls.end() && it->second.triggeredAt
                                         ? it->second.triggeredAt->epochMicroseconds()
                                         : 0;
-        _paused.with({runner->entry->name}).set(paused ? 1 : 0);
+        _metrics.paused(runner->entry->name, paused);
         std::lock_guard lock(runner->mutex);
         if (!runner->controlsRead)
             runner->triggerSeen = trigger; // a trigger from before this start is done
@@ -269,7 +249,7 @@ void SourceScheduler::beat(Runner& runner)
     {
         // Counted once an interval, as a poll would be.
         runner.nextDue = now + runner.entry->interval.count() * 1000;
-        _polls.with({runner.entry->name, "paused"}).inc();
+        _metrics.pausedTick(runner.entry->name);
         return;
     }
     if (triggered)
@@ -493,28 +473,7 @@ void SourceScheduler::remove(const std::string& name)
     if (runner->timer)
         runner->timer->stop(); // waits for a running tick
     release(*runner);
-    for (auto* family : {&_polls, &_records})
-        family->removeFirst(name);
-    for (auto* family : {&_lastSuccess, &_leaseHeld, &_paused})
-        family->removeFirst(name);
-    _pollSeconds.removeFirst(name);
-}
-
-void SourceScheduler::count(Runner& runner, const std::string& outcome, const IngestResult& total,
-                            double seconds)
-{
-    const std::string& name = runner.entry->name;
-    _polls.with({name, outcome}).inc();
-    _leaseHeld.with({name}).set(runner.lease ? 1 : 0);
-    if (outcome != "ok" && outcome != "error")
-        return;
-    _pollSeconds.with({name}).observe(seconds);
-    _records.with({name, "pending"}).inc(total.records - total.skipped);
-    _records.with({name, "skipped"}).inc(total.skipped);
-    _records.with({name, "rejected"}).inc(total.rejects);
-    if (outcome == "ok")
-        _lastSuccess.with({name}).set(static_cast<double>(Poco::Timestamp().epochMicroseconds()) /
-                                      1e6);
+    _metrics.forget(name);
 }
 
 void SourceScheduler::release(Runner& runner)
@@ -702,7 +661,8 @@ void SourceScheduler::tick(Runner& runner)
     }
     if (outcome == "ok" || outcome == "error")
         runner.log.polled(error, priority);
-    count(runner, outcome, total, static_cast<double>(started.elapsed()) / 1e6);
+    _metrics.ticked(name, outcome, total, static_cast<double>(started.elapsed()) / 1e6,
+                    runner.lease.has_value());
     // The next poll: an interval after this one began; while polls fail, interval x 2^n up to
     // max_backoff. A tick longer than that is followed at the next beat.
     Duration wait = runner.entry->interval;

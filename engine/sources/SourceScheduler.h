@@ -5,6 +5,7 @@
 #include "sources/ReplayStore.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceControls.h"
+#include "sources/SourceMetrics.h"
 #include "sources/SourceStatus.h"
 #include "sources/TickLog.h"
 
@@ -151,16 +152,9 @@ private:
     void release(Runner& runner);
     std::vector<std::shared_ptr<Runner>> runners() const;
 
-    void count(Runner& runner, const std::string& outcome, const IngestResult& total,
-               double seconds);
-
     Ingestor& _ingestor;
     std::function<void()> _wake;
-    metrics::Family<metrics::Counter>& _polls;
-    metrics::Family<metrics::Histogram>& _pollSeconds;
-    metrics::Family<metrics::Counter>& _records;
-    metrics::Family<metrics::Gauge>& _lastSuccess;
-    metrics::Family<metrics::Gauge>& _leaseHeld;
+    SourceMetrics _metrics;
     const std::atomic<bool>& _stopping;
     Poco::Logger& _logger;
     mutable std::mutex _runnersMutex; // guards _runners (the list; each runner guards itself)
@@ -170,7 +164,6 @@ private:
     std::unique_ptr<Poco::Timer> _controlTimer;
     SourceControls* _controls;
     ReplayStore* _replays;
-    metrics::Family<metrics::Gauge>& _paused;
     bool _controlsFailing = false; // touched by the control timer only
     bool _started = false;
 };

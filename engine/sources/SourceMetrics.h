@@ -1,0 +1,42 @@
+#pragma once
+
+#include "metrics/Registry.h"
+#include "sources/Ingestor.h"
+
+#include <string>
+
+namespace courierd
+{
+
+/// The courierd_source_* metrics of this instance's sources (per instance: each instance counts
+/// its own ticks): polls by outcome, their duration, new inbox rows by state, the last success,
+/// whether this instance holds the lease, whether an operator paused the source. Thread-safe.
+class SourceMetrics
+{
+public:
+    explicit SourceMetrics(metrics::Registry& metrics);
+
+    /// A tick of `source` ended with `outcome` (ok, error, standby) after `seconds`, having
+    /// stored `total`; `leaseHeld` after it. Only ok and error ticks count rows and durations.
+    void ticked(const std::string& source, const std::string& outcome, const IngestResult& total,
+                double seconds, bool leaseHeld);
+
+    /// A beat found `source` paused when it was due: counted once an interval, as a poll.
+    void pausedTick(const std::string& source);
+
+    /// Whether an operator has paused `source` (read with the controls).
+    void paused(const std::string& source, bool paused);
+
+    /// `source` is no longer run here (a reload removed it): its series go.
+    void forget(const std::string& source);
+
+private:
+    metrics::Family<metrics::Counter>& _polls;
+    metrics::Family<metrics::Histogram>& _pollSeconds;
+    metrics::Family<metrics::Counter>& _records;
+    metrics::Family<metrics::Gauge>& _lastSuccess;
+    metrics::Family<metrics::Gauge>& _leaseHeld;
+    metrics::Family<metrics::Gauge>& _paused;
+};
+
+} // namespace courierd
