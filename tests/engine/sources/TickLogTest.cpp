@@ -43,13 +43,17 @@ class TickLogTest : public CppUnit::TestFixture
 public:
     void setUp() override
     {
-        _lines = new Lines;
+        _lines = new Lines; // the AutoPtr owns it; the logger shares it until tearDown
         _logger = &Poco::Logger::get("test.ticklog");
-        _logger->setChannel(Poco::AutoPtr<Poco::Channel>(_lines, true));
+        _logger->setChannel(_lines);
         _logger->setLevel(Poco::Message::PRIO_INFORMATION);
     }
 
-    void tearDown() override { _logger->setChannel(nullptr); }
+    void tearDown() override
+    {
+        _logger->setChannel(nullptr);
+        _lines = nullptr;
+    }
 
     void aFailureIsLoggedOnceThenEveryFiveMinutesAndItsEndOnce()
     {
@@ -131,7 +135,7 @@ public:
     }
 
 private:
-    Lines* _lines = nullptr;
+    Poco::AutoPtr<Lines> _lines;
     Poco::Logger* _logger = nullptr;
 };
 
