@@ -1,6 +1,7 @@
 #pragma once
 
 #include "courierd/Batch.h"
+#include "sources/PollStore.h"
 #include "store/Database.h"
 
 #include <Poco/Logger.h>
@@ -15,35 +16,12 @@ namespace courierd
 
 struct IngestRows;
 
-/// A lease on one source: held by `holder` with `term` until it expires.
-struct Lease
-{
-    std::string source;
-    std::string holder;
-    Poco::Int64 term = 0;
-};
-
-/// What one ingest stored.
-struct IngestResult
-{
-    int records = 0; ///< New inbox rows: pending and skipped.
-    int skipped = 0; ///< Of those, skipped.
-    int rejects = 0; ///< New rejected rows.
-};
-
-/// A step of a replay: its rows are stored with its progress instead of the source's cursor.
-struct ReplayProgress
-{
-    Poco::Int64 id = 0;
-    std::optional<std::string> cursor; ///< The replay's new cursor; none for a part.
-    Poco::Int64 read = 0;              ///< Records of the range in this step.
-};
-
 /// Moves fetched batches into the store, fenced by the source's lease: records, rejects and
 /// the cursor go in one transaction, and only while the lease's term is still current, so a
 /// paused or partitioned ex-holder changes nothing. A streamed answer arrives as parts
-/// (records and rejects, no cursor) followed by the batch that moves the cursor. Thread-safe.
-class Ingestor
+/// (records and rejects, no cursor) followed by the batch that moves the cursor. The
+/// PollStore of the engine. Thread-safe.
+class Ingestor final : public PollStore
 {
 public:
     /// `holder` names this courierd instance; `ttl` is how long a lease lasts unrenewed.
@@ -51,24 +29,25 @@ public:
 
     /// Takes or renews the lease on `source`. Returns it, or nothing while another live
     /// instance holds it. Taking over an expired lease raises the term. Throws on store errors.
-    std::optional<Lease> acquire(const std::string& source);
+    std::optional<Lease> acquire(const std::string& source) override;
 
     /// Who holds the lease of `source` and until when (the database's clock), or nothing when
     /// nobody ever took it. For the standby log line. Throws on store errors.
-    std::optional<std::pair<std::string, Poco::Timestamp>> holder(const std::string& source);
+    std::optional<std::pair<std::string, Poco::Timestamp>>
+    holder(const std::string& source) override;
 
     /// Gives the lease up (at shutdown), so another instance can take over at once.
-    void release(const Lease& lease);
+    void release(const Lease& lease) override;
 
     /// The stored cursor of `source`; empty before its first ingest. The next ingest() of
     /// `source` stores its cursor only over this one (compare-and-set), so an ingest that
     /// follows a cursor the store no longer holds (rolled back by a failover to an asynchronous
     /// standby, or set by an operator) throws CursorMovedException and stores nothing.
-    std::string cursor(const std::string& source);
+    std::string cursor(const std::string& source) override;
 
     /// Renews the lease for another TTL while its term is current; false once it is not.
     /// A tick longer than the TTL keeps its lease this way. Throws on store errors.
-    bool renew(const Lease& lease);
+    bool renew(const Lease& lease) override;
 
     /// Stores `batch` under `lease` in one transaction: records (pending, or skipped with
     /// their reason), rejects (with their reason) and the cursor; the lease is renewed. Rows
@@ -81,13 +60,13 @@ public:
     /// ingest() wrote; other store errors likewise write nothing, and leave the cursor to be
     /// read again.
     IngestResult ingest(const Lease& lease, const Batch& batch,
-                        Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+                        Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW) override;
 
     /// Stores part of a streamed answer the same way, in a transaction of its own, leaving
     /// the cursor where it is (see Source::stream()).
     IngestResult ingestPart(const Lease& lease, const std::vector<Record>& records,
                             const std::vector<Reject>& rejects,
-                            Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+                            Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW) override;
 
     /// Stores a replay's records and rejects like ingest(), fenced by the source's lease, and
     /// in the same transaction the replay's progress (`progress`); the source's own cursor is
@@ -95,13 +74,13 @@ public:
     /// longer runs (canceled meanwhile).
     IngestResult ingestReplay(const Lease& lease, const std::vector<Record>& records,
                               const std::vector<Reject>& rejects, const ReplayProgress& progress,
-                              Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW);
+                              Duration maxClockSkew = DEFAULT_MAX_CLOCK_SKEW) override;
 
     /// `source.NAME.max_clock_skew` unless set.
     static constexpr Duration DEFAULT_MAX_CLOCK_SKEW{5 * 60 * 1000};
 
-    const std::string& holder() const { return _holder; }
-    Duration ttl() const { return _ttl; }
+    const std::string& holder() const override { return _holder; }
+    Duration ttl() const override { return _ttl; }
 
 private:
     // `cursor`: the cursor to store with the rows, or nullptr to leave it.

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "metrics/Registry.h"
-#include "sources/Ingestor.h"
+#include "sources/PollStore.h"
 
 #include <string>
 

@@ -1,12 +1,12 @@
 #include "sources/SourceScheduler.h"
 
 #include "HttpCall.h"
+#include "LogCapture.h"
 #include "StoreFixture.h"
 #include "Wait.h"
+#include "sources/Ingestor.h"
 #include "util/Exceptions.h"
 
-#include <Poco/AutoPtr.h>
-#include <Poco/Channel.h>
 #include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -19,6 +19,7 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using courierd::test::LogCapture;
 using courierd::test::StoreFixture;
 using courierd::test::waitFor;
 
@@ -75,45 +76,6 @@ public:
 
 private:
     const long _delayMs;
-};
-
-// What the scheduler logs at information level and above, while it lives.
-class LogCapture : public Poco::Channel
-{
-public:
-    LogCapture()
-        : _logger(Poco::Logger::get("courierd.scheduler"))
-        , _channel(_logger.getChannel())
-        , _level(_logger.getLevel())
-    {
-        _logger.setChannel(Poco::AutoPtr<Poco::Channel>(this, true)); // on the stack: shared
-        _logger.setLevel(Poco::Message::PRIO_INFORMATION);
-    }
-    ~LogCapture() override
-    {
-        _logger.setChannel(_channel);
-        _logger.setLevel(_level);
-    }
-    void log(const Poco::Message& message) override
-    {
-        std::lock_guard lock(_mutex);
-        _lines.push_back(message.getText());
-    }
-    // How many lines so far contain `text`.
-    int count(const std::string& text) const
-    {
-        std::lock_guard lock(_mutex);
-        return static_cast<int>(std::count_if(_lines.begin(), _lines.end(),
-                                              [&](const std::string& line)
-                                              { return line.find(text) != std::string::npos; }));
-    }
-
-private:
-    Poco::Logger& _logger;
-    Poco::AutoPtr<Poco::Channel> _channel;
-    int _level;
-    mutable std::mutex _mutex;
-    std::vector<std::string> _lines;
 };
 
 // A source that streams: two parts of three records each, then the last record with the
