@@ -1,8 +1,7 @@
-#include "MapSourceContext.h"
+#include "PluginUnderTest.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
 #include "courierd/Rfc3339.h"
-#include "sources/PluginHost.h"
 
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -11,7 +10,6 @@
 #include <set>
 
 using namespace courierd;
-using courierd::test::MapSourceContext;
 
 namespace
 {
@@ -21,35 +19,18 @@ const Poco::Timestamp T0(Poco::Timestamp::TimeVal(1'795'000'000'000'000)); // 20
 using Settings = std::map<std::string, std::string>;
 
 // The real plugin file, loaded by the real host, on a clock the test moves.
-struct Generator
+struct Generator : courierd::test::PluginUnderTest
 {
     explicit Generator(const Settings& overrides = {})
-        : host(COURIERD_PLUGIN_BUILD_DIR)
+        : PluginUnderTest("generator", "demo", {{"interval", "5s"}}, overrides, T0)
     {
-        source = &host.create("generator");
-        std::map<std::string, std::string> values;
-        for (const auto& key : source->settings())
-            values[key.name] = key.defaultValue;
-        values["interval"] = "5s";
-        for (const auto& [key, value] : overrides)
-            values[key] = value;
-        context = std::make_unique<MapSourceContext>("demo", values);
-        context->setNow(T0);
-        source->initialize(*context);
     }
 
     Batch fetchAt(Poco::Timestamp now)
     {
         context->setNow(now);
-        Batch batch = source->fetch(cursor);
-        cursor = batch.cursor;
-        return batch;
+        return fetch();
     }
-
-    PluginHost host;
-    Source* source = nullptr;
-    std::unique_ptr<MapSourceContext> context;
-    std::string cursor;
 };
 
 Poco::Timestamp after(int ms)

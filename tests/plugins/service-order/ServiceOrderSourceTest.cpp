@@ -1,8 +1,7 @@
 #include "FakeServiceOrder.h"
-#include "MapSourceContext.h"
+#include "PluginUnderTest.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
-#include "sources/PluginHost.h"
 
 #include <Poco/JSON/Parser.h>
 #include <cppunit/extensions/HelperMacros.h>
@@ -12,7 +11,6 @@
 
 using namespace courierd;
 using courierd::test::FakeServiceOrder;
-using courierd::test::MapSourceContext;
 
 namespace
 {
@@ -23,37 +21,17 @@ Poco::Timestamp secondsAgo(int seconds)
 }
 
 // The real plugin file, loaded by the real host, configured through a context.
-struct Plugin
+struct Plugin : courierd::test::PluginUnderTest
 {
-    explicit Plugin(const std::string& baseUrl, std::map<std::string, std::string> overrides = {})
-        : host(COURIERD_PLUGIN_BUILD_DIR)
+    explicit Plugin(const std::string& baseUrl, const Values& overrides = {})
+        : PluginUnderTest("service-order", "service-order",
+                          {{"base_url", baseUrl},
+                           {"interval", "5s"},
+                           {"max_clock_skew", "5m"},
+                           {"lookback", "0s"}},
+                          overrides)
     {
-        source = &host.create("service-order");
-        std::map<std::string, std::string> values;
-        for (const auto& key : source->settings())
-            values[key.name] = key.defaultValue;
-        values["base_url"] = baseUrl;
-        values["interval"] = "5s";
-        values["max_clock_skew"] = "5m";
-        values["lookback"] = "0s";
-        for (const auto& [key, value] : overrides)
-            values[key] = value;
-        context = std::make_unique<MapSourceContext>("service-order", values);
-        source->initialize(*context);
     }
-
-    // Fetches, carrying the cursor on as the engine would.
-    Batch fetch()
-    {
-        Batch batch = source->fetch(cursor);
-        cursor = batch.cursor;
-        return batch;
-    }
-
-    PluginHost host;
-    Source* source = nullptr;
-    std::unique_ptr<MapSourceContext> context;
-    std::string cursor;
 };
 
 // What a streaming fetch handed over, part by part.
