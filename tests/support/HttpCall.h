@@ -24,6 +24,9 @@ struct HttpCall
     static HttpCall send(unsigned short port, const std::string& method, const std::string& path,
                          const std::string& body = {},
                          const std::map<std::string, std::string>& headers = {});
+
+    /// The status of GET /ready on `port`.
+    static int readyStatus(unsigned short port) { return send(port, "GET", "/ready").status; }
 };
 
 /// Fails the test unless `call` is the design's JSON error: `status`, `code`, a message.

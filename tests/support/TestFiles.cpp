@@ -36,6 +36,11 @@ std::string joined(const std::vector<std::string>& lines)
     return out;
 }
 
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
 bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts)
 {
     for (const auto& line : lines)

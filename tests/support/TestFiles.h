@@ -29,6 +29,9 @@ std::string readFile(const std::string& path);
 /// The lines, one per line, for assertion messages.
 std::string joined(const std::vector<std::string>& lines);
 
+/// True if `text` contains `part`.
+bool contains(const std::string& text, const std::string& part);
+
 /// True if one of `lines` contains every one of `parts`.
 bool anyContains(const std::vector<std::string>& lines, const std::vector<std::string>& parts);
 

@@ -20,6 +20,7 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using courierd::test::contains;
 using courierd::test::DaemonProcess;
 using courierd::test::NotifySocket;
 using courierd::test::TempFile;
@@ -27,11 +28,6 @@ using courierd::test::TestDatabase;
 
 namespace
 {
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
 
 // What the migrations create: couriers, deliveries, source_cursors, inbox, source_leases,
 // inbox_counts, source_controls, source_freshness, cursor_history, source_retention, replays,

@@ -25,11 +25,6 @@ void cluster(const std::string& action)
         throw Poco::RuntimeException("failed: " + command);
 }
 
-int readyStatus(unsigned short port)
-{
-    return HttpCall::send(port, "GET", "/ready").status;
-}
-
 } // namespace
 
 // Runs alone (RUN_SERIAL): it stops the cluster every other test uses.
@@ -63,11 +58,11 @@ public:
             }
 
             cluster("stop -m immediate");
-            CPPUNIT_ASSERT(waitFor([&] { return readyStatus(port) == 503; }));
+            CPPUNIT_ASSERT(waitFor([&] { return HttpCall::readyStatus(port) == 503; }));
             for (int i = 0; i < 20; ++i, ++orders)
                 site.fake.addOrder("created"); // arrive while the database is down
             cluster("start");
-            CPPUNIT_ASSERT(waitFor([&] { return readyStatus(port) == 200; }, 60s));
+            CPPUNIT_ASSERT(waitFor([&] { return HttpCall::readyStatus(port) == 200; }, 60s));
         }
         CPPUNIT_ASSERT_MESSAGE(daemon->output().substr(0, 4000), site.reaches(DELIVERIES, orders));
         CPPUNIT_ASSERT_MESSAGE("courierd exited", !daemon->waitForExit(0ms).has_value());

@@ -27,11 +27,6 @@ using namespace std::chrono_literals;
 namespace
 {
 
-int readyStatus(unsigned short port)
-{
-    return HttpCall::send(port, "GET", "/ready").status;
-}
-
 // libpq's PG* variables for the test's own queries, put back by the destructor: both clusters,
 // whichever accepts writes (the suite's pg_virtualenv cluster is not used).
 class ClusterEnvironment
@@ -165,12 +160,12 @@ private:
         const auto ordersAtCrash = site.fake.orders().size();
         const Poco::Timestamp crashed;
         primary->stop("immediate");
-        CPPUNIT_ASSERT(waitFor([&] { return readyStatus(port) == 503; }, 30s));
+        CPPUNIT_ASSERT(waitFor([&] { return HttpCall::readyStatus(port) == 503; }, 30s));
         const auto notReadyAfter = crashed.elapsed() / 1000;
         const Poco::Timestamp promoted;
         standby->promote();
         CPPUNIT_ASSERT_MESSAGE(tail(daemon->output()),
-                               waitFor([&] { return readyStatus(port) == 200; }, 60s));
+                               waitFor([&] { return HttpCall::readyStatus(port) == 200; }, 60s));
         const auto foundAfter = promoted.elapsed() / 1000;
         const auto arrivedMeanwhile = site.fake.orders().size() - ordersAtCrash;
 

@@ -17,6 +17,7 @@
 
 using namespace courierd;
 using namespace std::chrono_literals;
+using courierd::test::contains;
 using courierd::test::DaemonProcess;
 using courierd::test::DELIVERIES;
 using courierd::test::FakeServiceOrder;
@@ -69,11 +70,6 @@ std::vector<std::string> names(const Poco::JSON::Array::Ptr& array)
     for (std::size_t i = 0; i < array->size(); ++i)
         out.push_back(array->getElement<std::string>(static_cast<unsigned>(i)));
     return out;
-}
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
 }
 
 } // namespace

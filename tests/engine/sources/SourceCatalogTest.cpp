@@ -16,7 +16,7 @@ using namespace courierd::test;
 namespace
 {
 
-const std::string DIR = COURIERD_FIXTURE_PLUGIN_DIR;
+const std::string PLUGINS = COURIERD_FIXTURE_PLUGIN_DIR;
 
 } // namespace
 
@@ -39,7 +39,7 @@ public:
         TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ninterval = 2s\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), catalog.entries().size());
         auto& entry = *catalog.entries()[0];
@@ -58,7 +58,7 @@ public:
         Settings settings =
             Settings::read(file.path(), {{"COURIERD_SOURCE_DEMO_GREETING", "env"}}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT(settings.problems().empty());
         CPPUNIT_ASSERT(catalog.entries()[0]->interval == 5s);
         catalog.initialize();
@@ -71,7 +71,7 @@ public:
         TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ngreetng = x\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
             anyContains(settings.problems(),
@@ -83,7 +83,7 @@ public:
     {
         Settings settings = Settings::read("", {}, {{"source.lonely.interval", "1s"}});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT(anyContains(settings.problems(), {"[source.lonely]", "no plugin"}));
         CPPUNIT_ASSERT(catalog.entries().empty());
     }
@@ -93,11 +93,11 @@ public:
         TempFile file(".ini", "[source.demo]\nplugin = fixture-old-abi\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT_MESSAGE(
             joined(settings.problems()),
             anyContains(settings.problems(), {file.path(), "source.demo.plugin = 'fixture-old-abi'",
-                                              DIR + "/fixture-old-abi.so", "ABI 0"}));
+                                              PLUGINS + "/fixture-old-abi.so", "ABI 0"}));
     }
 
     void badIntervalIsReported()
@@ -105,7 +105,7 @@ public:
         TempFile file(".ini", "[source.demo]\nplugin = fixture-good\ninterval = often\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT(anyContains(settings.problems(),
                                    {file.path(), "source.demo.interval = 'often'", "duration"}));
     }
@@ -116,7 +116,7 @@ public:
                               "[source.b]\nplugin = fixture-good\ngreeting = b\n");
         Settings settings = Settings::read(file.path(), {}, {});
         std::atomic<bool> stop{false};
-        SourceCatalog catalog(settings, DIR, stop);
+        SourceCatalog catalog(settings, PLUGINS, stop);
         CPPUNIT_ASSERT(settings.problems().empty());
         catalog.initialize();
         CPPUNIT_ASSERT_EQUAL(std::string("a-1"),
