@@ -4,6 +4,8 @@
 #include "sources/SourceStore.h"
 #include "store/InboxCounts.h"
 
+#include <utility>
+
 namespace courierd
 {
 
@@ -21,16 +23,21 @@ StoreGauges::StoreGauges(Database& database, std::vector<Database*> pools,
                           {"source"}))
     , _logger(Poco::Logger::get("courierd.metrics"))
 {
-    _lagCollector = registry.collect(
+    _publisher = registry.collect(
         [this]
         {
-            std::map<std::string, Poco::Timestamp> newest;
-            {
-                std::lock_guard lock(_newestMutex);
-                newest = _newest;
-            }
+            std::lock_guard lock(_readMutex);
+            for (const auto& [status, count] : _read.couriers)
+                _couriers.with({status}).set(static_cast<double>(count));
+            for (const auto& [source, states] : _read.inbox)
+                for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
+                {
+                    const auto it = states.find(state);
+                    _inbox.with({source, state})
+                        .set(it == states.end() ? 0 : static_cast<double>(it->second));
+                }
             for (const auto& name : _sources())
-                if (const auto it = newest.find(name); it != newest.end())
+                if (const auto it = _read.newest.find(name); it != _read.newest.end())
                     _lag.with({name}).set(static_cast<double>(it->second.elapsed()) / 1e6);
         });
     auto& connections = registry.gauge("courierd_db_connections",
@@ -59,29 +66,15 @@ StoreGauges::~StoreGauges()
 
 void StoreGauges::refresh()
 {
-    // Everything is read first, then published, the freshness before the counts: a scrape
-    // between two publications never sees counts newer than the freshness beside them.
-    const auto couriers = CourierRepository(_database).countByStatus();
-    InboxCounts::Counts inbox;
-    std::map<std::string, Poco::Timestamp> newest;
+    Read read;
+    read.couriers = CourierRepository(_database).countByStatus();
     {
         auto session = _database.session();
-        inbox = InboxCounts::read(session);
-        newest = SourceStore::newest(session);
+        read.inbox = InboxCounts::read(session);
+        read.newest = SourceStore::newest(session);
     }
-    {
-        std::lock_guard lock(_newestMutex);
-        _newest = std::move(newest);
-    }
-    for (const auto& [status, count] : couriers)
-        _couriers.with({status}).set(static_cast<double>(count));
-    for (const auto& [source, states] : inbox)
-        for (const char* state : {"pending", "assigned", "skipped", "failed", "rejected"})
-        {
-            const auto it = states.find(state);
-            _inbox.with({source, state})
-                .set(it == states.end() ? 0 : static_cast<double>(it->second));
-        }
+    std::lock_guard lock(_readMutex);
+    _read = std::move(read);
 }
 
 void StoreGauges::onTimer(Poco::Timer&)

@@ -19,7 +19,9 @@ namespace courierd
 /// newest record stored of each source — refreshed on a timer of their own, so that a scrape
 /// never waits on the database and costs it nothing; at each scrape, the freshness lag of the
 /// sources this instance runs (now − their newest created_at) and the sessions of the pools.
-/// A failed refresh keeps the last values and logs once until one succeeds.
+/// A refresh only keeps what it read; each scrape publishes the last one whole, counts and
+/// freshness together, so that no scrape sees counts newer than the freshness beside them. A
+/// failed refresh keeps the last values and logs once until one succeeds.
 class StoreGauges
 {
 public:
@@ -49,9 +51,16 @@ private:
     metrics::Registry::Collector _connections;
     std::function<std::vector<std::string>()> _sources;
     metrics::Family<metrics::Gauge>& _lag;
-    std::mutex _newestMutex;
-    std::map<std::string, Poco::Timestamp> _newest;
-    metrics::Registry::Collector _lagCollector;
+    // What the last refresh read, published at each scrape.
+    struct Read
+    {
+        std::map<std::string, Poco::Int64> couriers;
+        std::map<std::string, std::map<std::string, Poco::Int64>> inbox;
+        std::map<std::string, Poco::Timestamp> newest;
+    };
+    std::mutex _readMutex;
+    Read _read;
+    metrics::Registry::Collector _publisher;
     Poco::Logger& _logger;
     bool _failing = false;
     std::unique_ptr<Poco::Timer> _timer;
