@@ -73,4 +73,9 @@ CourierChanges readCourierChanges(const Poco::JSON::Object::Ptr& body)
     return changes;
 }
 
+void badRequest(const std::string& why)
+{
+    throw ApiError{Poco::Net::HTTPResponse::HTTP_BAD_REQUEST, "bad_request", why};
+}
+
 } // namespace courierd

@@ -25,6 +25,9 @@ struct ApiError
     std::string message;
 };
 
+/// A 400 `bad_request` saying `why`.
+[[noreturn]] void badRequest(const std::string& why);
+
 /// The largest request body read.
 constexpr std::size_t MAX_ADMIN_BODY = 64 * 1024;
 

@@ -3,11 +3,13 @@
 #include "admin/HealthHandler.h"
 #include "admin/MetricsHandler.h"
 #include "admin/v1/CouriersHandler.h"
+#include "admin/v1/CursorHandler.h"
 #include "admin/v1/DeliveriesHandler.h"
 #include "admin/v1/InboxHandler.h"
 #include "admin/v1/OpenApiHandler.h"
 #include "admin/v1/OrdersHandler.h"
 #include "admin/v1/ReloadHandler.h"
+#include "admin/v1/ReplaysHandler.h"
 #include "admin/v1/SourcesHandler.h"
 
 #include <Poco/Net/ServerSocket.h>
@@ -25,6 +27,8 @@ AdminServer::AdminServer(const std::string& listen, AdminAccess access, AdminSer
     HealthHandler::addRoutes(*_router, services.health);
     MetricsHandler::addRoutes(*_router, services.metrics);
     SourcesHandler::addRoutes(*_router, services.sources);
+    CursorHandler::addRoutes(*_router, services.sources);
+    ReplaysHandler::addRoutes(*_router, services.sources);
     CouriersHandler::addRoutes(*_router, services.couriers);
     ReloadHandler::addRoutes(*_router, services.reload);
     OrdersHandler::addRoutes(*_router, services.ledger);

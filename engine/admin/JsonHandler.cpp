@@ -12,6 +12,18 @@ namespace courierd
 
 using Poco::Net::HTTPResponse;
 
+namespace
+{
+
+// The admin API's code a component gave the refusal, else the handler's.
+std::string codeOf(const Poco::Exception& e, const std::string& fallback)
+{
+    const auto* coded = dynamic_cast<const ApiCode*>(&e);
+    return coded ? coded->apiCode() : fallback;
+}
+
+} // namespace
+
 Exchange::Exchange(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response,
                    const Poco::URI& uri, const PathParams& params)
     : _request(request)
@@ -117,11 +129,11 @@ void JsonHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     }
     catch (const ValidationException& e)
     {
-        fail({HTTPResponse::HTTP_BAD_REQUEST, invalidCode(), e.message()});
+        fail({HTTPResponse::HTTP_BAD_REQUEST, codeOf(e, invalidCode()), e.message()});
     }
     catch (const ConflictException& e)
     {
-        fail({HTTPResponse::HTTP_CONFLICT, "conflict", e.message()});
+        fail({HTTPResponse::HTTP_CONFLICT, codeOf(e, "conflict"), e.message()});
     }
     catch (const Poco::NotFoundException& e)
     {

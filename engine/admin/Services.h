@@ -2,12 +2,12 @@
 
 #include "admin/AdminInput.h"
 #include "config/ReloadReport.h"
+#include "couriers/Assignment.h"
 #include "couriers/Courier.h"
-#include "couriers/CourierAssigner.h"
-#include "ledger/Ledger.h"
+#include "ledger/LedgerRows.h"
 #include "metrics/Registry.h"
-#include "sources/CursorStore.h"
-#include "sources/ReplayStore.h"
+#include "sources/Cursor.h"
+#include "sources/Replay.h"
 #include "sources/SourceStatus.h"
 
 #include <map>
@@ -22,7 +22,8 @@ namespace courierd
 /// read or do, never the store. `app/` implements them over the daemon's components; tests
 /// implement them in memory. Every call may come from any admin thread at once. A call that
 /// cannot reach the database throws StoreException; bad input throws ValidationException or
-/// ConflictException with a message for the operator.
+/// ConflictException with a message for the operator (Coded…, util/Exceptions.h, with the API's
+/// code for it); JsonHandler alone chooses the HTTP status.
 
 /// Liveness and readiness.
 class HealthService
@@ -89,8 +90,9 @@ public:
     /// optional says whether this instance runs `name`.
     virtual std::optional<std::optional<StoredCursor>> cursor(const std::string& name) = 0;
     /// Changes the cursor while the source is paused, with an audit row; nullopt as get().
-    /// Throws ApiError 409 `source_not_paused`, 400 `unsupported` (the plugin has no cursor at
-    /// a time, saying why), 400 `bad_request` (no such change to restore), ValidationException.
+    /// Throws CodedConflictException `source_not_paused`, CodedValidationException
+    /// `unsupported` (the plugin has no cursor at a time, saying why) and `bad_request` (no such
+    /// change to restore), ValidationException.
     virtual std::optional<CursorChange> setCursor(const std::string& name,
                                                   const CursorRequest& request) = 0;
     /// The changes of `name`'s cursor, newest first (at most `limit`, older than `before`);
@@ -98,8 +100,9 @@ public:
     virtual std::optional<std::vector<CursorChange>>
     cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) = 0;
 
-    /// Starts a replay of [from, to] beside the live cursor; nullopt as get(). Throws ApiError
-    /// 409 `replay_running`, 409 `out_of_retention`, 400 `unsupported`.
+    /// Starts a replay of [from, to] beside the live cursor; nullopt as get(). Throws
+    /// CodedConflictException `replay_running` and `out_of_retention`, CodedValidationException
+    /// `unsupported`.
     virtual std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
                                               Poco::Timestamp to, const std::string& remote) = 0;
     /// One replay of `name`; nullopt for a source this instance does not run or an unknown id.

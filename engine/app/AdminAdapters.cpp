@@ -3,6 +3,7 @@
 #include "app/Reloader.h"
 #include "courierd/Exceptions.h"
 #include "courierd/Rfc3339.h"
+#include "util/Exceptions.h"
 
 namespace courierd
 {
@@ -66,7 +67,6 @@ std::optional<std::optional<StoredCursor>> ScheduledSources::cursor(const std::s
 std::optional<CursorChange> ScheduledSources::setCursor(const std::string& name,
                                                         const CursorRequest& request)
 {
-    using Poco::Net::HTTPResponse;
     if (!runs(name))
         return std::nullopt;
     std::string cursor;
@@ -78,43 +78,41 @@ std::optional<CursorChange> ScheduledSources::setCursor(const std::string& name,
     {
         const auto change = _parts.cursors.change(name, *request.restore);
         if (!change)
-            throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "bad_request",
-                           "source " + name + " has no cursor change " +
-                               std::to_string(*request.restore) + " to restore"};
+            throw CodedValidationException("bad_request",
+                                           "source " + name + " has no cursor change " +
+                                               std::to_string(*request.restore) + " to restore");
         cursor = change->previous.value_or("");
     }
     auto change = _parts.cursors.set(name, cursor, request.remote, request.reason);
     if (!change)
-        throw ApiError{HTTPResponse::HTTP_CONFLICT, "source_not_paused",
-                       "source " + name + " is not paused: pause it first (POST /api/v1/sources/" +
-                           name + "/pause), so that no tick moves the cursor meanwhile"};
+        throw CodedConflictException(
+            "source_not_paused", "source " + name +
+                                     " is not paused: pause it first (POST /api/v1/sources/" +
+                                     name + "/pause), so that no tick moves the cursor meanwhile");
     return change;
 }
 
 std::string ScheduledSources::cursorAt(const std::string& name, const Poco::Timestamp& time)
 {
-    using Poco::Net::HTTPResponse;
     if (const auto horizon = _parts.cursors.retentionHorizon(name); horizon && time <= *horizon)
-        throw ApiError{HTTPResponse::HTTP_CONFLICT, "out_of_retention",
-                       "source " + name + ": retention has deleted orders created up to " +
-                           formatRfc3339(*horizon) +
-                           ", which would be fetched again; start after that time "
-                           "(retention.inbox)"};
+        throw CodedConflictException(
+            "out_of_retention", "source " + name + ": retention has deleted orders created up to " +
+                                    formatRfc3339(*horizon) +
+                                    ", which would be fetched again; start after that time "
+                                    "(retention.inbox)");
     try
     {
         return _parts.cursorAt(name, time);
     }
     catch (const UnsupportedException& e)
     {
-        throw ApiError{HTTPResponse::HTTP_BAD_REQUEST, "unsupported",
-                       "source " + name + ": " + e.message()};
+        throw CodedValidationException("unsupported", "source " + name + ": " + e.message());
     }
 }
 
 std::optional<Replay> ScheduledSources::startReplay(const std::string& name, Poco::Timestamp from,
                                                     Poco::Timestamp to, const std::string& remote)
 {
-    using Poco::Net::HTTPResponse;
     if (!runs(name))
         return std::nullopt;
     const std::string cursor = cursorAt(name, from);
@@ -125,9 +123,10 @@ std::optional<Replay> ScheduledSources::startReplay(const std::string& name, Poc
         for (const auto& other : _parts.replays.running())
             if (other.source == name)
                 running = " (replay " + std::to_string(other.id) + ")";
-        throw ApiError{HTTPResponse::HTTP_CONFLICT, "replay_running",
-                       "source " + name + " has a replay running" + running +
-                           ": one at a time; wait for it or cancel it"};
+        throw CodedConflictException("replay_running", "source " + name + " has a replay running" +
+                                                           running +
+                                                           ": one at a time; wait for it or "
+                                                           "cancel it");
     }
     refresh(); // the instance holding the lease starts it within a beat or two
     return replay;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sources/Cursor.h"
 #include "store/Database.h"
 
 #include <Poco/Timestamp.h>
@@ -10,25 +11,6 @@
 
 namespace courierd
 {
-
-/// A source's cursor as stored.
-struct StoredCursor
-{
-    std::string cursor; ///< Empty after a reset: the plugin starts from its start.
-    Poco::Int64 version = 0;
-    Poco::Timestamp updatedAt{0};
-};
-
-/// One operator change of a cursor (a row of `cursor_history`).
-struct CursorChange
-{
-    Poco::Int64 id = 0;
-    Poco::Timestamp at{0};
-    std::optional<std::string> previous; ///< None: the source had no cursor yet.
-    std::string cursor;                  ///< Empty: a reset.
-    std::string remote;                  ///< The client's address.
-    std::string reason;
-};
 
 /// Operators' reads and changes of the stored cursors (the admin API's
 /// `/api/v1/sources/{name}/cursor`): a change is made only while the source is paused, and

@@ -4,6 +4,9 @@
 
 #include <Poco/Exception.h>
 
+#include <string>
+#include <utility>
+
 namespace courierd
 {
 
@@ -31,5 +34,49 @@ POCO_DECLARE_EXCEPTION(, ValidationException, Poco::InvalidArgumentException)
 
 /// The request is valid but conflicts with the current state (e.g. pausing a busy courier).
 POCO_DECLARE_EXCEPTION(, ConflictException, Poco::IllegalStateException)
+
+/// The admin API's code for a refusal (`source_not_paused`), beside its message. Components
+/// throw the two exceptions below; JsonHandler alone turns them into HTTP: a
+/// ValidationException is a 400 and a ConflictException a 409, answered with this code instead
+/// of the handler's default one.
+class ApiCode
+{
+public:
+    explicit ApiCode(std::string code)
+        : _code(std::move(code))
+    {
+    }
+    virtual ~ApiCode() = default;
+    const std::string& apiCode() const { return _code; }
+
+private:
+    std::string _code;
+};
+
+/// A ValidationException with the admin API's code for it.
+class CodedValidationException : public ValidationException, public ApiCode
+{
+public:
+    CodedValidationException(std::string code, const std::string& message)
+        : ValidationException(message)
+        , ApiCode(std::move(code))
+    {
+    }
+    Poco::Exception* clone() const override { return new CodedValidationException(*this); }
+    void rethrow() const override { throw *this; }
+};
+
+/// A ConflictException with the admin API's code for it.
+class CodedConflictException : public ConflictException, public ApiCode
+{
+public:
+    CodedConflictException(std::string code, const std::string& message)
+        : ConflictException(message)
+        , ApiCode(std::move(code))
+    {
+    }
+    Poco::Exception* clone() const override { return new CodedConflictException(*this); }
+    void rethrow() const override { throw *this; }
+};
 
 } // namespace courierd

@@ -92,9 +92,9 @@ PageRequest pageRequest(const Exchange& exchange)
     if (const auto limit = exchange.query("limit"))
     {
         const auto parsed = parseIdSegment(*limit);
-        if (!parsed || *parsed < 1 || *parsed > Ledger::MAX_LIMIT)
+        if (!parsed || *parsed < 1 || *parsed > LedgerLimits::MAX_LIMIT)
             badQuery("limit", *limit,
-                     "must be a whole number from 1 to " + std::to_string(Ledger::MAX_LIMIT));
+                     "must be a whole number from 1 to " + std::to_string(LedgerLimits::MAX_LIMIT));
         page.limit = static_cast<int>(*parsed);
     }
     page.after = exchange.query("after");

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "admin/JsonHandler.h"
-#include "ledger/Ledger.h"
+#include "ledger/LedgerRows.h"
 
 namespace courierd
 {
@@ -14,10 +14,10 @@ namespace courierd
 Poco::JSON::Object toJson(const InboxEntry& entry);
 Poco::JSON::Object toJson(const DeliveryEntry& entry);
 
-/// `?limit=` (1 to Ledger::MAX_LIMIT, default Ledger::DEFAULT_LIMIT) and `?after=`.
+/// `?limit=` (1 to LedgerLimits::MAX_LIMIT, default LedgerLimits::DEFAULT_LIMIT) and `?after=`.
 struct PageRequest
 {
-    int limit = Ledger::DEFAULT_LIMIT;
+    int limit = LedgerLimits::DEFAULT_LIMIT;
     std::optional<std::string> after;
 };
 PageRequest pageRequest(const Exchange& exchange);

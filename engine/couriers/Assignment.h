@@ -1,0 +1,45 @@
+#pragma once
+
+#include <Poco/Timestamp.h>
+#include <Poco/Types.h>
+
+#include <optional>
+#include <string>
+
+namespace courierd
+{
+
+// What an assignment or an unassignment did: value types, no store (the admin handlers see
+// them through admin/Services.h).
+
+/// What became of one assignment request.
+struct AssignOutcome
+{
+    enum class Kind
+    {
+        Assigned,           ///< A courier was chosen and marked busy now.
+        AlreadyAssigned,    ///< The order had a delivery already; nothing changed.
+        NoCourierAvailable, ///< Nobody is available; nothing was written.
+    };
+
+    Kind kind = Kind::NoCourierAvailable;
+    Poco::Int64 courierId = 0;   ///< Assigned, AlreadyAssigned: the order's courier.
+    Poco::Timestamp deadline{0}; ///< Assigned, AlreadyAssigned: the delivery's deadline.
+};
+
+/// One order to assign: its id (the delivery's order id) and the source it came from.
+struct OrderRef
+{
+    std::string orderId;
+    std::string source;
+};
+
+/// What an unassignment did.
+struct Unassigned
+{
+    Poco::Int64 courierId = 0;
+    bool courierFreed = false; ///< The courier was busy with this order (now available).
+    std::optional<std::string> inboxState; ///< The order's inbox row now (none if not there).
+};
+
+} // namespace courierd
