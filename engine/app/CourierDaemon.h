@@ -14,20 +14,16 @@
 namespace courierd
 {
 
-class Database;
-class SourceCatalog;
+class Startup;
 
-/// The `courierd` process: reads the configuration, connects to the store, applies migrations,
-/// runs the delivery monitor, and stops cleanly on SIGTERM/SIGINT.
+/// The `courierd` process: its options, then serve() or one of the commands (app/Commands.h);
+/// serving, it runs until SIGTERM/SIGINT, reloads on SIGHUP, and pings systemd's watchdog.
 class CourierDaemon : public Poco::Util::ServerApplication
 {
 public:
     /// Exit codes beyond POCO's (EXIT_OK 0, EXIT_USAGE 64, EXIT_UNAVAILABLE 69,
     /// EXIT_SOFTWARE 70, EXIT_CONFIG 78).
     static constexpr int EXIT_MIGRATION = 65;
-
-    /// Where the configuration is read from when `--config` is not given.
-    static const std::string DEFAULT_CONFIG;
 
     /// Blocks the signals courierd waits for in the calling thread and every thread it
     /// starts later. Call first thing in main(), before any thread exists.
@@ -42,15 +38,9 @@ private:
     void handleHelp(const std::string& name, const std::string& value);
     void handleSet(const std::string& name, const std::string& value);
     void printHelp() const;
-    int serve();
-    // --rename-source FROM=TO (checked by renameArgumentProblem() first): EXIT_OK; EXIT_TEMPFAIL
-    // while a live instance has either name configured or holds its lease, or TO is taken;
-    // EXIT_NOINPUT when FROM holds nothing (nothing changed in each case); ConfigException
-    // unless the configuration was renamed first.
-    int renameSource(SourceCatalog& sources, Database& database);
-    // Empty when --rename-source's FROM=TO names two different valid source names.
-    std::string renameArgumentProblem() const;
-    void configureLogging();
+    // Runs the daemon until a signal stops it: its parts built once (Subsystems), started in
+    // order and stopped in reverse.
+    int serve(Startup& startup);
     /// Waits for a signal that stops courierd. Meanwhile pings systemd's watchdog, when it
     /// watches, for as long as `stalled` finds nothing stuck, and calls `reload` on SIGHUP.
     void waitForSignal(const std::function<std::string(Duration)>& stalled,

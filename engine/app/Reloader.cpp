@@ -1,10 +1,7 @@
 #include "app/Reloader.h"
 
 #include "app/ServiceManager.h"
-#include "couriers/CourierAssigner.h"
-#include "couriers/DeliveryMonitor.h"
-#include "ledger/Retention.h"
-#include "pipeline/AssignmentPipeline.h"
+#include "app/Subsystems.h"
 #include "sources/InstanceHeartbeat.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
@@ -169,16 +166,9 @@ ReloadReport Reloader::attempt()
         report.restartNeeded.push_back("store.password_file (its content)");
     report.applied = differing(*_current, *next, LIVE_PREFIXES);
     // The instance's row names a source before its first poll and after its last one.
-    const auto names = [this]
-    {
-        std::vector<std::string> out;
-        for (const auto& entry : _parts.sources.entries())
-            out.push_back(entry->name);
-        return out;
-    };
     if (!change.added.empty())
     {
-        auto both = names();
+        auto both = _parts.sources.names();
         both.insert(both.end(), change.added.begin(), change.added.end());
         _parts.heartbeat.setSources(both);
     }
@@ -188,7 +178,7 @@ ReloadReport Reloader::attempt()
     for (const auto& entry : change.start)
         _parts.scheduler.add(entry);
     if (!change.added.empty() || !change.removed.empty())
-        _parts.heartbeat.setSources(names());
+        _parts.heartbeat.setSources(_parts.sources.names());
     report.added = change.added;
     report.changed = change.changed;
     report.removed = change.removed;
@@ -199,12 +189,7 @@ ReloadReport Reloader::attempt()
     engine.daemon.instanceId = _engine.daemon.instanceId;
     engine.daemon.leaseTtl = _engine.daemon.leaseTtl;
     engine.plugins = _engine.plugins;
-    _parts.pipeline.reconfigure(engine.pipeline);
-    _parts.assigner.setConfig(engine.assignment);
-    _parts.monitor.setInterval(engine.assignment.releaseInterval);
-    _parts.retention.setConfig(engine.retention);
-    if (_parts.setAdminAccess)
-        _parts.setAdminAccess(engine.admin);
+    _parts.subsystems.reconfigure(engine);
     applyLogLevels(*next);
     for (const auto& warning : next->warnings())
         _log.warning("reload: %s", warning);

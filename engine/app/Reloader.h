@@ -18,13 +18,10 @@
 namespace courierd
 {
 
-class AssignmentPipeline;
-class CourierAssigner;
-class DeliveryMonitor;
 class InstanceHeartbeat;
-class Retention;
 class SourceCatalog;
 class SourceScheduler;
+class Subsystems;
 
 /// Live reload (SIGHUP, `systemctl reload`, POST /api/v1/reload): reads and validates the
 /// whole configuration first, sources and their plugins included; on any problem it logs
@@ -45,12 +42,8 @@ public:
         SourceCatalog& sources;
         SourceScheduler& scheduler;
         InstanceHeartbeat& heartbeat;
-        AssignmentPipeline& pipeline;
-        CourierAssigner& assigner;
-        DeliveryMonitor& monitor;
-        Retention& retention;
-        /// The admin endpoint's tokens and allowed hosts from now on.
-        std::function<void(const AdminConfig&)> setAdminAccess;
+        /// The daemon's parts, each handed the engine keys a reload applies.
+        Subsystems& subsystems;
     };
 
     /// `current` is the configuration running now, read from `path` with `overrides`.

@@ -201,6 +201,14 @@ void SourceCatalog::release(Entry& entry)
     }
 }
 
+std::vector<std::string> SourceCatalog::names() const
+{
+    std::vector<std::string> out;
+    for (const auto& entry : _entries)
+        out.push_back(entry->name);
+    return out;
+}
+
 void SourceCatalog::shutdown()
 {
     for (auto& entry : _entries)

@@ -85,6 +85,9 @@ public:
     /// Calls Source::initialize() on each source. Throws ConfigException naming the source.
     void initialize();
 
+    /// The sources' names, in the configuration's order.
+    std::vector<std::string> names() const;
+
     /// Calls Source::shutdown() on each initialized source; logs, never throws.
     void shutdown();
 
