@@ -17,7 +17,7 @@ enum class ConfigType
 
 /// One configuration key a component owns, declared once in a table (the engine's, or a
 /// plugin's Source::settings()): typos are reported at start, values are parsed in one place,
-/// and `--help` and the README list every key from the same table. A plain value type.
+/// and `--help` and docs/configuration.md list every key from the same table. A plain value type.
 struct ConfigKey
 {
     std::string name;         ///< The key: `store.pool_size`, or `timeout` within a source.

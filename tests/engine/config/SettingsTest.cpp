@@ -379,11 +379,11 @@ public:
 
     void readmeDocumentsEveryKey()
     {
-        const std::string readme = readFile(COURIERD_SOURCE_DIR "/README.md");
+        const std::string readme = readFile(COURIERD_SOURCE_DIR "/docs/configuration.md");
         for (const auto& key : EngineConfig::schema())
         {
             const std::string row = "| `" + key.name + "` | ";
-            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+            CPPUNIT_ASSERT_MESSAGE("docs/configuration.md does not document " + key.name,
                                    readme.find(row) != std::string::npos);
         }
     }

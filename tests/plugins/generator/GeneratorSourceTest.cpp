@@ -189,12 +189,12 @@ public:
 
     void readmeDocumentsEveryKey()
     {
-        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/README.md");
-        const auto section = readme.find("### The generator plugin");
+        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/docs/configuration.md");
+        const auto section = readme.find("## The generator plugin");
         CPPUNIT_ASSERT(section != std::string::npos);
         PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
         for (const auto& key : host.create("generator").settings())
-            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+            CPPUNIT_ASSERT_MESSAGE("docs/configuration.md does not document " + key.name,
                                    readme.find("| `" + key.name + "` |", section) !=
                                        std::string::npos);
     }

@@ -403,10 +403,10 @@ public:
 
     void readmeDocumentsEveryKey()
     {
-        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/README.md");
+        const std::string readme = test::readFile(COURIERD_SOURCE_DIR "/docs/configuration.md");
         PluginHost host(COURIERD_PLUGIN_BUILD_DIR);
         for (const auto& key : host.create("service-order").settings())
-            CPPUNIT_ASSERT_MESSAGE("README.md does not document " + key.name,
+            CPPUNIT_ASSERT_MESSAGE("docs/configuration.md does not document " + key.name,
                                    readme.find("| `" + key.name + "` |") != std::string::npos);
     }
 };
