@@ -8,6 +8,8 @@
 
 #include <Poco/Exception.h>
 
+#include <algorithm>
+
 namespace courierd
 {
 
@@ -199,6 +201,12 @@ ReloadReport Reloader::attempt()
     _current = next;
     report.ok = true;
     return report;
+}
+
+bool Reloader::appliesLive(const std::string& key)
+{
+    return std::any_of(LIVE_PREFIXES.begin(), LIVE_PREFIXES.end(),
+                       [&key](const std::string& prefix) { return key.rfind(prefix, 0) == 0; });
 }
 
 void Reloader::applyLogLevels(const Settings& settings)

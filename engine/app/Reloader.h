@@ -57,6 +57,10 @@ public:
     /// The last reload, if there was one.
     std::optional<ReloadReport> report() const;
 
+    /// Whether a reload applies engine key `key` (else it needs a restart). A source's keys
+    /// always apply: the source restarts with them.
+    static bool appliesLive(const std::string& key);
+
     /// Sets the levels `logging.loggers.*` in `settings`' file name (POCO's LoggingConfigurator
     /// keys), for a reload; channels need a restart.
     static void applyLogLevels(const Settings& settings);
