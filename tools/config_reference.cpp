@@ -105,7 +105,7 @@ std::vector<Group> groups(const std::string& pluginDir)
     std::vector<Group> out;
     out.push_back({"The engine", "[section] key", EngineConfig::schema(), false, ""});
     out.push_back({"Every source", "[source.NAME]", SourceCatalog::engineKeys("NAME"), true, ""});
-    PluginHost host(pluginDir);
+    PluginHost host(pluginDir, false); // the build tree's own files
     for (const auto& plugin : PLUGINS)
     {
         Source& source = host.create(plugin);
