@@ -25,20 +25,6 @@ namespace
 // The in-tree plugins, in the order the page lists them.
 const std::vector<std::string> PLUGINS = {"service-order", "generator"};
 
-std::string typeOf(const ConfigKey& key)
-{
-    switch (key.type)
-    {
-    case ConfigType::String:
-        return "string";
-    case ConfigType::Integer:
-        return "integer";
-    case ConfigType::Duration:
-        return "duration";
-    }
-    return "";
-}
-
 // `ascii` for roff: groff and lintian want no typographic characters.
 std::string rangeOf(const ConfigKey& key, bool ascii = false)
 {
@@ -131,7 +117,7 @@ void markdown(const std::vector<Group>& all)
                   << "| key | type | default | range | applied by | meaning |\n"
                   << "|---|---|---|---|---|---|\n";
         for (const auto& key : group.keys)
-            std::cout << "| `" << group.prefix << key.name << "` | " << typeOf(key) << " | "
+            std::cout << "| `" << group.prefix << key.name << "` | " << typeName(key.type) << " | "
                       << (key.defaultValue.empty() ? "" : "`" + cell(key.defaultValue) + "`")
                       << " | " << rangeOf(key) << " | " << whenApplied(group, key) << " | "
                       << cell(key.help) << " |\n";
@@ -163,7 +149,7 @@ void man(const std::vector<Group>& all)
         for (const auto& key : group.keys)
         {
             std::cout << ".TP\n.B " << roff(group.prefix + key.name) << "\n"
-                      << roff(key.help) << ". " << typeOf(key);
+                      << roff(key.help) << ". " << typeName(key.type);
             if (!key.defaultValue.empty())
                 std::cout << ", default " << roff(key.defaultValue);
             if (const auto range = rangeOf(key, true); !range.empty())

@@ -12,6 +12,7 @@
 #include "app/Subsystems.h"
 #include "app/Version.h"
 #include "config/EngineConfig.h"
+#include "config/Settings.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "couriers/DeliveryMonitor.h"
@@ -52,20 +53,6 @@ sigset_t waitedSignals()
     for (int sig : {SIGTERM, SIGINT, SIGQUIT, SIGHUP})
         sigaddset(&set, sig);
     return set;
-}
-
-const char* typeName(ConfigType type)
-{
-    switch (type)
-    {
-    case ConfigType::String:
-        return "string";
-    case ConfigType::Integer:
-        return "integer";
-    case ConfigType::Duration:
-        return "duration";
-    }
-    return "";
 }
 
 } // namespace

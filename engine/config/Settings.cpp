@@ -169,6 +169,20 @@ std::string joined(const std::set<std::string>& names)
 
 } // namespace
 
+const char* typeName(ConfigType type)
+{
+    switch (type)
+    {
+    case ConfigType::String:
+        return "string";
+    case ConfigType::Integer:
+        return "integer";
+    case ConfigType::Duration:
+        return "duration";
+    }
+    return "";
+}
+
 std::string environmentName(const std::string& key)
 {
     std::string name = ENV_PREFIX;

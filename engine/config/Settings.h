@@ -20,6 +20,9 @@ namespace courierd
 /// (`source.service-order.base_url` → `COURIERD_SOURCE_SERVICE_ORDER_BASE_URL`).
 std::string environmentName(const std::string& key);
 
+/// How `--help` and the documentation name a key's type: string, integer, duration.
+const char* typeName(ConfigType type);
+
 /// The configuration of one run, in layers: declared defaults < file < `COURIERD_*`
 /// environment < `--set key=value`. Keys are declared by their owners (the engine, each source
 /// and its plugin) before check() validates every value against them and collects every
