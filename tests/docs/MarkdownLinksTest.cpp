@@ -6,7 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -73,19 +73,50 @@ std::string slug(const std::string& heading)
     return out;
 }
 
+// The text of a heading line (`## Text`), or nothing. (No std::regex: GCC 12 warns about its
+// internals under the sanitizers.)
+std::optional<std::string> headingOf(const std::string& line)
+{
+    std::size_t level = 0;
+    while (level < line.size() && line[level] == '#')
+        ++level;
+    if (level == 0 || level > 6 || level >= line.size() || line[level] != ' ')
+        return std::nullopt;
+    const auto first = line.find_first_not_of(' ', level);
+    const auto last = line.find_last_not_of(' ');
+    if (first == std::string::npos)
+        return std::string();
+    return line.substr(first, last - first + 1);
+}
+
+// The targets of the links `[text](target)` in `line`.
+std::vector<std::string> linksOf(const std::string& line)
+{
+    std::vector<std::string> out;
+    for (auto at = line.find("]("); at != std::string::npos; at = line.find("](", at + 2))
+    {
+        const auto end = line.find(')', at + 2);
+        if (end == std::string::npos)
+            break;
+        const std::string target = line.substr(at + 2, end - at - 2);
+        if (!target.empty() && target.find_first_of(" \t") == std::string::npos)
+            out.push_back(target);
+    }
+    return out;
+}
+
 std::set<std::string> anchorsOf(const fs::path& file)
 {
     std::set<std::string> out;
-    const std::regex heading("^#{1,6} +(.*?) *$");
     for (const auto& line : proseLines(courierd::test::readFile(file.string())))
     {
-        std::smatch match;
-        if (!std::regex_match(line, match, heading))
+        const auto heading = headingOf(line);
+        if (!heading)
             continue;
-        std::string anchor = slug(match[1]);
+        std::string anchor = slug(*heading);
         // A heading seen again gets -1, -2, … as on GitHub.
         for (int n = 1; out.count(anchor); ++n)
-            anchor = slug(match[1]) + "-" + std::to_string(n);
+            anchor = slug(*heading) + "-" + std::to_string(n);
         out.insert(anchor);
     }
     return out;
@@ -143,12 +174,9 @@ private:
     static std::vector<std::string> problemsOf(const fs::path& file, int& links)
     {
         std::vector<std::string> problems;
-        const std::regex link(R"(\]\(([^)\s]+)\))");
         for (const auto& line : proseLines(courierd::test::readFile(file.string())))
-            for (auto it = std::sregex_iterator(line.begin(), line.end(), link);
-                 it != std::sregex_iterator(); ++it)
+            for (const std::string& target : linksOf(line))
             {
-                const std::string target = (*it)[1];
                 if (target.find("://") != std::string::npos || target.rfind("mailto:", 0) == 0)
                     continue;
                 ++links;
