@@ -28,9 +28,20 @@ const std::vector<std::string> PLUGINS = {"service-order", "generator"};
 // `ascii` for roff: groff and lintian want no typographic characters.
 std::string rangeOf(const ConfigKey& key, bool ascii = false)
 {
+    if (key.type == ConfigType::Enumeration ||
+        (key.type == ConfigType::List && !key.values.empty()))
+    {
+        std::string out = key.type == ConfigType::List ? "any of " : "";
+        for (std::size_t i = 0; i < key.values.size(); ++i)
+            out += (i == 0                       ? ""
+                    : i + 1 == key.values.size() ? " or "
+                                                 : ", ") +
+                   (ascii ? key.values[i] : "`" + key.values[i] + "`");
+        return out;
+    }
     const bool bounded =
         key.minimum != 0 || key.maximum != std::numeric_limits<std::int64_t>::max();
-    if (key.type == ConfigType::String || !bounded)
+    if ((key.type != ConfigType::Integer && key.type != ConfigType::Duration) || !bounded)
         return "";
     const auto show = [&key](std::int64_t value)
     {

@@ -193,8 +193,6 @@ ReloadReport Reloader::attempt()
     engine.plugins = _engine.plugins;
     _parts.subsystems.reconfigure(engine);
     applyLogLevels(*next);
-    for (const auto& warning : next->warnings())
-        _log.warning("reload: %s", warning);
     for (const auto& warning : engine.warnings)
         _log.warning("reload: %s", warning);
     _engine = engine;

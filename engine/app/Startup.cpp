@@ -55,15 +55,25 @@ Startup::Startup(std::string configPath, const Settings::Overrides& overrides,
     const PluginsConfig plugins = PluginsConfig::from(*settings);
     sources = std::make_unique<SourceCatalog>(*settings, plugins.resolvedDir(), stopping,
                                               plugins.strictPermissions);
-    for (const auto& warning : settings->warnings())
-        std::cerr << "courierd: warning: " << warning << std::endl;
-    engine = EngineConfig::from(*settings);
+    const auto warn = [](const std::vector<std::string>& warnings)
+    {
+        for (const auto& warning : warnings)
+            std::cerr << "courierd: warning: " << warning << std::endl;
+    };
+    try
+    {
+        engine = EngineConfig::from(*settings); // its warnings include the settings'
+    }
+    catch (const ConfigException&)
+    {
+        warn(settings->warnings());
+        throw;
+    }
     if (const std::string problem = SourceCatalog::retentionProblem(
             engine.retention.inbox, SourceCatalog::longestWindow(*settings));
         !problem.empty())
         throw ConfigException(settings->origin("retention.inbox") + ": " + problem);
-    for (const auto& warning : engine.warnings)
-        std::cerr << "courierd: warning: " << warning << std::endl;
+    warn(engine.warnings);
     database = std::make_unique<Database>(engine.store);
     sources->initialize();
 }

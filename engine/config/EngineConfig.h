@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "courierd/ConfigMap.h"
 #include "courierd/Duration.h"
 
 #include <string>
@@ -9,13 +10,17 @@
 namespace courierd
 {
 
+// The engine's configuration, one struct a section. Every key, with its default, limits and
+// help, is bound to its member once, in EngineConfig::map(); the members have no defaults of
+// their own (EngineConfig::defaults() holds the declared ones).
+
 /// Where and how the store connects.
 struct StoreConfig
 {
-    std::string url;         ///< libpq URI, key=value string, or empty (libpq's PG* variables).
-    int poolSize = 8;        ///< Most connections open at once.
-    Duration connectTimeout; ///< How long one connection attempt may take.
-    std::string password;    ///< From store.password_file; replaces the url's. Never log it.
+    std::string url;           ///< libpq URI, key=value string, or empty (libpq's PG* variables).
+    int poolSize{};            ///< Most connections open at once.
+    Duration connectTimeout{}; ///< How long one connection attempt may take.
+    std::string password;      ///< From store.password_file; replaces the url's. Never log it.
 };
 
 /// Where plugins are looked up.
@@ -23,9 +28,10 @@ struct PluginsConfig
 {
     std::string dir; ///< As configured; empty means defaultPluginDir().
     /// Refuse plugin files (and their directory) others may change (`plugins.strict_permissions`).
-    bool strictPermissions = true;
+    bool strictPermissions{};
 
-    /// `plugins.*` of `settings` (declared). Throws ConfigException naming a bad value's origin.
+    /// `plugins.*` of `settings` (declared; read before the plugins' keys can be checked).
+    /// Throws ConfigException naming a bad value's origin.
     static PluginsConfig from(const Settings& settings);
 
     /// `<dir of courierd>/../plugins` when that exists (a build tree), else
@@ -39,38 +45,40 @@ struct PluginsConfig
 /// How the pipeline runs.
 struct PipelineConfig
 {
-    int workers = 4;      ///< Threads assigning at once: in-flight work is at most this.
-    int batchSize = 500;  ///< Most rows one worker claims and assigns in one statement.
-    int maxAttempts = 10; ///< Failures (not waits for a courier) before a row ends `failed`.
+    int workers{};     ///< Threads assigning at once: in-flight work is at most this.
+    int batchSize{};   ///< Most rows one worker claims and assigns in one statement.
+    int maxAttempts{}; ///< Failures (not waits for a courier) before a row ends `failed`.
     /// Longest an idle worker sleeps before looking again: rows another instance ingested
     /// wake nobody here.
-    Duration idlePoll = std::chrono::seconds(1);
+    Duration idlePoll{};
 };
 
 /// The rules of the assignment use case.
 struct AssignmentConfig
 {
-    Duration deadlineOnFoot;
-    Duration deadlineScooter;
-    Duration deadlineCar;
-    Duration releaseInterval; ///< How often the delivery monitor frees couriers.
-    int demoCouriers = 0;     ///< `demo.couriers`: demo couriers added at start when missing.
+    Duration deadlineOnFoot{};
+    Duration deadlineScooter{};
+    Duration deadlineCar{};
+    Duration releaseInterval{}; ///< How often the delivery monitor frees couriers.
+    int demoCouriers{};         ///< `demo.couriers`: demo couriers added at start when missing.
 };
 
 /// How long finished rows are kept (`retention.*`); zero keeps them for ever.
 struct RetentionConfig
 {
-    Duration inbox = std::chrono::hours(24 * 30);          ///< Finished inbox rows, by fetched_at.
-    Duration deliveries = std::chrono::hours(24 * 90);     ///< Past deliveries, by assigned_at.
-    Duration replays = std::chrono::hours(24 * 30);        ///< Finished replays, by finished_at.
-    Duration cursorHistory = std::chrono::hours(24 * 365); ///< Cursor changes, by at.
-    Duration interval = std::chrono::minutes(1);           ///< How often a sweep runs.
+    Duration inbox{};         ///< Finished inbox rows, by fetched_at.
+    Duration deliveries{};    ///< Past deliveries, by assigned_at.
+    Duration replays{};       ///< Finished replays, by finished_at.
+    Duration cursorHistory{}; ///< Cursor changes, by at.
+    Duration interval{};      ///< How often a sweep runs.
 };
 
 /// The admin HTTP endpoint.
 struct AdminConfig
 {
-    std::string listen; ///< `host:port`; empty: no endpoint.
+    std::string listen;    ///< `host:port`; empty: no endpoint.
+    std::string token;     ///< `admin.token`; from() moves it into tokens.
+    std::string tokenFile; ///< What `admin.token_file` names holds; from() splits it into tokens.
     /// When any, every /api/v1 request needs `Authorization: Bearer <one of them>`: admin.token,
     /// or the one or two lines of admin.token_file (two while a token is rotated).
     std::vector<std::string> tokens;
@@ -84,16 +92,18 @@ struct AdminConfig
 /// The process as a whole.
 struct DaemonConfig
 {
-    std::string instanceId;   ///< Names this instance in source leases (default host:pid).
-    Duration shutdownTimeout; ///< Longest a graceful stop may take before courierd exits anyway.
-    Duration leaseTtl;        ///< How long a source lease lasts unrenewed.
+    std::string instanceId;     ///< Names this instance in source leases (default host:pid).
+    Duration shutdownTimeout{}; ///< Longest a graceful stop may take before courierd exits anyway.
+    Duration leaseTtl{};        ///< How long a source lease lasts unrenewed.
 };
 
-/// The engine's own configuration, typed. The keys, defaults and limits are declared once in
-/// schema(); from() reads values that Settings::load has already validated.
+/// The engine's own configuration, typed. Every key, its default, limits and help, is declared
+/// once in map(), bound to its member; from() fills the struct from values that Settings has
+/// already validated, then checks what one key alone cannot say.
 struct EngineConfig
 {
     StoreConfig store;
+    std::string includeDir; ///< `config.include_dir`: Settings reads the drop-ins itself.
     PluginsConfig plugins;
     PipelineConfig pipeline;
     AssignmentConfig assignment;
@@ -103,11 +113,18 @@ struct EngineConfig
     /// What from() found worth saying without refusing it (a secret file every user may read).
     std::vector<std::string> warnings;
 
-    /// Every key the engine owns, with its default and limits.
+    /// Every key the engine owns, bound to its member.
+    static const ConfigMap<EngineConfig>& map();
+
+    /// map()'s keys, with their defaults and limits.
     static const std::vector<ConfigKey>& schema();
 
     /// Reads the typed configuration. Throws ConfigException when settings has problems.
+    /// warnings holds settings' own (a secret file every user may read) and from()'s.
     static EngineConfig from(const Settings& settings);
+
+    /// The configuration of no file, no environment and no --set: every declared default.
+    static const EngineConfig& defaults();
 };
 
 } // namespace courierd

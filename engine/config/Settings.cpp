@@ -1,23 +1,28 @@
 #include "config/Settings.h"
 
+#include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
 #include "util/Exceptions.h"
 #include "util/RegularFile.h"
 
 #include <Poco/Ascii.h>
+#include <Poco/Environment.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/NumberParser.h>
 #include <Poco/Path.h>
 #include <Poco/String.h>
+#include <Poco/StringTokenizer.h>
 #include <Poco/Util/IniFileConfiguration.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
+#include <sys/stat.h>
 
 extern char** environ;
 
@@ -159,13 +164,37 @@ public:
     using PropertyFileConfiguration::PropertyFileConfiguration;
 };
 
-std::string joined(const std::set<std::string>& names)
+template <class Names> std::string joined(const Names& names)
 {
     std::string out;
     for (const auto& name : names)
         out += (out.empty() ? "" : ", ") + name;
     return out;
 }
+
+// `a or b`, `a, b or c`.
+std::string oneOf(const std::vector<std::string>& values)
+{
+    std::string out;
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == values.size() ? " or " : ", ") + values[i];
+    return out;
+}
+
+// What one item of a list key is called: `status` in `statuses`, `host` in `allowed_hosts`.
+std::string itemNoun(const std::string& key)
+{
+    std::string last = key.substr(key.rfind('.') + 1);
+    last = last.substr(last.rfind('_') + 1);
+    if (last.size() > 3 && last.compare(last.size() - 3, 3, "ses") == 0)
+        return last.substr(0, last.size() - 2);
+    if (last.size() > 1 && last.back() == 's')
+        return last.substr(0, last.size() - 1);
+    return "item";
+}
+
+// A secret file is a password, a token or a key; anything larger is the wrong file.
+constexpr std::size_t MAX_SECRET_BYTES = 64 * 1024;
 
 } // namespace
 
@@ -179,8 +208,25 @@ const char* typeName(ConfigType type)
         return "integer";
     case ConfigType::Duration:
         return "duration";
+    case ConfigType::Boolean:
+        return "boolean";
+    case ConfigType::Time:
+        return "time";
+    case ConfigType::Enumeration:
+        return "enumeration";
+    case ConfigType::List:
+        return "list";
+    case ConfigType::Secret:
+        return "secret";
     }
     return "";
+}
+
+std::vector<std::string> listItems(const std::string& text)
+{
+    const Poco::StringTokenizer items(
+        text, ",", Poco::StringTokenizer::TOK_TRIM | Poco::StringTokenizer::TOK_IGNORE_EMPTY);
+    return {items.begin(), items.end()};
 }
 
 std::string environmentName(const std::string& key)
@@ -434,7 +480,77 @@ void Settings::validate(const ConfigKey& key)
                  formatDuration(Duration(key.maximum)));
         break;
     }
+    case ConfigType::Boolean:
+        if (text != "true" && text != "false")
+            fail("expected true or false");
+        break;
+    case ConfigType::Time:
+        if (!parseRfc3339(text))
+            fail("not an RFC3339 time like 2026-11-24T10:15:30Z");
+        break;
+    case ConfigType::Enumeration:
+        if (std::find(key.values.begin(), key.values.end(), text) == key.values.end())
+            fail("must be " + oneOf(key.values));
+        break;
+    case ConfigType::List:
+        if (!key.values.empty())
+            for (const auto& item : listItems(text))
+                if (std::find(key.values.begin(), key.values.end(), item) == key.values.end())
+                {
+                    fail("unknown " + itemNoun(key.name) + " '" + clipped(item, 80) +
+                         "' (known: " + joined(key.values) + ")");
+                    break;
+                }
+        break;
+    case ConfigType::Secret:
+        if (const std::string problem = readSecret(key); !problem.empty())
+            fail(problem);
+        break;
     }
+}
+
+std::string Settings::readSecret(const ConfigKey& key)
+{
+    Value& value = _values.at(key.name);
+    value.secret.clear();
+    std::string path = value.text;
+    if (path.empty())
+        return {};
+    if (path.front() != '/')
+    {
+        const std::string credentials = Poco::Environment::get("CREDENTIALS_DIRECTORY", "");
+        if (credentials.empty())
+            return "a relative path is looked up in $CREDENTIALS_DIRECTORY (systemd's "
+                   "LoadCredential=), which is not set";
+        path = credentials + "/" + path;
+    }
+    std::string secret;
+    try
+    {
+        secret = readRegularFile(path, MAX_SECRET_BYTES);
+    }
+    catch (const Poco::Exception& e)
+    {
+        return e.message(); // names the path, never what the file holds
+    }
+    struct stat status
+    {
+    };
+    if (::stat(path.c_str(), &status) == 0 && (status.st_mode & S_IROTH))
+    {
+        char mode[8];
+        std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+        _warnings.push_back(describe(key.name) + ": " + path + " can be read by every user (mode " +
+                            mode + "); make it readable by root and courierd only (chmod o-r)");
+    }
+    if (!secret.empty() && secret.back() == '\n')
+        secret.pop_back();
+    if (!secret.empty() && secret.back() == '\r')
+        secret.pop_back();
+    if (secret.empty())
+        return path + " is empty";
+    value.secret = std::move(secret);
+    return {};
 }
 
 void Settings::throwIfInvalid() const
@@ -464,27 +580,69 @@ std::map<std::string, std::string> Settings::valuesUnder(const std::string& pref
     return values;
 }
 
+const ConfigKey& Settings::declared(const std::string& key, ConfigType type) const
+{
+    const ConfigKey& entry = declared(key);
+    if (entry.type != type)
+        throw Poco::BadCastException(
+            std::string("configuration key is not of type ") + typeName(type), key);
+    return entry;
+}
+
 std::string Settings::getString(const std::string& key) const
 {
+    // An enumeration is read by its name; a secret's key holds the file's name.
     declared(key);
     return _values.at(key).text;
 }
 
 std::int64_t Settings::getInt(const std::string& key) const
 {
-    if (declared(key).type != ConfigType::Integer)
-        throw Poco::BadCastException("configuration key is not an integer", key);
-    return Poco::NumberParser::parse64(_values.at(key).text);
+    declared(key, ConfigType::Integer);
+    Poco::Int64 number = 0;
+    if (!Poco::NumberParser::tryParse64(_values.at(key).text, number))
+        throw ConfigException(describe(key) + ": not a whole number");
+    return number;
 }
 
 Duration Settings::getDuration(const std::string& key) const
 {
-    if (declared(key).type != ConfigType::Duration)
-        throw Poco::BadCastException("configuration key is not a duration", key);
+    declared(key, ConfigType::Duration);
     const auto duration = parseDuration(_values.at(key).text);
     if (!duration)
         throw ConfigException(describe(key) + ": not a duration");
     return *duration;
+}
+
+bool Settings::getBool(const std::string& key) const
+{
+    declared(key, ConfigType::Boolean);
+    // Strict even before check(): plugins.strict_permissions is read before it.
+    const std::string& text = _values.at(key).text;
+    if (text != "true" && text != "false")
+        throw ConfigException(describe(key) + ": expected true or false");
+    return text == "true";
+}
+
+Poco::Timestamp Settings::getTime(const std::string& key) const
+{
+    declared(key, ConfigType::Time);
+    const auto time = parseRfc3339(_values.at(key).text);
+    if (!time)
+        throw ConfigException(describe(key) + ": not an RFC3339 time");
+    return *time;
+}
+
+std::vector<std::string> Settings::getList(const std::string& key) const
+{
+    declared(key, ConfigType::List);
+    return listItems(_values.at(key).text);
+}
+
+std::string Settings::getSecret(const std::string& key) const
+{
+    declared(key, ConfigType::Secret);
+    return _values.at(key).secret;
 }
 
 std::string Settings::origin(const std::string& key) const

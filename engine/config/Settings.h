@@ -1,6 +1,7 @@
 #pragma once
 
 #include "courierd/ConfigKey.h"
+#include "courierd/ConfigValues.h"
 #include "courierd/Duration.h"
 
 #include <Poco/AutoPtr.h>
@@ -20,15 +21,20 @@ namespace courierd
 /// (`source.service-order.base_url` → `COURIERD_SOURCE_SERVICE_ORDER_BASE_URL`).
 std::string environmentName(const std::string& key);
 
-/// How `--help` and the documentation name a key's type: string, integer, duration.
+/// How `--help` and the documentation name a key's type: string, integer, duration, boolean,
+/// time, enumeration, list, secret.
 const char* typeName(ConfigType type);
+
+/// The items of a List value: split at commas, blanks trimmed, empty items dropped.
+std::vector<std::string> listItems(const std::string& text);
 
 /// The configuration of one run, in layers: declared defaults < file < `COURIERD_*`
 /// environment < `--set key=value`. Keys are declared by their owners (the engine, each source
 /// and its plugin) before check() validates every value against them and collects every
 /// problem (not just the first), each naming where the value came from, the key and the value.
-/// Built on the main thread; read-only afterwards and then safe to read from any thread.
-class Settings
+/// check() reads the files Secret keys name. Built on the main thread; read-only afterwards and
+/// then safe to read from any thread.
+class Settings : public ConfigValues
 {
 public:
     using Environment = std::map<std::string, std::string>;
@@ -76,11 +82,18 @@ public:
 
     const std::string& path() const { return _path; }
 
-    /// Typed accessors for declared keys; check() has validated the value.
-    /// Throws Poco::NotFoundException for an undeclared key (a programming error).
-    std::string getString(const std::string& key) const;
-    std::int64_t getInt(const std::string& key) const;
-    Duration getDuration(const std::string& key) const;
+    /// Typed accessors for declared keys (full names); check() has validated the value, and
+    /// before it one that cannot be parsed throws ConfigException naming it. Throws
+    /// Poco::NotFoundException for an undeclared key, Poco::BadCastException for one of another
+    /// type (programming errors).
+    std::string getString(const std::string& key) const override;
+    std::int64_t getInt(const std::string& key) const override;
+    Duration getDuration(const std::string& key) const override;
+    bool getBool(const std::string& key) const override;
+    Poco::Timestamp getTime(const std::string& key) const override;
+    std::vector<std::string> getList(const std::string& key) const override;
+    /// What check() read from the file; empty when the key is unset.
+    std::string getSecret(const std::string& key) const override;
 
     /// Every declared key starting with `prefix`, with its value as text (defaults included).
     std::map<std::string, std::string> valuesUnder(const std::string& prefix) const;
@@ -90,7 +103,7 @@ public:
     std::string origin(const std::string& key) const;
 
     /// `<origin>: key = 'value'`, the start of a message about a declared key's value.
-    std::string describe(const std::string& key) const;
+    std::string describe(const std::string& key) const override;
 
     /// The raw file, for the pass-through sections (logging). Null when there is no file.
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> file() const { return _file; }
@@ -100,6 +113,7 @@ private:
     {
         std::string text;
         std::string origin;
+        std::string secret = {}; // a Secret key's: what its file holds, once check() read it
     };
 
     struct FileValue;
@@ -110,7 +124,10 @@ private:
     readFile(const std::string& path, std::vector<FileValue>& values,
              std::vector<std::string>& conflicts);
     const ConfigKey& declared(const std::string& key) const;
+    const ConfigKey& declared(const std::string& key, ConfigType type) const;
     void validate(const ConfigKey& key);
+    // Reads the file of a Secret key into its value; what is wrong, or an empty string.
+    std::string readSecret(const ConfigKey& key);
 
     std::string _path;
     Environment _environment;

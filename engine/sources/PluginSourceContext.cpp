@@ -27,4 +27,29 @@ Duration PluginSourceContext::getDuration(const std::string& name) const
     return _settings.getDuration(key(name));
 }
 
+bool PluginSourceContext::getBool(const std::string& name) const
+{
+    return _settings.getBool(key(name));
+}
+
+Poco::Timestamp PluginSourceContext::getTime(const std::string& name) const
+{
+    return _settings.getTime(key(name));
+}
+
+std::vector<std::string> PluginSourceContext::getList(const std::string& name) const
+{
+    return _settings.getList(key(name));
+}
+
+std::string PluginSourceContext::getSecret(const std::string& name) const
+{
+    return _settings.getSecret(key(name));
+}
+
+std::string PluginSourceContext::describe(const std::string& name) const
+{
+    return _settings.describe(key(name));
+}
+
 } // namespace courierd

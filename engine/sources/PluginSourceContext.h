@@ -22,7 +22,13 @@ public:
     std::string getString(const std::string& key) const override;
     std::int64_t getInt(const std::string& key) const override;
     Duration getDuration(const std::string& key) const override;
+    bool getBool(const std::string& key) const override;
+    Poco::Timestamp getTime(const std::string& key) const override;
+    std::vector<std::string> getList(const std::string& key) const override;
+    std::string getSecret(const std::string& key) const override;
+    std::string describe(const std::string& key) const override;
     Poco::Logger& logger() const override { return _logger; }
+    /// The wall clock.
     Poco::Timestamp now() const override { return Poco::Timestamp(); }
     bool stopRequested() const override { return _stop.load() || _removed.load(); }
 

@@ -24,22 +24,41 @@ bool SourceCatalog::validName(const std::string& name)
     return !name.empty() && name.size() <= MAX_NAME;
 }
 
+namespace
+{
+
+// The keys the engine reads in every [source.NAME], bound to the entry's members.
+const ConfigMap<SourceCatalog::Entry>& sourceMap()
+{
+    using namespace std::chrono_literals;
+    using E = SourceCatalog::Entry;
+    static const auto map =
+        ConfigMap<E>()
+            .string("plugin", &E::plugin, "",
+                    "the plugin: a name looked up in plugins.dir, or a path to a .so file")
+            .duration("interval", &E::interval, "5s", "time between two polls of the source", 100ms,
+                      std::chrono::hours(24))
+            .duration("max_clock_skew", &E::maxClockSkew, "5m",
+                      "how far past now a record's created_at may be; a later one is stored "
+                      "rejected",
+                      0ms, std::chrono::hours(24))
+            .duration("max_backoff", &E::maxBackoff, "5m",
+                      "the longest wait between polls while they fail (interval x 2^n up to "
+                      "this; a success goes back to interval)",
+                      100ms, std::chrono::hours(24));
+    return map;
+}
+
+std::string prefixOf(const std::string& name)
+{
+    return "source." + name + ".";
+}
+
+} // namespace
+
 std::vector<ConfigKey> SourceCatalog::engineKeys(const std::string& name)
 {
-    const std::string prefix = "source." + name + ".";
-    return {
-        {prefix + "plugin", ConfigType::String, "",
-         "the plugin: a name looked up in plugins.dir, or a path to a .so file"},
-        {prefix + "interval", ConfigType::Duration, "5s", "time between two polls of the source",
-         100, MS_PER_DAY},
-        {prefix + "max_clock_skew", ConfigType::Duration, "5m",
-         "how far past now a record's created_at may be; a later one is stored rejected", 0,
-         MS_PER_DAY},
-        {prefix + "max_backoff", ConfigType::Duration, "5m",
-         "the longest wait between polls while they fail (interval x 2^n up to this; a success "
-         "goes back to interval)",
-         100, MS_PER_DAY},
-    };
+    return sourceMap().keys(prefixOf(name));
 }
 
 Duration SourceCatalog::longestWindow(const Settings& settings)
@@ -78,17 +97,23 @@ std::string SourceCatalog::retentionProblem(Duration inbox, Duration window)
 
 void SourceCatalog::readEngineKeys(Entry& entry, const Settings& settings)
 {
-    const std::string prefix = "source." + entry.name + ".";
-    entry.interval = settings.getDuration(prefix + "interval");
-    entry.maxClockSkew = settings.getDuration(prefix + "max_clock_skew");
-    entry.maxBackoff = std::max(settings.getDuration(prefix + "max_backoff"), entry.interval);
-    entry.values = settings.valuesUnder(prefix);
+    sourceMap().fill(entry, settings, prefixOf(entry.name));
+    entry.maxBackoff = std::max(entry.maxBackoff, entry.interval);
+    entry.values = settings.valuesUnder(prefixOf(entry.name));
+}
+
+void SourceCatalog::declarePluginKeys(Settings& settings, const std::string& name,
+                                      const Source& source)
+{
+    std::vector<ConfigKey> keys = source.settings();
+    for (auto& key : keys)
+        key.name = prefixOf(name) + key.name;
+    settings.declare(keys);
 }
 
 SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
                              const std::atomic<bool>& stopFlag, bool strictPermissions)
-    : _settings(settings)
-    , _stopFlag(stopFlag)
+    : _stopFlag(stopFlag)
     , _host(pluginDir, strictPermissions)
 {
     std::vector<std::string> problems;
@@ -131,10 +156,7 @@ SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::strin
         problems.push_back(settings.describe(pluginKey) + ": " + e.message());
         return nullptr;
     }
-    std::vector<ConfigKey> pluginKeys = entry->source->settings();
-    for (auto& key : pluginKeys)
-        key.name = "source." + name + "." + key.name;
-    settings.declare(pluginKeys);
+    declarePluginKeys(settings, name, *entry->source);
     entry->context = std::make_unique<PluginSourceContext>(name, settings, _stopFlag);
     return entry;
 }
@@ -149,10 +171,10 @@ SourceCatalog::~SourceCatalog()
 void SourceCatalog::initialize()
 {
     for (auto& entry : _entries)
-        initialize(*entry, _settings);
+        initialize(*entry);
 }
 
-void SourceCatalog::initialize(Entry& entry, const Settings& settings)
+void SourceCatalog::initialize(Entry& entry)
 {
     try
     {
@@ -161,20 +183,10 @@ void SourceCatalog::initialize(Entry& entry, const Settings& settings)
     }
     catch (const Poco::Exception& e)
     {
-        // Plugins start the message with `key = 'value'`: say where that value came from.
-        const std::string message = e.message();
-        const std::string key =
-            "source." + entry.name + "." + message.substr(0, message.find(" = "));
-        std::string origin;
-        try
-        {
-            origin = settings.origin(key) + ": ";
-        }
-        catch (const Poco::NotFoundException&)
-        {
-        }
-        throw ConfigException(origin + "[source." + entry.name + "] (plugin " + entry.info.name +
-                              "): " + message);
+        // A value the plugin found unusable: its message starts with context.describe(key),
+        // which says where the value came from.
+        throw ConfigException("[source." + entry.name + "] (plugin " + entry.info.name +
+                              "): " + e.message());
     }
     catch (const std::exception& e)
     {
@@ -244,10 +256,7 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
         if (old != running.end() && !PluginHost::outdated(old->second->info) &&
             next->getString("source." + name + ".plugin") == old->second->plugin)
         {
-            std::vector<ConfigKey> pluginKeys = old->second->source->settings();
-            for (auto& key : pluginKeys)
-                key.name = "source." + name + "." + key.name;
-            next->declare(pluginKeys);
+            declarePluginKeys(*next, name, *old->second->source);
             if (next->valuesUnder("source." + name + ".") == old->second->values)
                 continue;
         }
@@ -266,7 +275,7 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
             readEngineKeys(*entry, *next);
             try
             {
-                initialize(*entry, *next);
+                initialize(*entry);
             }
             catch (const ConfigException& e)
             {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Settings.h"
+#include "courierd/ConfigMap.h"
 #include "courierd/Duration.h"
 #include "sources/PluginHost.h"
 #include "sources/PluginSourceContext.h"
@@ -23,6 +24,8 @@ namespace courierd
 class SourceCatalog
 {
 public:
+    /// One source. `plugin`, `interval`, `max_clock_skew` and `max_backoff` are the engine's
+    /// keys of its section, bound to these members in one table (engineKeys()).
     struct Entry
     {
         std::string name;
@@ -113,11 +116,13 @@ private:
     // An entry for [source.NAME] of `settings`, its keys declared there; nothing (and a
     // problem in `problems`) when it cannot be made.
     EntryPtr make(Settings& settings, const std::string& name, std::vector<std::string>& problems);
-    // Source::initialize(); throws ConfigException naming the source and the key's origin.
-    void initialize(Entry& entry, const Settings& settings);
+    // Source::initialize(); throws ConfigException naming the source.
+    void initialize(Entry& entry);
+    // Declares the keys `source` reads in [source.NAME].
+    static void declarePluginKeys(Settings& settings, const std::string& name,
+                                  const Source& source);
     void release(Entry& entry);
 
-    const Settings& _settings;
     const std::atomic<bool>& _stopFlag;
     PluginHost _host;
     std::vector<EntryPtr> _entries;

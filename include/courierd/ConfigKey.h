@@ -3,21 +3,34 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 namespace courierd
 {
 
-/// How a configuration value is parsed and checked.
+/// How a configuration value is parsed and checked. The host parses and checks every value
+/// against its key before a component reads it, so that a bad value stops start-up naming the
+/// file (or environment variable), the key and the value, and `--check-config` finds it.
 enum class ConfigType
 {
     String,
-    Integer,  ///< A whole number within [minimum, maximum].
-    Duration, ///< `250ms`, `5s`, `10m`, `1h`; minimum and maximum in milliseconds.
+    Integer,     ///< A whole number within [minimum, maximum].
+    Duration,    ///< `250ms`, `5s`, `10m`, `1h`, `1d`; minimum and maximum in milliseconds.
+    Boolean,     ///< `true` or `false`.
+    Time,        ///< An RFC3339 time: `2026-11-24T10:15:30Z`, `2026-11-24T13:15:30.5+03:00`.
+    Enumeration, ///< One of `values`.
+    List,        ///< Comma-separated items, blanks trimmed; each one of `values` unless empty.
+    /// The name of a file holding a secret (the key is named `…_file`): an absolute path, or a
+    /// name in `$CREDENTIALS_DIRECTORY` (systemd's `LoadCredential=`). The host reads it (at
+    /// most 64 KiB, its last line break dropped), refuses an empty one, warns about one every
+    /// user may read, and never shows what it holds in any message. Empty: no secret.
+    Secret,
 };
 
 /// One configuration key a component owns, declared once in a table (the engine's, or a
-/// plugin's Source::settings()): typos are reported at start, values are parsed in one place,
-/// and `--help` and docs/configuration.md list every key from the same table. A plain value type.
+/// plugin's Source::settings(), usually made by a ConfigMap): typos are reported at start,
+/// values are parsed in one place, and `--help`, docs/configuration.md and courierd.ini(5)
+/// list every key from the same table. A plain value type.
 struct ConfigKey
 {
     std::string name;         ///< The key: `store.pool_size`, or `timeout` within a source.
@@ -26,6 +39,8 @@ struct ConfigKey
     std::string help;         ///< One line for `--help` and the documentation.
     std::int64_t minimum = 0; ///< Integer: the value; Duration: milliseconds.
     std::int64_t maximum = std::numeric_limits<std::int64_t>::max();
+    /// Enumeration: the values it may take; List: the items it may hold (empty: any).
+    std::vector<std::string> values = {};
 };
 
 } // namespace courierd

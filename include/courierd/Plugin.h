@@ -10,8 +10,9 @@
 /// type a plugin constructs (HttpClientOptions, JsonArrayReader) change incompatibly.
 /// 2: Source::stream() and RecordSink. 3: HttpClientOptions::deadline, JsonArrayReader's
 /// element size, StoppingException in the SDK. 4: Source::cursorAt(), UnsupportedException,
-/// TimestampWatermark keeps its window out of the cursor.
-#define COURIERD_ABI_VERSION 4
+/// TimestampWatermark keeps its window out of the cursor. 5: ConfigValues (SourceContext's
+/// getters), ConfigKey::values and the Boolean, Time, Enumeration, List and Secret types.
+#define COURIERD_ABI_VERSION 5
 
 namespace courierd
 {

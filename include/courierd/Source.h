@@ -34,16 +34,18 @@ public:
     virtual ~Source() = default;
 
     /// The keys this plugin reads from its `[source.NAME]` section, beyond the engine's own
-    /// (`plugin`, `interval`). The host checks the section against this table before
+    /// (`plugin`, `interval`, `max_clock_skew`, `max_backoff`): usually ConfigMap::keys() of
+    /// the plugin's settings struct. The host checks the section against this table before
     /// initialize(): an unknown key or a bad value stops start-up naming file, key and value.
     /// May be called before initialize(); must not throw.
     virtual std::vector<ConfigKey> settings() const = 0;
 
     /// Reads the configuration through `context`, which outlives this object's use of it.
-    /// Called once, on the main thread, before the first fetch. Throws ConfigException for a
-    /// value that is well-formed but unusable; start-up then stops with its message. Start the
-    /// message with `key = 'value'` (the key as declared): the host prefixes where the value
-    /// came from (file, environment variable).
+    /// Called once, on the main thread, before the first fetch. Every value is already parsed
+    /// and checked against settings(). Throws ConfigException for a value that is well-formed
+    /// but unusable; start-up then stops with its message, prefixed with the source's name.
+    /// Start the message with context.describe(key), which says where the value came from
+    /// (file, environment variable) and what it is.
     virtual void initialize(SourceContext& context) = 0;
 
     /// Fetches what the source has after `cursor` (empty on the very first fetch; afterwards

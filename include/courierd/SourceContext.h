@@ -1,5 +1,6 @@
 #pragma once
 
+#include "courierd/ConfigValues.h"
 #include "courierd/Duration.h"
 
 #include <Poco/Logger.h>
@@ -14,22 +15,20 @@ namespace courierd
 /// A plugin's only window on the host, handed to Source::initialize(). It stays valid, and
 /// owned by the host, until after Source::shutdown(). Every method may be called from any
 /// thread.
-class SourceContext
+///
+/// Its values (ConfigValues' getters and describe()) are those of the keys the plugin declared
+/// in Source::settings(), and of the engine's own keys of the section (`plugin`, `interval`,
+/// `max_clock_skew`, `max_backoff`), by their names within the section (`timeout`, not
+/// `source.NAME.timeout`): from the source's section, the environment or `--set`, or the
+/// default. The host has already checked each against its declared type and limits; a
+/// ConfigMap reads them all into the plugin's struct at once.
+class SourceContext : public ConfigValues
 {
 public:
-    virtual ~SourceContext() = default;
+    ~SourceContext() override = default;
 
     /// The source's name: NAME in `[source.NAME]`.
     virtual const std::string& sourceName() const = 0;
-
-    /// The value of one of the keys the plugin declared in Source::settings(), or of the
-    /// engine's own keys of the section (`plugin`, `interval`), from the source's section (or
-    /// its default, or the environment). The host has already checked it
-    /// against the declared type and limits. Throws Poco::NotFoundException for an undeclared
-    /// key (a bug in the plugin).
-    virtual std::string getString(const std::string& key) const = 0;
-    virtual std::int64_t getInt(const std::string& key) const = 0;
-    virtual Duration getDuration(const std::string& key) const = 0;
 
     /// A logger named `courierd.source.NAME`.
     virtual Poco::Logger& logger() const = 0;

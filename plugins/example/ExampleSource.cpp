@@ -1,23 +1,37 @@
 // The smallest useful source plugin: it invents `count` orders per fetch, numbered on from the
 // cursor. Copy this directory to start a plugin of your own.
+#include <courierd/ConfigMap.h>
 #include <courierd/Plugin.h>
 #include <string>
 
 namespace example
 {
 
+// The plugin's keys: each declared once, bound to its member. The host parses and checks the
+// values (type, limits) before initialize(), and names the file and key of a bad one.
+struct ExampleSettings
+{
+    long long count{};
+
+    static const courierd::ConfigMap<ExampleSettings>& map()
+    {
+        static const auto map = courierd::ConfigMap<ExampleSettings>().integer(
+            "count", &ExampleSettings::count, "1", "orders invented per fetch", 1, 1000);
+        return map;
+    }
+};
+
 class ExampleSource : public courierd::Source
 {
 public:
     std::vector<courierd::ConfigKey> settings() const override
     {
-        return {
-            {"count", courierd::ConfigType::Integer, "1", "orders invented per fetch", 1, 1000}};
+        return ExampleSettings::map().keys();
     }
 
     void initialize(courierd::SourceContext& context) override
     {
-        _count = context.getInt("count");
+        _count = ExampleSettings::map().read(context).count;
         _context = &context;
     }
 

@@ -92,27 +92,31 @@ GeneratorCursor GeneratorCursor::read(const std::string& text)
     return cursor;
 }
 
+const courierd::ConfigMap<GeneratorSettings>& GeneratorSettings::map()
+{
+    using S = GeneratorSettings;
+    static const auto map =
+        courierd::ConfigMap<S>()
+            .integer("rate", &S::rate, "1", "orders invented per second", 1, 100000)
+            .integer("batch", &S::batch, "1000", "most orders handed over in one fetch", 1, 100000)
+            .duration("catch_up", &S::catchUp, "1m",
+                      "most time made up for after a pause (a stopped daemon); older is skipped",
+                      std::chrono::seconds(1), std::chrono::hours(24))
+            .integer("canceled_percent", &S::canceledPercent, "5",
+                     "share of orders that are `canceled` (stored skipped)", 0, 100);
+    return map;
+}
+
 std::vector<courierd::ConfigKey> GeneratorSource::settings() const
 {
-    using courierd::ConfigType;
-    constexpr std::int64_t DAY_MS = 24 * 3600 * MS_PER_SECOND;
-    return {
-        {"rate", ConfigType::Integer, "1", "orders invented per second", 1, 100000},
-        {"batch", ConfigType::Integer, "1000", "most orders handed over in one fetch", 1, 100000},
-        {"catch_up", ConfigType::Duration, "1m",
-         "most time made up for after a pause (a stopped daemon); older is skipped", 1000, DAY_MS},
-        {"canceled_percent", ConfigType::Integer, "5",
-         "share of orders that are `canceled` (stored skipped)", 0, 100},
-    };
+    return GeneratorSettings::map().keys();
 }
 
 void GeneratorSource::initialize(courierd::SourceContext& context)
 {
     _context = &context;
-    _rate = context.getInt("rate");
-    _batch = context.getInt("batch");
-    _catchUpMs = context.getDuration("catch_up").count();
-    _canceledPercent = context.getInt("canceled_percent");
+    _settings = GeneratorSettings::map().read(context);
+    _catchUpMs = _settings.catchUp.count();
     // The very first fetch hands over one interval's worth at once, so that a first run shows
     // orders on its first tick.
     _firstMs = std::min(context.getDuration("interval").count(), _catchUpMs);
@@ -147,15 +151,16 @@ courierd::Batch GeneratorSource::fetch(const std::string& text)
         cursor.untilMs = nowMs - _catchUpMs;
     }
 
-    const std::int64_t due = std::max<std::int64_t>(0, (nowMs - cursor.untilMs) * _rate / 1000);
-    const std::int64_t count = std::min(due, _batch);
+    const std::int64_t due =
+        std::max<std::int64_t>(0, (nowMs - cursor.untilMs) * _settings.rate / 1000);
+    const std::int64_t count = std::min(due, _settings.batch);
     courierd::Batch batch;
     batch.records.reserve(static_cast<std::size_t>(count));
     for (std::int64_t i = 1; i <= count; ++i)
-        batch.records.push_back(
-            order(cursor.run, cursor.sequence + i, cursor.untilMs + i * MS_PER_SECOND / _rate));
+        batch.records.push_back(order(cursor.run, cursor.sequence + i,
+                                      cursor.untilMs + i * MS_PER_SECOND / _settings.rate));
     cursor.sequence += count;
-    cursor.untilMs += count * MS_PER_SECOND / _rate;
+    cursor.untilMs += count * MS_PER_SECOND / _settings.rate;
     batch.cursor = cursor.write();
     batch.more = due > count;
     return batch;
@@ -165,7 +170,7 @@ courierd::Record GeneratorSource::order(std::int64_t run, std::int64_t sequence,
                                         std::int64_t createdMs) const
 {
     Dice dice(mix(static_cast<std::uint64_t>(run)) ^ static_cast<std::uint64_t>(sequence));
-    const bool canceled = static_cast<std::int64_t>(dice.below(100)) < _canceledPercent;
+    const bool canceled = static_cast<std::int64_t>(dice.below(100)) < _settings.canceledPercent;
     const char* status = canceled ? "canceled" : LIVE_STATUSES[dice.below(LIVE_STATUSES.size())];
 
     char number[32];

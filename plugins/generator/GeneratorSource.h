@@ -1,5 +1,6 @@
 #pragma once
 
+#include "courierd/ConfigMap.h"
 #include "courierd/Source.h"
 
 #include <cstdint>
@@ -22,6 +23,17 @@ struct GeneratorCursor
     static GeneratorCursor read(const std::string& text);
 };
 
+/// The generator's keys, bound to their members in map().
+struct GeneratorSettings
+{
+    std::int64_t rate{};            ///< Orders invented per second.
+    std::int64_t batch{};           ///< Most orders handed over in one fetch.
+    courierd::Duration catchUp{};   ///< Most time made up for after a pause.
+    std::int64_t canceledPercent{}; ///< Share of orders that are `canceled`.
+
+    static const courierd::ConfigMap<GeneratorSettings>& map();
+};
+
 /// A source that invents realistic orders (service-order's shape, in UTF-8) at `rate` per
 /// second, with no service behind it: the demo path of the quick start, and a load source for
 /// benchmarks (like Fluent Bit's `dummy` or Benthos' `generate` inputs). Each fetch makes the
@@ -39,11 +51,9 @@ public:
 
 private:
     courierd::SourceContext* _context = nullptr;
-    std::int64_t _rate = 1;
-    std::int64_t _batch = 1000;
-    std::int64_t _catchUpMs = 60000;
-    std::int64_t _firstMs = 5000;
-    std::int64_t _canceledPercent = 5;
+    GeneratorSettings _settings;
+    std::int64_t _catchUpMs = 0;
+    std::int64_t _firstMs = 0;
 };
 
 } // namespace generator

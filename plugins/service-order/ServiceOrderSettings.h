@@ -1,6 +1,6 @@
 #pragma once
 
-#include "courierd/ConfigKey.h"
+#include "courierd/ConfigMap.h"
 #include "courierd/Duration.h"
 #include "courierd/SourceContext.h"
 
@@ -21,29 +21,30 @@ enum class CursorField
     Id,        ///< A monotonically growing id, for sources that have one.
 };
 
-/// The plugin's configuration, read once in initialize(). The keys are declared in keys().
+/// The plugin's configuration, read once in initialize(). Every key is declared once, bound to
+/// its member, in map().
 struct ServiceOrderSettings
 {
     std::string baseUrl;
     courierd::Duration timeout;
-    int retryCount = 3;
+    int retryCount{};
     courierd::Duration pollTimeout; ///< One request, its whole answer included.
     courierd::Duration lookback;
     Poco::Timestamp startFrom;
     std::set<std::string> statuses; ///< Statuses that need a courier; others are skipped.
-    CursorField cursorField = CursorField::CreatedAt;
-    int pageSize = 0; ///< 0: one request per fetch (service-order has no pagination).
-    std::size_t maxResponseBytes = 0;
-    std::size_t maxOrderBytes = 0;   ///< A larger order is rejected, cut to this size.
-    std::size_t writeBatch = 0;      ///< Orders stored per transaction while reading an answer.
-    std::size_t writeBatchBytes = 0; ///< Or sooner, once its orders hold this many bytes.
+    CursorField cursorField{};
+    int pageSize{}; ///< 0: one request per fetch (service-order has no pagination).
+    std::size_t maxResponseBytes{};
+    std::size_t maxOrderBytes{};     ///< A larger order is rejected, cut to this size.
+    std::size_t writeBatch{};        ///< Orders stored per transaction while reading an answer.
+    std::size_t writeBatchBytes{};   ///< Or sooner, once its orders hold this many bytes.
     courierd::Duration interval;     ///< The engine's poll interval of this source.
     courierd::Duration maxClockSkew; ///< The engine's max_clock_skew of this source.
 
-    /// The keys of `[source.NAME]` this plugin reads.
-    static std::vector<courierd::ConfigKey> keys();
+    /// The keys of `[source.NAME]` this plugin reads, bound to the members above.
+    static const courierd::ConfigMap<ServiceOrderSettings>& map();
 
-    /// Reads and checks the values. Throws courierd::ConfigException naming the key and value.
+    /// The values the host checked, and the engine's interval and max_clock_skew.
     static ServiceOrderSettings read(const courierd::SourceContext& context);
 };
 

@@ -99,7 +99,7 @@ private:
 
 std::vector<courierd::ConfigKey> ServiceOrderSource::settings() const
 {
-    return ServiceOrderSettings::keys();
+    return ServiceOrderSettings::map().keys();
 }
 
 void ServiceOrderSource::initialize(courierd::SourceContext& context)

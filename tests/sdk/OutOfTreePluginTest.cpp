@@ -20,7 +20,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("example"), loaded.name);
         CPPUNIT_ASSERT_EQUAL(std::string("1.0.0"), loaded.version);
         Source& source = host.create("example");
-        test::MapSourceContext context("demo", {{"count", "3"}});
+        test::MapSourceContext context("demo", {{"count", "3"}}, source.settings());
         source.initialize(context);
         const Batch batch = source.fetch("10");
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), batch.records.size());

@@ -1,29 +1,50 @@
 #include "MapSourceContext.h"
 
-#include <Poco/Exception.h>
+#include "sources/SourceCatalog.h"
+
+#include <set>
 
 namespace courierd::test
 {
 
-std::string MapSourceContext::getString(const std::string& key) const
+namespace
 {
-    auto it = _values.find(key);
-    if (it == _values.end())
-        throw Poco::NotFoundException("setting", key);
-    return it->second;
+
+Settings settingsOf(const std::string& name, const std::map<std::string, std::string>& values,
+                    const std::vector<ConfigKey>& keys)
+{
+    const std::string prefix = "source." + name + ".";
+    Settings::Overrides overrides;
+    for (const auto& [key, value] : values)
+        overrides.emplace_back(prefix + key, value);
+    Settings settings = Settings::read("", {}, overrides);
+    std::vector<ConfigKey> declared = SourceCatalog::engineKeys(name);
+    std::set<std::string> names;
+    for (const auto& key : declared)
+        names.insert(key.name);
+    for (ConfigKey key : keys)
+    {
+        key.name = prefix + key.name;
+        names.insert(key.name);
+        declared.push_back(std::move(key));
+    }
+    for (const auto& [key, value] : values)
+        if (!names.count(prefix + key))
+            declared.push_back({prefix + key, ConfigType::String, "", "undeclared"});
+    settings.declare(declared);
+    settings.check();
+    settings.throwIfInvalid();
+    return settings;
 }
 
-std::int64_t MapSourceContext::getInt(const std::string& key) const
-{
-    return std::stoll(getString(key));
-}
+} // namespace
 
-Duration MapSourceContext::getDuration(const std::string& key) const
+MapSourceContext::MapSourceContext(const std::string& name,
+                                   const std::map<std::string, std::string>& values,
+                                   const std::vector<ConfigKey>& keys)
+    : MapSourceContextState{settingsOf(name, values, keys)}
+    , PluginSourceContext(name, settings, stop)
 {
-    const auto duration = parseDuration(getString(key));
-    if (!duration)
-        throw Poco::SyntaxException("not a duration", key);
-    return *duration;
 }
 
 } // namespace courierd::test

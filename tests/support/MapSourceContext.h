@@ -1,31 +1,38 @@
 #pragma once
 
-#include "courierd/SourceContext.h"
-
-#include <Poco/Logger.h>
+#include "config/Settings.h"
+#include "courierd/ConfigKey.h"
+#include "sources/PluginSourceContext.h"
 
 #include <atomic>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace courierd::test
 {
 
-/// A SourceContext whose settings are a plain map, for driving a plugin directly in a test.
-class MapSourceContext : public SourceContext
+namespace detail
+{
+// What a MapSourceContext owns, made before the PluginSourceContext that refers to it.
+struct MapSourceContextState
+{
+    Settings settings;
+    std::atomic<bool> stop{false};
+};
+} // namespace detail
+
+/// The engine's own SourceContext over a Settings made from a plain map, for driving a plugin
+/// directly in a test: `values` (short names) are checked by the host's rules against `keys`
+/// (the plugin's settings()) and the engine's keys of a section, as at start-up; a value no
+/// key declares is taken as a string. Throws ConfigException with every problem, as start-up
+/// would stop. Its clock can be fixed.
+class MapSourceContext : private detail::MapSourceContextState, public PluginSourceContext
 {
 public:
-    MapSourceContext(std::string name, std::map<std::string, std::string> values)
-        : _name(std::move(name))
-        , _values(std::move(values))
-    {
-    }
+    MapSourceContext(const std::string& name, const std::map<std::string, std::string>& values,
+                     const std::vector<ConfigKey>& keys = {});
 
-    const std::string& sourceName() const override { return _name; }
-    std::string getString(const std::string& key) const override;
-    std::int64_t getInt(const std::string& key) const override;
-    Duration getDuration(const std::string& key) const override;
-    Poco::Logger& logger() const override { return Poco::Logger::get("test.source." + _name); }
     /// The real time, unless setNow() fixed it.
     Poco::Timestamp now() const override
     {
@@ -33,14 +40,8 @@ public:
         return fixed ? Poco::Timestamp(fixed) : Poco::Timestamp();
     }
     void setNow(Poco::Timestamp now) { _now = now.epochMicroseconds(); }
-    bool stopRequested() const override { return _stop; }
-
-    void requestStop() { _stop = true; }
 
 private:
-    std::string _name;
-    std::map<std::string, std::string> _values;
-    std::atomic<bool> _stop{false};
     std::atomic<Poco::Int64> _now{0};
 };
 

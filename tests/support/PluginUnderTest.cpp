@@ -9,13 +9,10 @@ PluginUnderTest::PluginUnderTest(const std::string& plugin, const std::string& n
     : host(COURIERD_PLUGIN_BUILD_DIR)
 {
     source = &host.create(plugin);
-    Values values;
-    for (const auto& key : source->settings())
-        values[key.name] = key.defaultValue;
-    for (const auto* layer : {&base, &overrides})
-        for (const auto& [key, value] : *layer)
-            values[key] = value;
-    context = std::make_unique<MapSourceContext>(name, values);
+    Values values = base;
+    for (const auto& [key, value] : overrides)
+        values[key] = value;
+    context = std::make_unique<MapSourceContext>(name, values, source->settings());
     if (now)
         context->setNow(*now);
     source->initialize(*context);

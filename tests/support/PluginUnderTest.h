@@ -16,7 +16,8 @@ namespace courierd::test
 
 /// A real plugin file, loaded by the real host from the build's plugin directory, and one
 /// instance of it named `source`, configured through a MapSourceContext: every key the plugin
-/// declares at its default, then `base`, then `overrides`. With `now`, the context's clock
+/// declares at its default, then `base`, then `overrides`, checked as at start-up (a bad value
+/// throws ConfigException). With `now`, the context's clock
 /// stands at it from before initialize(). For the plugins' own suites.
 struct PluginUnderTest
 {

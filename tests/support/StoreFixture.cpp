@@ -20,7 +20,7 @@ StoreFixture::StoreFixture(const std::string& tag, int poolSize)
 AssignmentConfig StoreFixture::assignmentConfig()
 {
     using namespace std::chrono_literals;
-    AssignmentConfig config;
+    AssignmentConfig config = EngineConfig::defaults().assignment;
     config.deadlineOnFoot = 30min;
     config.deadlineScooter = 15min;
     config.deadlineCar = 5min;

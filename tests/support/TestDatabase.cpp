@@ -64,7 +64,7 @@ TestDatabase::~TestDatabase()
 
 StoreConfig TestDatabase::store(int poolSize) const
 {
-    StoreConfig config;
+    StoreConfig config = EngineConfig::defaults().store;
     config.url = url();
     config.poolSize = poolSize;
     config.connectTimeout = std::chrono::seconds(5);

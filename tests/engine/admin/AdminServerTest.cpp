@@ -53,7 +53,7 @@ public:
 
     void notReadyWithoutTheDatabase()
     {
-        StoreConfig config;
+        StoreConfig config = EngineConfig::defaults().store;
         config.url = "host=127.0.0.1 port=1 password=hunter22";
         config.connectTimeout = std::chrono::seconds(2);
         Database database(config);

@@ -79,7 +79,7 @@ public:
 
     void unreachableDatabaseIsCountedNotFatal()
     {
-        StoreConfig config;
+        StoreConfig config = EngineConfig::defaults().store;
         config.url = "host=127.0.0.1 port=1";
         config.connectTimeout = 2s;
         Database database(config);

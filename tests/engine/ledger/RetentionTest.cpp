@@ -22,7 +22,7 @@ namespace
 
 RetentionConfig days(int inbox, int deliveries)
 {
-    RetentionConfig config;
+    RetentionConfig config = EngineConfig::defaults().retention;
     config.inbox = std::chrono::hours(24 * inbox);
     config.deliveries = std::chrono::hours(24 * deliveries);
     return config;
@@ -172,7 +172,7 @@ public:
     {
         StoreFixture store("retention");
         addRows(store, "o", 5, "assigned", 4000);
-        RetentionConfig keep;
+        RetentionConfig keep = EngineConfig::defaults().retention;
         keep.inbox = Duration(0);
         keep.deliveries = Duration(0);
         Retention retention(store.database, keep, Poco::Logger::get("test"));
@@ -205,7 +205,7 @@ public:
                          "interval '1 minute', now() - interval '2 hours', now(), '{}', "
                          "'assigned')");
         addRows(store, "old", 3, "assigned", 2);
-        RetentionConfig hour;
+        RetentionConfig hour = EngineConfig::defaults().retention;
         hour.inbox = std::chrono::hours(1);
         CPPUNIT_ASSERT_EQUAL(
             Poco::Int64(3),

@@ -25,7 +25,7 @@ void addPending(const courierd::test::TestDatabase& db, int count)
 
 PipelineConfig workers(int count, int maxAttempts = 10)
 {
-    PipelineConfig config;
+    PipelineConfig config = EngineConfig::defaults().pipeline;
     config.workers = count;
     config.maxAttempts = maxAttempts;
     return config;

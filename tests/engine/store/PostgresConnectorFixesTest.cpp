@@ -36,7 +36,7 @@ public:
     // A database that refuses connections, as during an outage: before, ~35 KB per attempt.
     void failedConnectionAttemptsLeakNothing()
     {
-        StoreConfig config;
+        StoreConfig config = EngineConfig::defaults().store;
         config.url = "host=127.0.0.1 port=1 dbname=none";
         config.poolSize = 4;
         config.connectTimeout = std::chrono::seconds(2);

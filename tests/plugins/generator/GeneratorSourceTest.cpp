@@ -16,12 +16,12 @@ namespace
 
 const Poco::Timestamp T0(Poco::Timestamp::TimeVal(1'795'000'000'000'000)); // 2026-11-18
 
-using Settings = std::map<std::string, std::string>;
+using Values = std::map<std::string, std::string>;
 
 // The real plugin file, loaded by the real host, on a clock the test moves.
 struct Generator : courierd::test::PluginUnderTest
 {
-    explicit Generator(const Settings& overrides = {})
+    explicit Generator(const Values& overrides = {})
         : PluginUnderTest("generator", "demo", {{"interval", "5s"}}, overrides, T0)
     {
     }
@@ -55,7 +55,7 @@ class GeneratorSourceTest : public CppUnit::TestFixture
 public:
     void ordersComeAtTheRateEachWithItsOwnTime()
     {
-        Generator generator(Settings{{"rate", "10"}});
+        Generator generator(Values{{"rate", "10"}});
         // The first fetch hands over one interval (5 s) at once.
         Batch first = generator.fetchAt(T0);
         CPPUNIT_ASSERT_EQUAL(std::size_t(50), first.records.size());
@@ -85,8 +85,8 @@ public:
 
     void ordersLookLikeServiceOrdersAndRepeatForTheSameRunAndNumber()
     {
-        Generator one(Settings{{"rate", "5"}, {"canceled_percent", "0"}});
-        Generator two(Settings{{"rate", "5"}, {"canceled_percent", "0"}});
+        Generator one(Values{{"rate", "5"}, {"canceled_percent", "0"}});
+        Generator two(Values{{"rate", "5"}, {"canceled_percent", "0"}});
         Batch a = one.fetchAt(T0);
         Batch b = two.fetchAt(T0);
         CPPUNIT_ASSERT_EQUAL(std::size_t(25), a.records.size());
@@ -111,14 +111,14 @@ public:
 
     void canceledOrdersAreSkipped()
     {
-        Generator all(Settings{{"canceled_percent", "100"}, {"rate", "4"}});
+        Generator all(Values{{"canceled_percent", "100"}, {"rate", "4"}});
         for (const auto& record : all.fetchAt(T0).records)
         {
             CPPUNIT_ASSERT(record.verdict == Record::Verdict::Skip);
             CPPUNIT_ASSERT_EQUAL(std::string("status canceled"), record.reason);
             CPPUNIT_ASSERT(record.payload.find(R"("status":"canceled")") != std::string::npos);
         }
-        Generator some(Settings{{"canceled_percent", "30"}, {"rate", "100"}});
+        Generator some(Values{{"canceled_percent", "30"}, {"rate", "100"}});
         std::size_t skipped = 0;
         const Batch batch = some.fetchAt(T0);
         for (const auto& record : batch.records)
@@ -129,7 +129,7 @@ public:
 
     void aLongStopIsMadeUpForOnlyWithinCatchUpAndInBatches()
     {
-        Generator generator(Settings{{"rate", "100"}, {"batch", "2000"}, {"catch_up", "1m"}});
+        Generator generator(Values{{"rate", "100"}, {"batch", "2000"}, {"catch_up", "1m"}});
         generator.fetchAt(T0);
         // A day later: only the last minute (6,000 orders), in batches of 2,000.
         const Poco::Timestamp later = T0 + Poco::Timespan(1, 0, 0, 0, 0);
@@ -147,7 +147,7 @@ public:
 
     void aCursorItDidNotWriteStartsANewRunWithNewIds()
     {
-        Generator generator(Settings{{"rate", "2"}});
+        Generator generator(Values{{"rate", "2"}});
         std::set<std::string> ids;
         for (const auto& record : generator.fetchAt(T0).records)
             ids.insert(record.id);
