@@ -18,9 +18,9 @@ namespace courierd
 {
 
 AdminServer::AdminServer(const std::string& listen, AdminAccess access, AdminServices services,
-                         Explain explain)
-    : _router(
-          new Router(std::move(access), listen.substr(0, listen.rfind(':')), std::move(explain)))
+                         Explain explain, Router::OnRequestThread onRequestThread)
+    : _router(new Router(std::move(access), listen.substr(0, listen.rfind(':')), std::move(explain),
+                         std::move(onRequestThread)))
     , _threads("admin", 2, MAX_CONNECTIONS, IDLE_THREAD_SECONDS)
 {
     // The route table: each resource adds its routes (Fluent Bit's register.c).

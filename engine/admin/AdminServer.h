@@ -25,9 +25,9 @@ public:
     /// Binds `listen` (`host:port`; port 0 picks a free one) at once, and alone (no
     /// SO_REUSEPORT), so a taken port fails start-up. `access`: the tokens and extra host names
     /// (see Router). `explain` makes an unexpected error's text fit for the operator (no
-    /// password). Throws Poco::Net exceptions.
+    /// password). `onRequestThread`: see Router. Throws Poco::Net exceptions.
     AdminServer(const std::string& listen, AdminAccess access, AdminServices services,
-                Explain explain = {});
+                Explain explain = {}, Router::OnRequestThread onRequestThread = {});
     ~AdminServer();
 
     /// The tokens and host names from now on (a reload). Any thread.

@@ -97,8 +97,10 @@ std::array<unsigned char, EVP_MAX_MD_SIZE> digest(const std::string& text, unsig
 
 } // namespace
 
-Router::Router(AdminAccess access, std::string listenHost, Explain explain)
+Router::Router(AdminAccess access, std::string listenHost, Explain explain,
+               OnRequestThread onRequestThread)
     : _explain(std::move(explain))
+    , _onRequestThread(std::move(onRequestThread))
     , _listenHost(hostOf(listenHost))
 {
     setAccess(std::move(access));
@@ -180,6 +182,8 @@ bool Router::authorized(const std::string& given, const std::string& token)
 Poco::Net::HTTPRequestHandler*
 Router::createRequestHandler(const Poco::Net::HTTPServerRequest& request)
 {
+    if (_onRequestThread)
+        _onRequestThread();
     Poco::URI uri;
     try
     {

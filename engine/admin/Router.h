@@ -58,8 +58,13 @@ struct Route
 class Router : public Poco::Net::HTTPRequestHandlerFactory
 {
 public:
+    /// Called on a request's thread before anything else (the daemon marks the threads that
+    /// serve admin requests, so that they use the admin's own database sessions).
+    using OnRequestThread = std::function<void()>;
+
     /// `listenHost`: the host part of `admin.listen`, always answered.
-    Router(AdminAccess access, std::string listenHost, Explain explain = {});
+    Router(AdminAccess access, std::string listenHost, Explain explain = {},
+           OnRequestThread onRequestThread = {});
 
     void add(Route route);
 
@@ -95,6 +100,7 @@ private:
     std::vector<Route> _routes;
     std::vector<std::vector<std::string>> _patterns; // each route's pattern, split
     Explain _explain;
+    OnRequestThread _onRequestThread;
     const std::string _listenHost;
     mutable std::mutex _accessMutex;
     AdminAccess _access;

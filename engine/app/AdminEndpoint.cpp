@@ -10,37 +10,34 @@
 namespace courierd
 {
 
-AdminEndpoint::AdminEndpoint(const EngineConfig& engine, const Settings& settings,
-                             Database& adminDatabase, SourceScheduler& scheduler,
-                             AssignmentPipeline& pipeline, Reloader& reloader,
-                             metrics::Registry& registry)
+AdminEndpoint::AdminEndpoint(const EngineConfig& engine, const Settings& settings, Engine parts)
     : _listen(engine.admin.listen)
-    , _health(adminDatabase, [&scheduler] { return scheduler.status().size(); })
-    , _couriers(adminDatabase)
-    , _courierService(_couriers, [&pipeline] { pipeline.wake(); })
-    , _sourceStore(adminDatabase)
-    , _controls(adminDatabase)
-    , _cursors(adminDatabase)
-    , _replays(adminDatabase)
-    , _sourceService({[&scheduler] { return scheduler.status(); }, _sourceStore, _controls,
-                      [&scheduler] { scheduler.readControls(); }, _cursors,
-                      [&scheduler](const std::string& name, const Poco::Timestamp& time)
-                      { return scheduler.cursorAt(name, time); },
-                      _replays})
-    , _reloadService(reloader, [] { ::kill(::getpid(), SIGHUP); })
-    , _ledger(adminDatabase)
-    , _assigner(adminDatabase, engine.assignment)
-    , _ledgerService(_ledger, _assigner, [&pipeline] { pipeline.wake(); })
+    , _health(parts.database, [&scheduler = parts.scheduler] { return scheduler.status().size(); })
+    , _couriers(parts.database)
+    , _courierService(_couriers, [&pipeline = parts.pipeline] { pipeline.wake(); })
+    , _sourceStore(parts.database)
+    , _cursors(parts.database)
+    , _sourceService(
+          {[&scheduler = parts.scheduler] { return scheduler.status(); }, _sourceStore,
+           parts.controls, [&scheduler = parts.scheduler] { scheduler.readControls(); }, _cursors,
+           [&scheduler = parts.scheduler](const std::string& name, const Poco::Timestamp& time)
+           { return scheduler.cursorAt(name, time); },
+           parts.replays})
+    , _reloadService(parts.reloader, [] { ::kill(::getpid(), SIGHUP); })
+    , _ledger(parts.database)
+    , _ledgerService(_ledger, parts.assigner, [&pipeline = parts.pipeline] { pipeline.wake(); })
 {
     if (_listen.empty())
         return;
+    Database& database = parts.database;
     try
     {
         _server = std::make_unique<AdminServer>(
             _listen, AdminAccess{engine.admin.tokens, engine.admin.allowedHosts},
             AdminServices{_health, _courierService, _sourceService, _reloadService, _ledgerService,
-                          registry},
-            [&adminDatabase](const std::string& text) { return adminDatabase.explain(text); });
+                          parts.registry},
+            [&database](const std::string& text) { return database.explain(text); },
+            [&database] { database.reserveThisThread(); });
     }
     catch (const Poco::Exception& e)
     {

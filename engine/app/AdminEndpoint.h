@@ -17,16 +17,29 @@ class Reloader;
 class SourceScheduler;
 
 /// The running daemon's admin endpoint (`admin.listen`; none when it is empty): the service
-/// adapters the handlers see over the daemon's components, on the admin's own small pool
-/// (`adminDatabase`: however many requests arrive, it never takes the sessions the scheduler,
-/// the workers and the monitor need), and the server itself. Construction binds the address,
-/// so that a port in use stops start-up with a configuration error naming the key.
+/// adapters the handlers see over the daemon's components (those the engine uses too, such as
+/// `controls`, `replays` and `assigner`, are the engine's own), and the server itself. Its
+/// threads use the database's reserved sessions (POOL_SIZE of them: however many requests
+/// arrive, they never take the sessions the scheduler, the workers and the monitor need).
+/// Construction binds the address, so that a port in use stops start-up with a configuration
+/// error naming the key.
 class AdminEndpoint
 {
 public:
-    AdminEndpoint(const EngineConfig& engine, const Settings& settings, Database& adminDatabase,
-                  SourceScheduler& scheduler, AssignmentPipeline& pipeline, Reloader& reloader,
-                  metrics::Registry& registry);
+    /// The daemon's components it serves from.
+    struct Engine
+    {
+        Database& database; ///< Made with POOL_SIZE reserved sessions.
+        SourceScheduler& scheduler;
+        SourceControls& controls;
+        ReplayStore& replays;
+        CourierAssigner& assigner;
+        AssignmentPipeline& pipeline;
+        Reloader& reloader;
+        metrics::Registry& registry;
+    };
+
+    AdminEndpoint(const EngineConfig& engine, const Settings& settings, Engine parts);
     ~AdminEndpoint();
 
     /// Serves from now on, and logs where.
@@ -36,7 +49,7 @@ public:
     /// The tokens and allowed hosts of a reload.
     void reconfigure(const AdminConfig& admin);
 
-    /// Sessions of the admin's own pool.
+    /// The database sessions reserved for the admin's threads (and the store gauges').
     static constexpr int POOL_SIZE = 2;
 
 private:
@@ -45,13 +58,10 @@ private:
     CourierRepository _couriers;
     RepositoryCouriers _courierService;
     SourceStore _sourceStore;
-    SourceControls _controls;
     CursorStore _cursors;
-    ReplayStore _replays;
     ScheduledSources _sourceService;
     DaemonReload _reloadService;
     Ledger _ledger;
-    CourierAssigner _assigner;
     StoreLedger _ledgerService;
     std::unique_ptr<AdminServer> _server;
 };

@@ -264,13 +264,11 @@ int CourierDaemon::serve(Startup& startup)
     Subsystems parts(log);
     Reloader reloader({sources, scheduler, heartbeat, parts}, startup.path, _overrides,
                       startup.settings, engine, registry);
-    StoreConfig adminStore = engine.store;
-    adminStore.poolSize = AdminEndpoint::POOL_SIZE;
-    Database adminDatabase(adminStore);
-    AdminEndpoint admin(engine, *startup.settings, adminDatabase, scheduler, pipeline, reloader,
-                        registry);
+    AdminEndpoint admin(
+        engine, *startup.settings,
+        {database, scheduler, controls, replays, assigner, pipeline, reloader, registry});
     StoreGauges storeGauges(
-        adminDatabase, {&database, &adminDatabase},
+        database,
         [&scheduler]
         {
             std::vector<std::string> names;

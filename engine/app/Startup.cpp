@@ -1,5 +1,6 @@
 #include "app/Startup.h"
 
+#include "app/AdminEndpoint.h"
 #include "app/EscapingChannel.h"
 #include "app/Version.h"
 #include "sources/SourceCatalog.h"
@@ -74,7 +75,7 @@ Startup::Startup(std::string configPath, const Settings::Overrides& overrides,
         !problem.empty())
         throw ConfigException(settings->origin("retention.inbox") + ": " + problem);
     warn(engine.warnings);
-    database = std::make_unique<Database>(engine.store);
+    database = std::make_unique<Database>(engine.store, AdminEndpoint::POOL_SIZE);
     sources->initialize();
 }
 

@@ -9,8 +9,7 @@
 namespace courierd
 {
 
-StoreGauges::StoreGauges(Database& database, std::vector<Database*> pools,
-                         std::function<std::vector<std::string>()> sources,
+StoreGauges::StoreGauges(Database& database, std::function<std::vector<std::string>()> sources,
                          metrics::Registry& registry, Duration every)
     : _database(database)
     , _every(every)
@@ -45,17 +44,11 @@ StoreGauges::StoreGauges(Database& database, std::vector<Database*> pools,
                                        "in_use, idle",
                                        {"state"});
     _connections = registry.collect(
-        [pools, inUse = &connections.with({"in_use"}), idle = &connections.with({"idle"})]
+        [&database, inUse = &connections.with({"in_use"}), idle = &connections.with({"idle"})]
         {
-            double used = 0, free = 0;
-            for (const Database* pool : pools)
-            {
-                const auto use = pool->poolUse();
-                used += use.inUse;
-                free += use.idle;
-            }
-            inUse->set(used);
-            idle->set(free);
+            const auto use = database.poolUse();
+            inUse->set(use.inUse);
+            idle->set(use.idle);
         });
 }
 
@@ -79,6 +72,7 @@ void StoreGauges::refresh()
 
 void StoreGauges::onTimer(Poco::Timer&)
 {
+    _database.reserveThisThread(); // the timer's own thread, which does nothing else
     try
     {
         refresh();

@@ -25,11 +25,11 @@ namespace courierd
 class StoreGauges
 {
 public:
-    /// Reads through `database`; counts the sessions of every pool in `pools`; `sources` names
-    /// the sources this instance runs.
-    StoreGauges(Database& database, std::vector<Database*> pools,
-                std::function<std::vector<std::string>()> sources, metrics::Registry& registry,
-                Duration every);
+    /// Reads through `database`, on its reserved sessions (as the admin's requests do, so that
+    /// the refresh never takes a worker's), and counts all its sessions; `sources` names the
+    /// sources this instance runs.
+    StoreGauges(Database& database, std::function<std::vector<std::string>()> sources,
+                metrics::Registry& registry, Duration every);
     ~StoreGauges();
 
     void start();

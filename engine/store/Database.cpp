@@ -30,21 +30,33 @@ void registerConnector()
     std::call_once(once, [] { Poco::Data::PostgreSQL::Connector::registerConnector(); });
 }
 
+// The Database whose reserved sessions this thread uses; compared, never dereferenced.
+thread_local const Database* reservedFor = nullptr;
+
 } // namespace
 
-Database::Database(const StoreConfig& config)
+Database::Database(const StoreConfig& config, int reserved)
     : _config(config)
     , _target(ConnectionString::parse(config.url, config.connectTimeout, config.password))
 {
     registerConnector();
     _pool = std::make_unique<Poco::Data::SessionPool>(CONNECTOR, _target.forDriver(), 1,
                                                       config.poolSize, POOL_IDLE_SECONDS);
+    if (reserved > 0)
+        _reserved = std::make_unique<Poco::Data::SessionPool>(CONNECTOR, _target.forDriver(), 1,
+                                                              reserved, POOL_IDLE_SECONDS);
 }
 
 Database::~Database()
 {
-    if (_pool)
-        _pool->shutdown();
+    for (auto* pool : {_pool.get(), _reserved.get()})
+        if (pool)
+            pool->shutdown();
+}
+
+void Database::reserveThisThread() const
+{
+    reservedFor = this;
 }
 
 void Database::fail(const std::string& what, const Poco::Exception& cause) const
@@ -78,7 +90,13 @@ void Database::verify()
 
 Database::PoolUse Database::poolUse() const
 {
-    return PoolUse{_pool->used(), _pool->idle()};
+    PoolUse use{_pool->used(), _pool->idle()};
+    if (_reserved)
+    {
+        use.inUse += _reserved->used();
+        use.idle += _reserved->idle();
+    }
+    return use;
 }
 
 std::string Database::ping()
@@ -137,15 +155,17 @@ bool closedByServer(Poco::Data::Session& session)
 
 Poco::Data::Session Database::session()
 {
+    const bool reserved = _reserved && reservedFor == this;
+    Poco::Data::SessionPool& pool = reserved ? *_reserved : *_pool;
     const Poco::Timestamp started;
     long pause = 1;
     for (int closed = 0;;)
     {
         try
         {
-            Poco::Data::Session session = _pool->get();
+            Poco::Data::Session session = pool.get();
             // Every idle connection may have been closed at once: try them all, then a new one.
-            if (closedByServer(session) && ++closed <= _config.poolSize + 1)
+            if (closedByServer(session) && ++closed <= pool.capacity() + 1)
                 continue;
             return session;
         }

@@ -17,12 +17,16 @@ namespace courierd
 /// text parameter and cast in SQL (`$1::text[]`): POCO 1.11 binds no arrays. Pure.
 std::string textArray(const std::vector<std::string>& values);
 
-/// The PostgreSQL store: a pool of sessions to one database. Thread-safe.
+/// The PostgreSQL store: a pool of sessions to one database, and optionally a few reserved
+/// sessions beside it for the threads that reserveThisThread() marked (the admin endpoint's:
+/// however many requests arrive, they never take the sessions the scheduler, the workers and
+/// the monitor need, nor wait behind them). Thread-safe.
 class Database
 {
 public:
-    /// Parses the connection settings; connects nothing yet. Throws ConfigException.
-    explicit Database(const StoreConfig& config);
+    /// Parses the connection settings; connects nothing yet. `config.poolSize` sessions, and
+    /// `reserved` more for the marked threads. Throws ConfigException.
+    explicit Database(const StoreConfig& config, int reserved = 0);
     ~Database();
 
     Database(const Database&) = delete;
@@ -36,11 +40,16 @@ public:
     /// why not (without the password). For readiness. Never throws.
     std::string ping();
 
-    /// A pooled session, returned to the pool when the last copy is destroyed. Waits up to
-    /// the connect timeout while every session is in use. Throws StoreException.
+    /// A pooled session, returned to the pool when the last copy is destroyed: a reserved one
+    /// on a marked thread. Waits up to the connect timeout while every session is in use.
+    /// Throws StoreException.
     Poco::Data::Session session();
 
-    /// Sessions of the pool handed out now, and idle in it.
+    /// From now on, the sessions this thread asks for come from the reserved ones (when there
+    /// are any). For the threads of a pool that serves nothing else; never undone.
+    void reserveThisThread() const;
+
+    /// Sessions of the pools (the reserved ones included) handed out now, and idle in them.
     struct PoolUse
     {
         int inUse = 0;
@@ -69,6 +78,7 @@ private:
     StoreConfig _config;
     ConnectionString _target;
     std::unique_ptr<Poco::Data::SessionPool> _pool;
+    std::unique_ptr<Poco::Data::SessionPool> _reserved; // null without reserved sessions
 };
 
 } // namespace courierd

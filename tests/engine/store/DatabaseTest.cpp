@@ -2,10 +2,12 @@
 
 #include "TestDatabase.h"
 #include "Wait.h"
+#include "util/Exceptions.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <algorithm>
+#include <thread>
 
 using namespace courierd;
 using courierd::test::TestDatabase;
@@ -17,9 +19,65 @@ class DatabaseTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(DatabaseTest);
     CPPUNIT_TEST(idleSessionsTheServerClosedAreNeverHandedOut);
     CPPUNIT_TEST(aPoolerInTransactionModeIsNamedWhateverTheErrorsShape);
+    CPPUNIT_TEST(reservedSessionsServeTheMarkedThreadsAlone);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // Issue 20, point 2: the admin endpoint's components are the engine's own, and its threads
+    // still never wait behind the workers' sessions, nor take them.
+    void reservedSessionsServeTheMarkedThreadsAlone()
+    {
+        TestDatabase db("database");
+        StoreConfig config = db.store(1);
+        config.connectTimeout = std::chrono::milliseconds(300);
+        Database database(config, 1);
+        const auto backend = [](Poco::Data::Session& session)
+        {
+            int pid = 0;
+            session << "SELECT pg_backend_pid()", into(pid), now;
+            return pid;
+        };
+        auto engine = database.session(); // the only one of the main pool
+        const int enginePid = backend(engine);
+        CPPUNIT_ASSERT_THROW(database.session(), StoreException); // the main pool is spent
+
+        int adminPid = 0;
+        std::string adminError, secondError;
+        std::thread admin(
+            [&]
+            {
+                database.reserveThisThread();
+                try
+                {
+                    auto session = database.session();
+                    adminPid = backend(session);
+                    // The reserved session is the marked thread's; a second one waits for it.
+                    try
+                    {
+                        database.session();
+                    }
+                    catch (const StoreException& e)
+                    {
+                        secondError = e.message();
+                    }
+                }
+                catch (const Poco::Exception& e)
+                {
+                    adminError = e.displayText();
+                }
+            });
+        admin.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(adminError, std::string(), adminError);
+        CPPUNIT_ASSERT(adminPid != 0 && adminPid != enginePid);
+        CPPUNIT_ASSERT_MESSAGE(secondError,
+                               secondError.find("no free database session") != std::string::npos);
+        // Both pools are counted; this thread still takes none of the reserved ones.
+        const auto use = database.poolUse();
+        CPPUNIT_ASSERT_EQUAL(1, use.inUse);
+        CPPUNIT_ASSERT_EQUAL(1, use.idle);
+        CPPUNIT_ASSERT_THROW(database.session(), StoreException);
+    }
+
     // Found by repeating PgBouncerTransactionMode under AddressSanitizer: whether PgBouncer
     // hands a statement's describe or its execution to another server connection is chance,
     // and the describe's error carries no SQLSTATE, so the advice showed in some runs only.
