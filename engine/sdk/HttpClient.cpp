@@ -302,7 +302,7 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
             const std::string what = method + " " + url + ": " + std::to_string(status) + " " +
                                      response.getReason() + ": " + excerpt(received);
             if (!retryableStatus(status))
-                throw SourceException(what);
+                throw HttpStatusException(what, status);
             failure = {what, retryAfter(response)};
             retryReason = "status_" + std::to_string(status);
         }

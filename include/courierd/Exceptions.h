@@ -2,6 +2,9 @@
 
 #include <Poco/Exception.h>
 
+#include <string>
+#include <typeinfo>
+
 namespace courierd
 {
 
@@ -14,6 +17,29 @@ POCO_DECLARE_EXCEPTION(, ConfigException, Poco::InvalidArgumentException)
 /// keeps the cursor where it was, records the message as the tick's error, and tries again
 /// on the next tick. Malformed single elements are not exceptions: they are Batch::rejects.
 POCO_DECLARE_EXCEPTION(, SourceException, Poco::RuntimeException)
+
+/// A request was answered with a status the retry policy does not retry (404, 400, 401, …):
+/// HttpClient throws it, with the status, so that a plugin can tell "not there" from a failure.
+class HttpStatusException : public SourceException
+{
+public:
+    HttpStatusException(const std::string& message, int status)
+        : SourceException(message)
+        , _status(status)
+    {
+    }
+
+    /// The HTTP status of the answer.
+    int status() const { return _status; }
+
+    const char* name() const noexcept override { return "HTTP status"; }
+    const char* className() const noexcept override { return typeid(*this).name(); }
+    Poco::Exception* clone() const override { return new HttpStatusException(*this); }
+    void rethrow() const override { throw *this; }
+
+private:
+    int _status;
+};
 
 /// The daemon is stopping: a fetch gives up the rest of an answer (the parts it handed over
 /// stay stored; the cursor does not move). Thrown by RecordSink::write() and by HttpClient

@@ -74,7 +74,8 @@ public:
 
     /// GET `pathAndQuery` (appended to the base URL) with `Accept: application/json`.
     /// Throws SourceException naming the method, the URL and what failed (the status and the
-    /// start of the body, or the network error), after the retries the policy allows.
+    /// start of the body, or the network error), after the retries the policy allows;
+    /// HttpStatusException, with the status, for a status the policy does not retry.
     HttpResponse get(const std::string& pathAndQuery);
 
     /// GET, streamed: hands a 2xx body to `reader` as it arrives instead of holding it, and

@@ -12,7 +12,8 @@
 /// element size, StoppingException in the SDK. 4: Source::cursorAt(), UnsupportedException,
 /// TimestampWatermark keeps its window out of the cursor. 5: ConfigValues (SourceContext's
 /// getters), ConfigKey::values and the Boolean, Time, Enumeration, List and Secret types.
-#define COURIERD_ABI_VERSION 5
+/// 6: Source::rechecks() and recheck(), RecheckQuery, RecheckAnswer, HttpStatusException.
+#define COURIERD_ABI_VERSION 6
 
 namespace courierd
 {

@@ -3,6 +3,7 @@
 #include "courierd/Batch.h"
 #include "courierd/ConfigKey.h"
 #include "courierd/Exceptions.h"
+#include "courierd/Recheck.h"
 #include "courierd/RecordSink.h"
 #include "courierd/SourceContext.h"
 
@@ -76,6 +77,29 @@ public:
     {
         (void)time;
         throw UnsupportedException("this plugin cannot start its cursor at a time");
+    }
+
+    /// Whether recheck() answers. The default says no, and the engine then never calls it.
+    virtual bool rechecks() const { return false; }
+
+    /// What became of `orders` at the source since they were read: for each, one of the Fates
+    /// (Needed, NotNeeded, Canceled, Gone, Unknown), judged by the rule the plugin applies at a
+    /// first read. The engine asks before it assigns an order that waited for a courier, and
+    /// about the orders of running deliveries; it skips an order that is no longer needed and
+    /// ends the delivery of one canceled or gone. `orders` holds at most the source's
+    /// `recheck_batch` orders, distinct ids, and stays the engine's: keep nothing of it.
+    /// Answer with as few requests as the source allows (one listing covering every order
+    /// rather than one request each); memory should stay bounded by `orders`, not by what the
+    /// source answers. An asked order without an answer counts as Unknown; an answer for an id
+    /// not asked, or a second one for an id, is ignored (the engine logs it). Called on the
+    /// source's timer thread between polls, never while fetch() or stream() runs (and never
+    /// unless rechecks() says true). Throws SourceException when the source could not be asked
+    /// at all (the engine changes nothing, counts an error for each order, and tries again
+    /// later); StoppingException, as fetch(), while the daemon stops.
+    virtual std::vector<RecheckAnswer> recheck(const std::vector<RecheckQuery>& orders)
+    {
+        (void)orders;
+        throw UnsupportedException("this plugin cannot recheck orders");
     }
 
     /// Called once after the last fetch, on the main thread; release connections here.

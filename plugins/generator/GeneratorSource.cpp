@@ -103,7 +103,14 @@ const courierd::ConfigMap<GeneratorSettings>& GeneratorSettings::map()
                       "most time made up for after a pause (a stopped daemon); older is skipped",
                       std::chrono::seconds(1), std::chrono::hours(24))
             .integer("canceled_percent", &S::canceledPercent, "5",
-                     "share of orders that are `canceled` (stored skipped)", 0, 100);
+                     "share of orders that are `canceled` (stored skipped)", 0, 100)
+            .integer("canceled_later_percent", &S::canceledLaterPercent, "0",
+                     "share of the other orders canceled at the source canceled_after they were "
+                     "created (a recheck then skips them, or ends their delivery)",
+                     0, 100)
+            .duration("canceled_after", &S::canceledAfter, "1m",
+                      "how long after its creation an order of canceled_later_percent is canceled",
+                      std::chrono::seconds(0), std::chrono::hours(24));
     return map;
 }
 
@@ -208,6 +215,43 @@ courierd::Record GeneratorSource::order(std::int64_t run, std::int64_t sequence,
         record.reason = "status canceled";
     }
     return record;
+}
+
+bool GeneratorSource::canceledLater(std::int64_t run, std::int64_t sequence) const
+{
+    // A dice of its own, so that the orders themselves stay as they were.
+    Dice dice(mix(static_cast<std::uint64_t>(run) ^ 0xC0FFEEULL) ^
+              static_cast<std::uint64_t>(sequence));
+    return static_cast<std::int64_t>(dice.below(100)) < _settings.canceledLaterPercent;
+}
+
+std::vector<courierd::RecheckAnswer>
+GeneratorSource::recheck(const std::vector<courierd::RecheckQuery>& orders)
+{
+    const Poco::Timestamp now = _context->now();
+    std::vector<courierd::RecheckAnswer> answers;
+    for (const auto& asked : orders)
+    {
+        // gen-RUN-SEQUENCE
+        Poco::StringTokenizer parts(asked.id, "-");
+        std::int64_t run = 0, sequence = 0;
+        if (parts.count() != 3 || parts[0] != "gen" ||
+            !Poco::NumberParser::tryParse64(parts[1], run) ||
+            !Poco::NumberParser::tryParse64(parts[2], sequence) || run < 0 || sequence < 0)
+        {
+            answers.push_back({asked.id, courierd::Fate::Unknown, "not an id the generator makes"});
+            continue;
+        }
+        const std::int64_t createdMs = asked.createdAt.epochMicroseconds() / 1000;
+        if (order(run, sequence, createdMs).verdict == courierd::Record::Verdict::Skip)
+            answers.push_back({asked.id, courierd::Fate::Canceled, "status canceled"});
+        else if (canceledLater(run, sequence) &&
+                 now - asked.createdAt >= _settings.canceledAfter.count() * 1000)
+            answers.push_back({asked.id, courierd::Fate::Canceled, "status canceled"});
+        else
+            answers.push_back({asked.id, courierd::Fate::Needed, {}});
+    }
+    return answers;
 }
 
 } // namespace generator

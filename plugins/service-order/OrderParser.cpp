@@ -20,6 +20,12 @@ namespace
 class OrderFields : public Poco::JSON::Handler
 {
 public:
+    // `idKey`: the id's field (`order_id` in a status answer).
+    explicit OrderFields(std::string idKey = "id")
+        : _idKey(std::move(idKey))
+    {
+    }
+
     // A field's value when it is a string; `present` also for other types.
     struct Field
     {
@@ -50,7 +56,7 @@ public:
     void key(const std::string& k) override
     {
         if (_depth == 1)
-            _field = k == "id"           ? &id
+            _field = k == _idKey         ? &id
                      : k == "created_at" ? &createdAt
                      : k == "status"     ? &status
                                          : nullptr;
@@ -78,6 +84,7 @@ private:
         _field = nullptr;
     }
 
+    const std::string _idKey;
     int _depth = 0;
     Field* _field = nullptr;
 };
@@ -149,6 +156,48 @@ std::variant<courierd::Record, courierd::Reject> parseOrder(std::string_view ele
         record.reason = "status " + courierd::clipped(statusText, 64);
     }
     return record;
+}
+
+std::optional<OrderStatus> parseStatus(std::string_view element, const std::string& idKey)
+{
+    const std::string text(element);
+    if (courierd::firstUnstorableByte(text))
+        return std::nullopt;
+    Poco::SharedPtr<OrderFields> fields = new OrderFields(idKey);
+    try
+    {
+        Poco::JSON::Parser parser(fields);
+        parser.parse(text);
+    }
+    catch (const Poco::Exception&)
+    {
+        return std::nullopt;
+    }
+    // An escaped NUL (`\u0000`) decodes to what no log line or row should hold.
+    if (!fields->isObject || !fields->id.text || fields->id.text->empty() || !fields->status.text ||
+        courierd::firstUnstorableByte(*fields->id.text) ||
+        courierd::firstUnstorableByte(*fields->status.text))
+        return std::nullopt;
+    return OrderStatus{*fields->id.text, *fields->status.text};
+}
+
+courierd::RecheckAnswer fateOf(const std::string& id, const std::string& status,
+                               const std::set<std::string>& assignable,
+                               const std::set<std::string>& known)
+{
+    using courierd::Fate;
+    const std::string reason = "status " + courierd::clipped(status, 64);
+    if (assignable.count(status))
+        return {id, Fate::Needed, {}};
+    if (status == "canceled")
+        return {id, Fate::Canceled, reason};
+    if (status == "deleted")
+        return {id, Fate::Gone, reason};
+    if (known.count(status))
+        return {id, Fate::NotNeeded, reason};
+    return {id, Fate::Unknown,
+            "status '" + courierd::escapeUnstorable(courierd::clipped(status, 64)) +
+                "' is not in service-order's contract"};
 }
 
 } // namespace service_order

@@ -4,7 +4,9 @@
 #include "courierd/Exceptions.h"
 #include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace service_order
@@ -14,6 +16,7 @@ namespace
 {
 
 const std::string ORDERS = "/public/api/v1/orders";
+const std::string ORDER = "/public/api/v1/order/";
 constexpr std::size_t MAX_LIMIT = 1u << 24;
 
 // Ids that are all digits compare as numbers; others as text.
@@ -161,6 +164,130 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
         throw courierd::SourceException(
             "GET " + url + ": the answer is not a JSON array of orders: " + e.message());
     }
+}
+
+std::vector<courierd::RecheckAnswer>
+ServiceOrderSource::recheck(const std::vector<courierd::RecheckQuery>& orders)
+{
+    if (orders.size() > BY_ID_AT_MOST)
+        return recheckByListing(orders);
+    std::vector<courierd::RecheckAnswer> answers;
+    std::vector<courierd::RecheckQuery> notFound;
+    for (const auto& order : orders)
+        if (auto answer = statusOf(order))
+            answers.push_back(std::move(*answer));
+        else
+            notFound.push_back(order);
+    if (!notFound.empty())
+        for (auto& answer : recheckByListing(notFound))
+            answers.push_back(std::move(answer));
+    return answers;
+}
+
+std::optional<courierd::RecheckAnswer>
+ServiceOrderSource::statusOf(const courierd::RecheckQuery& order)
+{
+    const std::string path = ORDER + courierd::HttpClient::encode(order.id) + "/status";
+    std::string body;
+    try
+    {
+        _http->get(path,
+                   [&](std::string_view piece)
+                   {
+                       body.append(piece);
+                       if (body.size() > MAX_STATUS_BYTES)
+                           throw courierd::SourceException(
+                               "GET " + courierd::HttpClient::redacted(_settings.baseUrl + path) +
+                               ": the status answer is larger than " +
+                               std::to_string(MAX_STATUS_BYTES) + " bytes");
+                   });
+    }
+    catch (const courierd::HttpStatusException& e)
+    {
+        if (e.status() == 404)
+            return std::nullopt;
+        throw;
+    }
+    const auto status = parseStatus(body, "order_id");
+    if (!status)
+        return courierd::RecheckAnswer{order.id, courierd::Fate::Unknown,
+                                       "the status answer is not {\"order_id\", \"status\"}: " +
+                                           courierd::escapeUnstorable(courierd::clipped(body, 80))};
+    if (status->id != order.id)
+        return courierd::RecheckAnswer{order.id, courierd::Fate::Unknown,
+                                       "the status answer is about another order"};
+    return fateOf(order.id, status->status, _settings.statuses, knownStatuses());
+}
+
+std::vector<courierd::RecheckAnswer>
+ServiceOrderSource::recheckByListing(const std::vector<courierd::RecheckQuery>& orders)
+{
+    // What the listing said of each asked order: memory bounded by the orders, not the listing.
+    struct Listed
+    {
+        std::optional<std::string> status;
+        bool twice = false; // listed again with another status
+    };
+    std::unordered_map<std::string, Listed> asked;
+    Poco::Timestamp oldest = orders.empty() ? _context->now() : orders.front().createdAt;
+    for (const auto& order : orders)
+    {
+        asked.emplace(order.id, Listed{});
+        oldest = std::min(oldest, order.createdAt);
+    }
+    // A whole second: the filter compares against stored times finer than the ones shown.
+    const Poco::Timestamp from((oldest.epochMicroseconds() / 1000000) * 1000000);
+    const std::string query =
+        "?from=" + courierd::HttpClient::encode(courierd::formatRfc3339(from));
+    std::size_t unreadable = 0; // elements without a readable id and status
+    courierd::JsonArrayReader reader(
+        [&](std::string_view element, bool truncated)
+        {
+            const auto status = truncated ? std::nullopt : parseStatus(element, "id");
+            if (!status)
+            {
+                ++unreadable;
+                return;
+            }
+            const auto it = asked.find(status->id);
+            if (it == asked.end())
+                return;
+            if (it->second.status && *it->second.status != status->status)
+                it->second.twice = true;
+            it->second.status = status->status;
+        },
+        _settings.maxOrderBytes);
+    try
+    {
+        _http->get(ORDERS + query, [&](std::string_view piece) { reader.feed(piece); });
+        reader.finish();
+    }
+    catch (const Poco::SyntaxException& e)
+    {
+        throw courierd::SourceException(
+            "GET " + courierd::HttpClient::redacted(_settings.baseUrl + ORDERS + query) +
+            ": the answer is not a JSON array of orders: " + e.message());
+    }
+
+    std::vector<courierd::RecheckAnswer> answers;
+    for (const auto& order : orders)
+    {
+        const Listed& listed = asked.at(order.id);
+        if (listed.twice)
+            answers.push_back({order.id, courierd::Fate::Unknown,
+                               "listed more than once, with different statuses"});
+        else if (listed.status)
+            answers.push_back(
+                fateOf(order.id, *listed.status, _settings.statuses, knownStatuses()));
+        else if (unreadable > 0)
+            // It may be one of the elements that could not be read.
+            answers.push_back({order.id, courierd::Fate::Unknown,
+                               "not in the listing, which held " + std::to_string(unreadable) +
+                                   " element(s) without a readable id and status"});
+        else
+            answers.push_back({order.id, courierd::Fate::Gone, "not listed by service-order"});
+    }
+    return answers;
 }
 
 std::string ServiceOrderSource::cursorAt(const Poco::Timestamp& time)

@@ -28,6 +28,21 @@ public:
     /// With `cursor_field = created_at`, a watermark cursor whose window starts at `time`.
     std::string cursorAt(const Poco::Timestamp& time) override;
 
+    bool rechecks() const override { return true; }
+    /// BY_ID_AT_MOST orders or fewer: `GET /order/{id}/status` each; more: one listing
+    /// `GET /orders?from=<the oldest created_at asked>`, streamed, looked up in the asked ids
+    /// (deleted orders are left out of a listing, so an order absent from a listing that read
+    /// cleanly is gone). A 404 of the status route is confirmed by a listing before an order
+    /// counts as gone: a wrong base_url answers 404 too. Verdicts by the first-read rule (see
+    /// fateOf()).
+    std::vector<courierd::RecheckAnswer>
+    recheck(const std::vector<courierd::RecheckQuery>& orders) override;
+
+    /// The most orders asked about one by one.
+    static constexpr std::size_t BY_ID_AT_MOST = 3;
+    /// The largest status answer read.
+    static constexpr std::size_t MAX_STATUS_BYTES = 64 * 1024;
+
 private:
     using Order = std::variant<courierd::Record, courierd::Reject>;
 
@@ -38,6 +53,11 @@ private:
     courierd::Batch streamWhole(courierd::TimestampWatermark& mark, const std::string& query,
                                 courierd::RecordSink& sink);
     courierd::Batch streamById(const std::string& cursor, courierd::RecordSink& sink);
+    // What `GET /order/{id}/status` says of one order; nothing for a 404.
+    std::optional<courierd::RecheckAnswer> statusOf(const courierd::RecheckQuery& order);
+    // What one listing from the oldest of `orders` says of each of them.
+    std::vector<courierd::RecheckAnswer>
+    recheckByListing(const std::vector<courierd::RecheckQuery>& orders);
 
     ServiceOrderSettings _settings;
     courierd::SourceContext* _context = nullptr;

@@ -26,6 +26,7 @@ namespace
 {
 
 const std::string ORDERS = "/public/api/v1/orders";
+const std::string ORDER = "/public/api/v1/order/";
 
 void answer(Poco::Net::HTTPServerResponse& response, int status, const std::string& body,
             const std::string& contentType = "application/json")
@@ -50,8 +51,22 @@ public:
                        Poco::Net::HTTPServerResponse& response) override
     {
         const Poco::URI uri(request.getURI());
-        if (request.getMethod() == "GET" && uri.getPath() == ORDERS)
+        const std::string path = uri.getPath();
+        const bool orderPath =
+            path.compare(0, ORDER.size(), ORDER) == 0 && path.size() > ORDER.size();
+        const std::string rest = orderPath ? path.substr(ORDER.size()) : std::string();
+        if (request.getMethod() == "GET" && path == ORDERS)
             list(uri, request, response);
+        else if (request.getMethod() == "GET" && orderPath && rest.size() > 7 &&
+                 rest.compare(rest.size() - 7, 7, "/status") == 0)
+            status(rest.substr(0, rest.size() - 7), request, response);
+        else if (request.getMethod() == "DELETE" && orderPath &&
+                 rest.find('/') == std::string::npos)
+        {
+            _fake.remove(rest);
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_NO_CONTENT);
+            response.send();
+        }
         else if (request.getMethod() == "POST" && uri.getPath() == "/public/api/v1/order")
         {
             const auto id = _fake.addOrder("created");
@@ -74,8 +89,8 @@ public:
     }
 
 private:
-    void list(const Poco::URI& uri, Poco::Net::HTTPServerRequest& request,
-              Poco::Net::HTTPServerResponse& response)
+    // Records the request; answers it with the next queued fault, if any (then true).
+    bool faulted(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response)
     {
         std::optional<Fault> fault;
         {
@@ -97,13 +112,13 @@ private:
             {
                 response.setKeepAlive(false);
                 socket.close(); // the client sees a reset or an empty reply
-                return;
+                return true;
             }
             if (fault->neverAnswer)
             {
                 while (!_fake._stopping)
                     Poco::Thread::sleep(20);
-                return;
+                return true;
             }
             if (fault->headersForever)
             {
@@ -124,7 +139,7 @@ private:
                     // The client gave up.
                 }
                 socket.close();
-                return;
+                return true;
             }
             for (const auto& [name, value] : fault->headers)
                 response.set(name, value);
@@ -140,7 +155,7 @@ private:
                 for (std::size_t i = 0; i < fault->repeat && out && !_fake._stopping; ++i)
                     out << fault->repeated;
                 out << fault->tail << std::flush;
-                return;
+                return true;
             }
             if (fault->trickleMs > 0)
             {
@@ -152,14 +167,44 @@ private:
                 for (char c : fault->body)
                 {
                     if (!(out << c << std::flush) || _fake._stopping)
-                        return;
+                        return true;
                     Poco::Thread::sleep(fault->trickleMs);
                 }
-                return;
+                return true;
             }
             answer(response, fault->status, fault->body, fault->contentType);
-            return;
+            return true;
         }
+        return false;
+    }
+
+    void status(const std::string& id, Poco::Net::HTTPServerRequest& request,
+                Poco::Net::HTTPServerResponse& response)
+    {
+        if (faulted(request, response))
+            return;
+        std::optional<std::string> status;
+        {
+            std::lock_guard lock(_fake._mutex);
+            for (const auto& order : _fake._orders)
+                if (order.id == id && !order.deleted)
+                    status = order.status;
+        }
+        if (!status)
+            return answer(response, 404, R"({"code":"not_found","message":"order not found"})");
+        Poco::JSON::Object object;
+        object.set("order_id", id);
+        object.set("status", *status);
+        std::ostringstream out;
+        object.stringify(out);
+        answer(response, 200, out.str());
+    }
+
+    void list(const Poco::URI& uri, Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response)
+    {
+        if (faulted(request, response))
+            return;
 
         Poco::Timestamp from = Poco::Timestamp::fromEpochTime(0);
         std::size_t limit = 0;
@@ -186,7 +231,8 @@ private:
         {
             std::lock_guard lock(_fake._mutex);
             for (const auto& order : _fake._orders)
-                if (order.createdAt >= from && (!afterId || std::stoll(order.id) > *afterId))
+                if (order.createdAt >= from && !order.deleted &&
+                    (!afterId || std::stoll(order.id) > *afterId))
                     matching.push_back(order);
             sorted = _fake._limit && limit > 0;
         }
@@ -277,6 +323,14 @@ void FakeServiceOrder::setStatus(const std::string& id, const std::string& statu
     for (auto& order : _orders)
         if (order.id == id)
             order.status = status;
+}
+
+void FakeServiceOrder::remove(const std::string& id)
+{
+    std::lock_guard lock(_mutex);
+    for (auto& order : _orders)
+        if (order.id == id)
+            order.deleted = true;
 }
 
 void FakeServiceOrder::fail(const Fault& fault, int times)

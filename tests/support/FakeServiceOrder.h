@@ -19,7 +19,10 @@ namespace courierd::test
 /// service-order as its contract describes it, served over loopback on a port of its own:
 /// `GET /public/api/v1/orders?from=` with an inclusive filter on stored times that are finer
 /// than the whole seconds the answers show, strict RFC3339 `from` (400 otherwise), answers in
-/// random order, `POST /public/api/v1/order` and `POST /public/api/v1/debug/seed`. For sources
+/// random order, `POST /public/api/v1/order`, `GET /public/api/v1/order/{id}/status` (404 for
+/// an order that is not there), `DELETE /public/api/v1/order/{id}` (the order is then left out
+/// of the list, as service-order leaves deleted orders out) and `POST
+/// /public/api/v1/debug/seed`. For sources
 /// with growing numeric ids it also understands `after_id=N` (orders whose id is a number
 /// above N). Faults can
 /// be queued: each answers one request instead of the normal handling. Thread-safe.
@@ -65,7 +68,11 @@ public:
 
     void setStatus(const std::string& id, const std::string& status);
 
-    /// Queues a fault for the next request of the orders list.
+    /// What `DELETE /public/api/v1/order/{id}` does: the order is left out of the list and its
+    /// status route answers 404.
+    void remove(const std::string& id);
+
+    /// Queues a fault for the next request of the orders list or an order's status.
     void fail(const Fault& fault, int times = 1);
 
     /// When set, `limit=N` returns the N oldest matching orders (sorted by created_at), as a
@@ -75,7 +82,7 @@ public:
     /// Every stored order's id and creation time.
     std::vector<std::pair<std::string, Poco::Timestamp>> orders() const;
 
-    /// Requests seen by the orders list, as their full URIs.
+    /// Requests seen by the orders list and the status route, as their full URIs.
     std::vector<std::string> requests() const;
     std::size_t requestCount() const;
 
@@ -87,6 +94,7 @@ private:
         std::string id;
         std::string status;
         Poco::Timestamp createdAt;
+        bool deleted = false;
     };
 
     std::string json(const Order& order) const;

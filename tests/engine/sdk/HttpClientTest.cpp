@@ -128,6 +128,34 @@ public:
             CPPUNIT_ASSERT_MESSAGE(message, message.find("injected") != std::string::npos);
             CPPUNIT_ASSERT_MESSAGE(message,
                                    message.find(fake.baseUrl() + ORDERS) != std::string::npos);
+            // With the status, for a plugin that tells "not there" from a failure.
+            fake.fail(status(code));
+            try
+            {
+                client.http->get(ORDERS, [](std::string_view) {});
+                CPPUNIT_FAIL("answered");
+            }
+            catch (const HttpStatusException& e)
+            {
+                CPPUNIT_ASSERT_EQUAL(code, e.status());
+                const std::unique_ptr<Poco::Exception> copy(e.clone());
+                CPPUNIT_ASSERT(dynamic_cast<HttpStatusException*>(copy.get()));
+            }
+        }
+        // A status retried to the end is a failure, not an answer.
+        fake.fail(status(503), 5);
+        Client client(fake.baseUrl(), 1);
+        try
+        {
+            client.http->get(ORDERS);
+            CPPUNIT_FAIL("answered");
+        }
+        catch (const HttpStatusException&)
+        {
+            CPPUNIT_FAIL("a retried 503 was taken for an answer");
+        }
+        catch (const SourceException&)
+        {
         }
     }
 

@@ -154,6 +154,11 @@ public:
         assertContains(loadError(host, "fixture-old-abi"),
                        {DIR + "/fixture-old-abi.so", "ABI 0",
                         "expects ABI " + std::to_string(COURIERD_ABI_VERSION)});
+        // A plugin built for the release before (issue 21: Source::recheck() moved the ABI).
+        assertContains(loadError(host, "fixture-previous-abi"),
+                       {DIR + "/fixture-previous-abi.so",
+                        "ABI " + std::to_string(COURIERD_ABI_VERSION - 1),
+                        "expects ABI " + std::to_string(COURIERD_ABI_VERSION)});
     }
 
     void wrongBaseClassIsRefused()

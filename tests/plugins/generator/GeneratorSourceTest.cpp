@@ -46,6 +46,7 @@ class GeneratorSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(ordersComeAtTheRateEachWithItsOwnTime);
     CPPUNIT_TEST(ordersLookLikeServiceOrdersAndRepeatForTheSameRunAndNumber);
     CPPUNIT_TEST(canceledOrdersAreSkipped);
+    CPPUNIT_TEST(itsLaterShareIsCanceledAtARecheckAfterAWhile);
     CPPUNIT_TEST(aLongStopIsMadeUpForOnlyWithinCatchUpAndInBatches);
     CPPUNIT_TEST(aCursorItDidNotWriteStartsANewRunWithNewIds);
     CPPUNIT_TEST(everyNumberIsBounded);
@@ -53,6 +54,41 @@ class GeneratorSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    // Issue 21: the demo shows couriers coming back from orders canceled after assignment.
+    void itsLaterShareIsCanceledAtARecheckAfterAWhile()
+    {
+        Generator generator(Values{{"rate", "100"},
+                                   {"canceled_percent", "10"},
+                                   {"canceled_later_percent", "30"},
+                                   {"canceled_after", "1m"}});
+        CPPUNIT_ASSERT(generator.source->rechecks());
+        const Batch batch = generator.fetchAt(T0);
+        std::vector<RecheckQuery> asked;
+        for (const auto& record : batch.records)
+            asked.push_back({record.id, record.createdAt});
+        asked.push_back({"not-a-generator-id", T0});
+        const auto count = [&](Fate fate)
+        {
+            std::size_t n = 0;
+            for (const auto& answer : generator.source->recheck(asked))
+                n += answer.fate == fate;
+            return n;
+        };
+        std::size_t skipped = 0;
+        for (const auto& record : batch.records)
+            skipped += record.verdict == Record::Verdict::Skip;
+        CPPUNIT_ASSERT_EQUAL(std::size_t(500), batch.records.size());
+        // Before canceled_after: only those canceled from the start.
+        CPPUNIT_ASSERT_EQUAL(skipped, count(Fate::Canceled));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), count(Fate::Unknown));
+        // After it: about 30 % of the others too, the same ones at every recheck.
+        generator.context->setNow(T0 + Poco::Timespan(61, 0));
+        const std::size_t later = count(Fate::Canceled) - skipped;
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(later), later > 90 && later < 180);
+        CPPUNIT_ASSERT_EQUAL(later + skipped, count(Fate::Canceled));
+        CPPUNIT_ASSERT_EQUAL(500 - skipped - later, count(Fate::Needed));
+    }
+
     void ordersComeAtTheRateEachWithItsOwnTime()
     {
         Generator generator(Values{{"rate", "10"}});
