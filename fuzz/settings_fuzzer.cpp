@@ -35,10 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (const auto& name : names)
         {
             settings.declare(SourceCatalog::engineKeys(name));
-            auto keys = service_order::ServiceOrderSettings::keys();
-            for (auto& key : keys)
-                key.name = "source." + name + "." + key.name;
-            settings.declare(keys);
+            settings.declare(
+                service_order::ServiceOrderSettings::map().keys("source." + name + "."));
         }
         settings.check();
         if (!settings.problems().empty())
