@@ -13,12 +13,13 @@ UNION ALL
 SELECT 'an order has two deliveries: ' || source || '/' || order_id FROM deliveries
  GROUP BY source, order_id HAVING count(*) > 1
 UNION ALL
--- 3. A courier is busy exactly while it has an unexpired delivery; loads are consistent.
-SELECT 'busy courier without an unexpired delivery: ' || c.id FROM couriers c
- WHERE c.status = 'busy' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())
+-- 3. A courier is busy exactly while it has a delivery that has neither ended at the source
+-- nor passed its deadline; loads are consistent.
+SELECT 'busy courier without a running delivery: ' || c.id FROM couriers c
+ WHERE c.status = 'busy' AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now() AND d.ended_at IS NULL)
 UNION ALL
-SELECT 'courier with an unexpired delivery not busy: ' || c.id FROM couriers c
- WHERE c.status <> 'busy' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())
+SELECT 'courier with a running delivery not busy: ' || c.id FROM couriers c
+ WHERE c.status <> 'busy' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now() AND d.ended_at IS NULL)
 UNION ALL
 SELECT 'delivery_count differs: ' || c.id FROM couriers c
  WHERE c.delivery_count <> (SELECT count(*) FROM deliveries d WHERE d.courier_id = c.id)

@@ -42,4 +42,24 @@ struct Unassigned
     std::optional<std::string> inboxState; ///< The order's inbox row now (none if not there).
 };
 
+/// Why a delivery ended before its deadline: its order was canceled, or is gone, at the source.
+enum class EndReason
+{
+    CanceledAtSource,
+    GoneAtSource,
+};
+
+/// `canceled_at_source`, `gone_at_source`: deliveries.end_reason, logs and metrics.
+inline const char* endReasonName(EndReason reason)
+{
+    return reason == EndReason::CanceledAtSource ? "canceled_at_source" : "gone_at_source";
+}
+
+/// A delivery to end: its order (of the source asked) and why.
+struct Ending
+{
+    std::string orderId;
+    EndReason reason;
+};
+
 } // namespace courierd

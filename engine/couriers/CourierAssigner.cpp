@@ -137,11 +137,41 @@ std::optional<Unassigned> CourierAssigner::unassign(const std::string& source,
     session << UNASSIGN, use(from), use(order), use(requeue), into(couriers), into(freed),
         into(states), now;
     if (couriers.empty())
+    {
+        Poco::Int64 ended = 0;
+        session << DELIVERY_ENDED, use(from), use(order), into(ended), now;
+        if (ended > 0)
+            throw CodedConflictException("delivery_ended",
+                                         "the delivery of " + source + "/" + clipped(orderId, 120) +
+                                             " ended at the source; its courier is free already");
         return std::nullopt;
+    }
     Unassigned unassigned{couriers.front(), freed.front() == 1, std::nullopt};
     if (!states.front().isNull())
         unassigned.inboxState = states.front().value();
     return unassigned;
+}
+
+std::vector<std::string> CourierAssigner::endDeliveries(const std::string& source,
+                                                        const std::vector<Ending>& endings)
+{
+    checkId("source", source);
+    if (endings.empty())
+        return {};
+    std::vector<std::string> ids, reasons;
+    for (const auto& ending : endings)
+    {
+        checkId("order id", ending.orderId);
+        ids.push_back(ending.orderId);
+        reasons.push_back(endReasonName(ending.reason));
+    }
+    std::string from = source;
+    std::string idArray = textArray(ids);
+    std::string reasonArray = textArray(reasons);
+    std::vector<std::string> ended;
+    auto session = _database.session();
+    session << END_DELIVERIES, use(from), use(idArray), use(reasonArray), into(ended), now;
+    return ended;
 }
 
 } // namespace courierd

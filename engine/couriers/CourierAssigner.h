@@ -52,8 +52,20 @@ public:
     /// delivery is the one it is busy with; in the same transaction the order's inbox row goes
     /// back to pending (attempts reset, due now) or, without `requeue`, becomes skipped
     /// "unassigned by operator". Nothing when the order has no delivery.
+    /// Throws CodedConflictException `delivery_ended` for a delivery that ended at the source
+    /// (its row is history, and its courier is free already).
     std::optional<Unassigned> unassign(const std::string& source, const std::string& orderId,
                                        bool requeue = true);
+
+    /// Ends the running deliveries (neither ended nor past their deadline) of `source`'s orders
+    /// in `endings`, in one statement: each row stays, with ended_at and end_reason, and a
+    /// courier busy with one of them is available again. A delivery that has ended already,
+    /// expired, or does not exist is left alone; its order is never assigned again either way.
+    /// Returns the order ids whose delivery ended now, in id order. Throws
+    /// ValidationException for an empty or oversized id (then nothing was written),
+    /// StoreException and Poco::Data exceptions for database failures.
+    std::vector<std::string> endDeliveries(const std::string& source,
+                                           const std::vector<Ending>& endings);
 
 private:
     Database& _database;

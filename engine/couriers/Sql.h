@@ -53,7 +53,8 @@ SELECT count(*)::int FROM added
 // is skipped, in the same transaction: never assigned with no delivery.
 inline const std::string UNASSIGN = R"sql(
 WITH removed AS (
-    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 RETURNING courier_id
+    DELETE FROM deliveries WHERE source = $1 AND order_id = $2 AND ended_at IS NULL
+    RETURNING courier_id
 ), busy AS (
     SELECT c.id FROM couriers c JOIN removed r ON c.id = r.courier_id
     WHERE c.active_source = $1 AND c.active_order_id = $2
@@ -82,6 +83,32 @@ WITH removed AS (
 SELECT r.courier_id, (EXISTS (SELECT 1 FROM busy))::int, (SELECT state FROM marked)
 FROM removed r
 )sql";
+
+// Ends running deliveries ($2 order ids, $3 reasons) of source $1, freeing the courier busy
+// with each; the rows stay. One row per delivery ended now: its order id.
+inline const std::string END_DELIVERIES = R"sql(
+WITH wanted AS (
+    SELECT order_id, reason FROM unnest($2::text[], $3::text[]) AS w (order_id, reason)
+), ended AS (
+    UPDATE deliveries d
+    SET ended_at = now(), end_reason = w.reason
+    FROM wanted w
+    WHERE d.source = $1 AND d.order_id = ANY ($2::text[]) AND d.order_id = w.order_id
+      AND d.ended_at IS NULL AND d.deadline > now()
+    RETURNING d.courier_id, d.order_id
+), freed AS (
+    UPDATE couriers c
+    SET status = 'available', active_order_id = NULL, active_source = NULL, busy_until = NULL,
+        updated_at = now()
+    FROM ended e
+    WHERE c.id = e.courier_id AND c.active_source = $1 AND c.active_order_id = e.order_id
+)
+SELECT order_id FROM ended ORDER BY order_id
+)sql";
+
+// Whether source $1's order $2 has a delivery that ended at the source.
+inline const std::string DELIVERY_ENDED =
+    "SELECT count(*) FROM deliveries WHERE source = $1 AND order_id = $2 AND ended_at IS NOT NULL";
 
 inline const std::string RELEASE = R"sql(
 UPDATE couriers

@@ -22,19 +22,22 @@ const Rule RULES[] = {
     {"2: an order has two deliveries",
      "SELECT count(*) FROM (SELECT 1 FROM deliveries GROUP BY source, order_id "
      "HAVING count(*) > 1) o"},
-    {"3: a busy courier has no unexpired delivery",
+    // A running delivery has neither ended at the source nor passed its deadline.
+    {"3: a busy courier has no running delivery",
      "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
-     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())"},
-    {"3: a courier with an unexpired delivery is not busy",
+     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now() "
+     "AND d.ended_at IS NULL)"},
+    {"3: a courier with a running delivery is not busy",
      "SELECT count(*) FROM couriers c WHERE c.status <> 'busy' AND EXISTS "
-     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now())"},
-    {"3: a courier has two unexpired deliveries",
+     "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.deadline > now() "
+     "AND d.ended_at IS NULL)"},
+    {"3: a courier has two running deliveries",
      "SELECT count(*) FROM (SELECT courier_id FROM deliveries WHERE deadline > now() "
-     "GROUP BY courier_id HAVING count(*) > 1) c"},
-    {"3: a busy courier's active order is not its delivery",
+     "AND ended_at IS NULL GROUP BY courier_id HAVING count(*) > 1) c"},
+    {"3: a busy courier's active order is not its running delivery",
      "SELECT count(*) FROM couriers c WHERE c.status = 'busy' AND NOT EXISTS "
      "(SELECT 1 FROM deliveries d WHERE d.courier_id = c.id AND d.order_id = c.active_order_id "
-     "AND d.source = c.active_source "
+     "AND d.source = c.active_source AND d.ended_at IS NULL "
      "AND d.deadline = c.busy_until)"},
     {"counts: inbox_counts differ from the inbox",
      "SELECT count(*) FROM (SELECT source, state, count(*) AS n FROM inbox GROUP BY 1, 2) a "

@@ -66,6 +66,7 @@ class CourierAssignerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(noCourierWritesNothing);
     CPPUNIT_TEST(unassignRemovesTheDeliveryAndFreesTheCourier);
     CPPUNIT_TEST(unassignOfAnExpiredDeliveryLeavesTheCouriersNewOrder);
+    CPPUNIT_TEST(aDeliveryEndedAtTheSourceFreesItsCourierAndStaysAsHistory);
     CPPUNIT_TEST(ordersOfTwoSourcesWithTheSameIdAreDifferentOrders);
     CPPUNIT_TEST(invalidOrderIdIsRefused);
     CPPUNIT_TEST(aSetIsAssignedExactlyAsOneByOneInOrderWould);
@@ -186,6 +187,53 @@ public:
         CPPUNIT_ASSERT(!store.assigner.unassign("test", "never-seen").has_value());
         // The order can be assigned again.
         CPPUNIT_ASSERT(store.assigner.assign("o1", "test").kind == Kind::Assigned);
+    }
+
+    // Issue 21: a courier sent to an order canceled later comes back; the order is never
+    // assigned again, and an operator cannot unassign what has ended.
+    void aDeliveryEndedAtTheSourceFreesItsCourierAndStaysAsHistory()
+    {
+        StoreFixture store("assigner");
+        const auto a = store.addCourier("a").id;
+        const auto b = store.addCourier("b").id;
+        const auto c = store.addCourier("c").id;
+        store.assigner.assign({{"o1", "test"}, {"o2", "test"}, {"o3", "test"}});
+        store.expire("o3");
+        const auto ended =
+            store.assigner.endDeliveries("test", {{"o1", EndReason::CanceledAtSource},
+                                                  {"o3", EndReason::GoneAtSource},
+                                                  {"never-seen", EndReason::GoneAtSource}});
+        CPPUNIT_ASSERT((ended == std::vector<std::string>{"o1"})); // o3 had expired
+        CPPUNIT_ASSERT(store.couriers.get(a)->status == CourierStatus::Available);
+        CPPUNIT_ASSERT(store.couriers.get(b)->status == CourierStatus::Busy); // o2 untouched
+        CPPUNIT_ASSERT(
+            (store.db.column("SELECT end_reason FROM deliveries WHERE ended_at IS "
+                             "NOT NULL") == std::vector<std::string>{"canceled_at_source"}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), store.db.scalar("SELECT count(*) FROM deliveries"));
+        CPPUNIT_ASSERT_MESSAGE(joined(courierd::test::violatedInvariants(store.database)),
+                               courierd::test::violatedInvariants(store.database).empty());
+        // Ending again changes nothing; the order keeps its (ended) delivery for good.
+        CPPUNIT_ASSERT(
+            store.assigner.endDeliveries("test", {{"o1", EndReason::GoneAtSource}}).empty());
+        const auto again = store.assigner.assign("o1", "test");
+        CPPUNIT_ASSERT(again.kind == Kind::AlreadyAssigned);
+        CPPUNIT_ASSERT_EQUAL(a, again.courierId);
+        CPPUNIT_ASSERT(store.couriers.get(a)->status == CourierStatus::Available);
+        try
+        {
+            store.assigner.unassign("test", "o1");
+            CPPUNIT_FAIL("an ended delivery was unassigned");
+        }
+        catch (const CodedConflictException& e)
+        {
+            CPPUNIT_ASSERT_EQUAL(std::string("delivery_ended"), e.apiCode());
+        }
+        // The freed courier takes the next order; the invariants hold throughout.
+        CPPUNIT_ASSERT_EQUAL(a, store.assigner.assign("o4", "test").courierId);
+        CPPUNIT_ASSERT(store.couriers.get(c)->status == CourierStatus::Available);
+        CPPUNIT_ASSERT(courierd::test::violatedInvariants(store.database).empty());
+        CPPUNIT_ASSERT_THROW(store.assigner.endDeliveries("test", {{"", EndReason::GoneAtSource}}),
+                             ValidationException);
     }
 
     // Found by hostile testing: with deliveries unique on order_id alone, a second source's
