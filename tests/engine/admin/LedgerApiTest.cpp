@@ -353,6 +353,15 @@ public:
         CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
         CPPUNIT_ASSERT(call.object()->isNull("inbox_state"));
 
+        // Issue 21: a delivery that ended at the source is history: its courier is free.
+        admin.store.assigner.assign("gone", "orders");
+        admin.store.assigner.endDeliveries("orders", {{"gone", EndReason::GoneAtSource}});
+        assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/gone"), 409,
+                       "delivery_ended");
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             admin.store.db.scalar("SELECT count(*) FROM deliveries WHERE "
+                                                   "order_id = 'gone' AND ended_at IS NOT NULL"));
+
         for (const std::string& id :
              {std::string("o2"), std::string("%00"), std::string(300, 'x'), std::string("%C0%AF")})
             assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/" + id), 404,
