@@ -3,6 +3,7 @@
 #include "app/AdminEndpoint.h"
 #include "app/Commands.h"
 #include "app/HttpMetrics.h"
+#include "app/Rechecks.h"
 #include "app/Reloader.h"
 #include "app/ServiceManager.h"
 #include "app/ShutdownWatchdog.h"
@@ -258,7 +259,10 @@ int CourierDaemon::serve(Startup& startup)
                                 Poco::Logger::get("courierd"));
     SourceControls controls(database);
     ReplayStore replays(database);
-    SourceScheduler scheduler(sources, ingestor, wake, _stopping, registry, &controls, &replays);
+    RecheckStore recheckStore(database);
+    Rechecks rechecks(recheckStore, assigner);
+    SourceScheduler scheduler(sources, ingestor, wake, _stopping, registry, &controls, &replays,
+                              &rechecks);
     Retention retention(database, engine.retention, Poco::Logger::get("courierd.retention"),
                         registry);
     Subsystems parts(log);

@@ -45,7 +45,15 @@ const ConfigMap<SourceCatalog::Entry>& sourceMap()
             .duration("max_backoff", &E::maxBackoff, "5m",
                       "the longest wait between polls while they fail (interval x 2^n up to "
                       "this; a success goes back to interval)",
-                      100ms, std::chrono::hours(24));
+                      100ms, std::chrono::hours(24))
+            .duration("recheck_interval", &E::recheckInterval, "30s",
+                      "how often the source is asked again about its running deliveries (a "
+                      "delivery whose order it canceled or no longer has ends, and its courier "
+                      "is free); 0s: never (nor with a plugin that cannot tell)",
+                      0ms, std::chrono::hours(24))
+            .integer("recheck_batch", &E::recheckBatch, "500",
+                     "most running deliveries asked about at once, the longest-unchecked first", 1,
+                     100000);
     return map;
 }
 

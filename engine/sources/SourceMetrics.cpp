@@ -27,7 +27,27 @@ SourceMetrics::SourceMetrics(metrics::Registry& metrics)
     , _paused(metrics.gauge("courierd_source_paused",
                             "1 while an operator has paused the source (no instance polls it)",
                             {"source"}))
+    , _rechecks(metrics.counter("courierd_rechecks_total",
+                                "Orders asked about again at their source, by what it said: "
+                                "needed, not_needed, canceled, gone, unknown, error",
+                                {"source", "outcome"}))
+    , _deliveriesEnded(metrics.counter("courierd_deliveries_ended_total",
+                                       "Deliveries ended before their deadline because their "
+                                       "order was canceled or is gone at the source",
+                                       {"source", "reason"}))
 {
+}
+
+void SourceMetrics::rechecked(const std::string& source, const std::string& outcome,
+                              std::size_t orders)
+{
+    _rechecks.with({source, outcome}).inc(static_cast<double>(orders));
+}
+
+void SourceMetrics::deliveriesEnded(const std::string& source, const std::string& reason,
+                                    std::size_t deliveries)
+{
+    _deliveriesEnded.with({source, reason}).inc(static_cast<double>(deliveries));
 }
 
 void SourceMetrics::ticked(const std::string& source, const std::string& outcome,
@@ -58,7 +78,7 @@ void SourceMetrics::paused(const std::string& source, bool paused)
 
 void SourceMetrics::forget(const std::string& source)
 {
-    for (auto* family : {&_polls, &_records})
+    for (auto* family : {&_polls, &_records, &_rechecks, &_deliveriesEnded})
         family->removeFirst(source);
     for (auto* family : {&_lastSuccess, &_leaseHeld, &_paused})
         family->removeFirst(source);

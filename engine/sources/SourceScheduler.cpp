@@ -31,6 +31,10 @@ SourceScheduler::Runner::Runner(SourceScheduler& scheduler, SourceCatalog::Entry
         replays.emplace(this->entry->name, *this->entry->source, this->entry->maxClockSkew,
                         scheduler._store, *scheduler._replays, scheduler._wake, scheduler._stopping,
                         scheduler._logger);
+    if (scheduler._rechecks)
+        rechecker.emplace(this->entry->name, *this->entry->source, this->entry->recheckInterval,
+                          this->entry->recheckBatch, *scheduler._rechecks, scheduler._metrics,
+                          scheduler._logger);
     status.name = this->entry->name;
     status.plugin = this->entry->info.name;
     status.pluginVersion = this->entry->info.version;
@@ -40,13 +44,14 @@ SourceScheduler::Runner::Runner(SourceScheduler& scheduler, SourceCatalog::Entry
 SourceScheduler::SourceScheduler(SourceCatalog& sources, PollStore& store,
                                  std::function<void()> wake, const std::atomic<bool>& stopping,
                                  metrics::Registry& metrics, SourceControls* controls,
-                                 ReplayStore* replays)
+                                 ReplayStore* replays, RecheckRows* rechecks)
     : _store(store)
     , _wake(std::move(wake))
     , _metrics(metrics)
     , _stopping(stopping)
     , _logger(Poco::Logger::get("courierd.scheduler"))
     , _replays(replays)
+    , _rechecks(rechecks)
     , _keeper(
           store,
           [this]
@@ -139,7 +144,10 @@ void SourceScheduler::beat(Runner& runner)
     if (!due && !asked.triggered && !asked.resumed)
     {
         if (!asked.paused)
+        {
             replayStep(runner); // between polls
+            recheckStep(runner);
+        }
         return;
     }
     if (asked.paused)
@@ -154,6 +162,16 @@ void SourceScheduler::beat(Runner& runner)
     if (asked.resumed)
         runner.lease.forgetCursor(); // an operator may have set the cursor while it was paused
     tick(runner);
+    // After the poll too: a source polled at every beat (interval <= BEAT) has no beat between.
+    recheckStep(runner);
+}
+
+void SourceScheduler::recheckStep(Runner& runner)
+{
+    // Only the instance polling the source asks it again (as for replays); the Rechecker keeps
+    // its own interval.
+    if (runner.rechecker && runner.lease.held() && !_stopping)
+        runner.rechecker->step();
 }
 
 void SourceScheduler::replayStep(Runner& runner)

@@ -6,6 +6,8 @@
 #include "sources/OperatorAsks.h"
 #include "sources/PollStore.h"
 #include "sources/PollTimer.h"
+#include "sources/RecheckRows.h"
+#include "sources/Rechecker.h"
 #include "sources/ReplayRunner.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceLease.h"
@@ -34,7 +36,8 @@ class SourceControls;
 /// Runs the sources: for each, its timer (PollTimer: beat, backoff, stall check) on a thread
 /// pool of the scheduler's own, what operators asked of it (OperatorAsks, read by the
 /// ControlWatcher), its lease (SourceLease, renewed during a poll by the LeaseKeeper), the poll
-/// itself (SourcePoll), its replays between polls (ReplayRunner), what its ticks log (TickLog)
+/// itself (SourcePoll), its replays and the recheck of its running deliveries between polls
+/// (ReplayRunner, Rechecker), what its ticks log (TickLog)
 /// and its metrics and status. A beat polls when the source is due; a paused source is not
 /// polled (its pending orders are still assigned); a trigger polls it at the next beat,
 /// whatever the wait; a resume polls it at once. A source's ticks never overlap, and a slow
@@ -46,11 +49,13 @@ public:
     /// Its metrics (courierd_source_*) go to `metrics`. With `controls`, operators' pause,
     /// resume and trigger (SourceControls) are obeyed; without, every source runs. With
     /// `replays`, the running replays of the sources whose lease this instance holds are read
-    /// between polls (runReplayStep()).
+    /// between polls (runReplayStep()). With `rechecks`, the running deliveries of those
+    /// sources are asked about again between polls (Rechecker).
     SourceScheduler(SourceCatalog& sources, PollStore& store, std::function<void()> wake,
                     const std::atomic<bool>& stopping,
                     metrics::Registry& metrics = metrics::Registry::unused(),
-                    SourceControls* controls = nullptr, ReplayStore* replays = nullptr);
+                    SourceControls* controls = nullptr, ReplayStore* replays = nullptr,
+                    RecheckRows* rechecks = nullptr);
     ~SourceScheduler();
 
     /// Starts every source's timer. Call once, from the main thread.
@@ -106,6 +111,7 @@ private:
         OperatorAsks asks;                   // thread-safe
         SourcePoll poll;                     // touched by the beat only
         std::optional<ReplayRunner> replays; // touched by the beat only
+        std::optional<Rechecker> rechecker;  // touched by the beat only
         mutable std::mutex mutex;            // guards status
         SourceStatus status;
     };
@@ -114,6 +120,8 @@ private:
     void tick(Runner& runner);
     // One step of the source's running replay, between polls.
     void replayStep(Runner& runner);
+    // The recheck of the source's running deliveries, when its interval has come.
+    void recheckStep(Runner& runner);
     // What the control watcher read, handed to each source.
     void apply(const ControlWatcher::Asks& asks);
     // The state GET /api/v1/sources shows; under the runner's mutex.
@@ -127,6 +135,7 @@ private:
     const std::atomic<bool>& _stopping;
     Poco::Logger& _logger;
     ReplayStore* _replays;
+    RecheckRows* _rechecks;
     mutable std::mutex _runnersMutex; // guards _runners (the list; each runner guards itself)
     std::vector<std::shared_ptr<Runner>> _runners;
     std::unique_ptr<Poco::ThreadPool> _threads;

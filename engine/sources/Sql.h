@@ -292,4 +292,31 @@ WHERE id = $1::bigint AND state = 'running'
 )sql";
 #undef COURIERD_REPLAY_COLUMNS
 
+// The recheck: at most $2 of source $1's running deliveries, the longest-unchecked first, each
+// order's id and created_at (its delivery's assigned_at once retention deleted the inbox row).
+// A range of deliveries_running: the running deliveries alone, however long the history.
+inline const std::string RUNNING_DELIVERIES = R"sql(
+SELECT d.order_id,
+       (extract(epoch FROM coalesce(i.created_at, d.assigned_at)) * 1000000)::bigint
+FROM deliveries d
+LEFT JOIN inbox i ON i.source = d.source AND i.record_id = d.order_id
+WHERE d.source = $1 AND d.ended_at IS NULL AND d.deadline > now()
+ORDER BY d.rechecked_at NULLS FIRST, d.id
+LIMIT $2
+)sql";
+
+// What the source said of orders $2 (verdicts $3) of source $1: their deliveries and inbox
+// rows keep when it was asked and (the inbox row) what it said.
+inline const std::string STAMP_RECHECKED = R"sql(
+WITH answered AS (
+    SELECT order_id, verdict FROM unnest($2::text[], $3::text[]) AS a (order_id, verdict)
+), stamped AS (
+    UPDATE deliveries SET rechecked_at = now()
+    WHERE source = $1 AND order_id = ANY ($2::text[])
+)
+UPDATE inbox i SET rechecked_at = now(), recheck_verdict = a.verdict
+FROM answered a
+WHERE i.source = $1 AND i.record_id = ANY ($2::text[]) AND i.record_id = a.order_id
+)sql";
+
 } // namespace courierd::sql::sources

@@ -70,6 +70,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(everyAssignableOrderGetsOneCourierAcrossRestarts);
     CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
     CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
+    CPPUNIT_TEST(aCourierSentToAnOrderCanceledLaterComesBack);
     CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
     CPPUNIT_TEST(adminReadersNeverStarveTheEngine);
     CPPUNIT_TEST(aRestartedInstanceTakesItsOwnLeaseAtOnce);
@@ -178,6 +179,43 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), busy.json().extract<Poco::JSON::Array::Ptr>()->size());
         daemon->signal(SIGTERM);
         CPPUNIT_ASSERT_EQUAL(0, daemon->waitForExit(30s).value_or(-1));
+    }
+
+    // Issue 21, with the real binary: the source canceled one order and deleted another after
+    // both were assigned; their couriers come back within a recheck_interval, the live orders'
+    // couriers stay busy, and a freed courier takes the next order.
+    void aCourierSentToAnOrderCanceledLaterComesBack()
+    {
+        Installation site(4, "recheck_interval = 300ms\n");
+        std::vector<std::string> ids;
+        for (int i = 0; i < 4; ++i)
+            ids.push_back(
+                site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(i + 1, 0)));
+        auto daemon = site.start();
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 4));
+        site.fake.setStatus(ids[0], "canceled");
+        site.fake.remove(ids[1]);
+        site.fake.setStatus(ids[2], "delivering");
+        CPPUNIT_ASSERT_MESSAGE(
+            daemon->output(),
+            waitFor(
+                [&]
+                {
+                    return site.count("SELECT count(*) FROM deliveries WHERE ended_at IS NOT "
+                                      "NULL") == 2;
+                }));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2),
+                             site.count("SELECT count(*) FROM couriers WHERE status = 'busy'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
+                             site.count("SELECT count(*) FROM deliveries WHERE order_id = '" +
+                                        ids[0] + "' AND end_reason = 'canceled_at_source'"));
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(),
+                               daemon->waitForOutput("running deliveries: 2 ended"));
+        site.fake.addOrder("created");
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 5));
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
     }
 
     // Found by hostile testing: with two sources serving ids 1-50, the second source's 50

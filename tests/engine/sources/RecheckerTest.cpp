@@ -1,0 +1,259 @@
+#include "sources/Rechecker.h"
+
+#include "FakeClock.h"
+#include "LogCapture.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <functional>
+#include <map>
+#include <sstream>
+
+using namespace courierd;
+using courierd::test::FakeClock;
+using courierd::test::LogCapture;
+
+namespace
+{
+
+// Running deliveries in memory: asked about longest-unchecked first; apply() ends the
+// canceled and gone ones and stamps every answered one.
+struct MemoryRecheckRows : RecheckRows
+{
+    struct Delivery
+    {
+        std::string id;
+        int checked = 0; // how many times it was asked about
+        bool ended = false;
+        std::string verdict = {};
+    };
+
+    std::vector<RecheckQuery> runningDeliveries(const std::string&, std::size_t limit) override
+    {
+        if (fail)
+            throw Poco::IOException("the store is down");
+        std::vector<Delivery*> running;
+        for (auto& delivery : deliveries)
+            if (!delivery.ended)
+                running.push_back(&delivery);
+        std::stable_sort(running.begin(), running.end(),
+                         [](const Delivery* a, const Delivery* b)
+                         { return a->checked < b->checked; });
+        std::vector<RecheckQuery> out;
+        for (std::size_t i = 0; i < running.size() && i < limit; ++i)
+            out.push_back({running[i]->id, Poco::Timestamp(0)});
+        return out;
+    }
+
+    std::vector<RecheckAnswer> apply(const std::string&,
+                                     const std::vector<RecheckAnswer>& answers) override
+    {
+        std::vector<RecheckAnswer> ended;
+        for (const auto& answer : answers)
+            for (auto& delivery : deliveries)
+                if (delivery.id == answer.id)
+                {
+                    ++delivery.checked;
+                    delivery.verdict = fateName(answer.fate);
+                    if (answer.fate == Fate::Canceled || answer.fate == Fate::Gone)
+                    {
+                        delivery.ended = true;
+                        ended.push_back(answer);
+                    }
+                }
+        return ended;
+    }
+
+    const Delivery& at(const std::string& id) const
+    {
+        for (const auto& delivery : deliveries)
+            if (delivery.id == id)
+                return delivery;
+        throw std::out_of_range(id);
+    }
+
+    std::vector<Delivery> deliveries;
+    bool fail = false;
+};
+
+// A source whose recheck answers with `answer` (the asked orders in, its answers out).
+struct AnsweringSource : Source
+{
+    std::vector<ConfigKey> settings() const override { return {}; }
+    void initialize(SourceContext&) override {}
+    Batch fetch(const std::string&) override { return {}; }
+    bool rechecks() const override { return canRecheck; }
+    std::vector<RecheckAnswer> recheck(const std::vector<RecheckQuery>& orders) override
+    {
+        asked.push_back(orders.size());
+        return answer(orders);
+    }
+
+    bool canRecheck = true;
+    std::function<std::vector<RecheckAnswer>(const std::vector<RecheckQuery>&)> answer;
+    std::vector<std::size_t> asked; // the size of each batch asked
+};
+
+struct Checking
+{
+    explicit Checking(std::size_t batch = 2, Duration interval = std::chrono::seconds(30))
+        : metrics(registry)
+        , rechecker("orders", source, interval, batch, rows, metrics, lines.logger(), clock)
+    {
+        for (const char* id : {"a", "b", "c", "d", "e"})
+            rows.deliveries.push_back({id});
+    }
+
+    std::string metricsText()
+    {
+        std::ostringstream out;
+        registry.write(out);
+        return out.str();
+    }
+
+    LogCapture lines{"test.rechecker"};
+    FakeClock clock{Poco::Timestamp(1000000)};
+    metrics::Registry registry;
+    SourceMetrics metrics;
+    MemoryRecheckRows rows;
+    AnsweringSource source;
+    Rechecker rechecker;
+};
+
+std::vector<RecheckAnswer> allNeeded(const std::vector<RecheckQuery>& orders)
+{
+    std::vector<RecheckAnswer> out;
+    for (const auto& order : orders)
+        out.push_back({order.id, Fate::Needed, {}});
+    return out;
+}
+
+} // namespace
+
+// Issue 21: a courier sent to an order canceled later comes back, within
+// ceil(running deliveries / recheck_batch) x recheck_interval.
+class RecheckerTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(RecheckerTest);
+    CPPUNIT_TEST(asksABatchAnIntervalLongestUncheckedFirst);
+    CPPUNIT_TEST(canceledAndGoneEndTheRestStays);
+    CPPUNIT_TEST(strayDuplicateAndMissingAnswersChangeNothing);
+    CPPUNIT_TEST(aFailedRecheckChangesNothingAndIsSaidOnce);
+    CPPUNIT_TEST(offWithoutAnIntervalOrAPluginThatCannotTell);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void asksABatchAnIntervalLongestUncheckedFirst()
+    {
+        Checking c;
+        c.source.answer = allNeeded;
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT(!c.rechecker.step()); // not again within the interval
+        c.clock.advance(std::chrono::seconds(29));
+        CPPUNIT_ASSERT(!c.rechecker.step());
+        c.clock.advance(std::chrono::seconds(1));
+        CPPUNIT_ASSERT(c.rechecker.step());
+        c.clock.advance(std::chrono::seconds(30));
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT((c.source.asked == std::vector<std::size_t>{2, 2, 2}));
+        // Five deliveries, two a batch: every one asked within ceil(5 / 2) = 3 intervals.
+        for (const char* id : {"a", "b", "c", "d", "e"})
+            CPPUNIT_ASSERT_MESSAGE(id, c.rows.at(id).checked >= 1);
+        CPPUNIT_ASSERT(c.metricsText().find(
+                           "courierd_rechecks_total{source=\"orders\",outcome=\"needed\"} 6") !=
+                       std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(0, c.lines.count("ended"));
+    }
+
+    void canceledAndGoneEndTheRestStays()
+    {
+        Checking c(5);
+        c.source.answer = [](const std::vector<RecheckQuery>&)
+        {
+            return std::vector<RecheckAnswer>{{"a", Fate::Canceled, "status canceled"},
+                                              {"b", Fate::Gone, "not listed"},
+                                              {"c", Fate::NotNeeded, "status delivering"},
+                                              {"d", Fate::Unknown, "can't tell"},
+                                              {"e", Fate::Needed, {}}};
+        };
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT(c.rows.at("a").ended);
+        CPPUNIT_ASSERT(c.rows.at("b").ended);
+        for (const char* id : {"c", "d", "e"})
+            CPPUNIT_ASSERT_MESSAGE(id, !c.rows.at(id).ended);
+        const std::string text = c.metricsText();
+        for (const char* line :
+             {"courierd_deliveries_ended_total{source=\"orders\",reason=\"canceled_at_source\"} 1",
+              "courierd_deliveries_ended_total{source=\"orders\",reason=\"gone_at_source\"} 1",
+              "courierd_rechecks_total{source=\"orders\",outcome=\"not_needed\"} 1",
+              "courierd_rechecks_total{source=\"orders\",outcome=\"unknown\"} 1"})
+            CPPUNIT_ASSERT_MESSAGE(line, text.find(line) != std::string::npos);
+        // One line for the batch that changed something.
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("recheck of 5 running deliveries: 2 ended"));
+    }
+
+    void strayDuplicateAndMissingAnswersChangeNothing()
+    {
+        Checking c(3);
+        c.source.answer = [](const std::vector<RecheckQuery>&)
+        {
+            return std::vector<RecheckAnswer>{{"zz", Fate::Canceled, "not asked"},
+                                              {"a", Fate::Needed, {}},
+                                              {"a", Fate::Canceled, "second answer"},
+                                              {"b", Fate::Gone, std::string(5000, 'r')}};
+        };
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT(!c.rows.at("a").ended); // the first answer counts
+        CPPUNIT_ASSERT(c.rows.at("b").ended);
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown"), c.rows.at("c").verdict); // no answer
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("2 time(s) about orders it was not asked about"));
+        for (const auto& line : c.lines.lines())
+            CPPUNIT_ASSERT_MESSAGE(line, line.size() < 1000);
+    }
+
+    void aFailedRecheckChangesNothingAndIsSaidOnce()
+    {
+        Checking c;
+        c.source.answer = [](const std::vector<RecheckQuery>&) -> std::vector<RecheckAnswer>
+        { throw SourceException("GET /orders: 503"); };
+        for (int i = 0; i < 3; ++i)
+        {
+            CPPUNIT_ASSERT(c.rechecker.step());
+            c.clock.advance(std::chrono::seconds(30));
+        }
+        for (const auto& delivery : c.rows.deliveries)
+            CPPUNIT_ASSERT(!delivery.ended && delivery.checked == 0);
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("recheck of running deliveries failed"));
+        CPPUNIT_ASSERT(c.metricsText().find(
+                           "courierd_rechecks_total{source=\"orders\",outcome=\"error\"} 6") !=
+                       std::string::npos);
+        c.rows.fail = true; // the store, too, is outside the plugin's control
+        CPPUNIT_ASSERT_NO_THROW(c.rechecker.step());
+        c.rows.fail = false;
+        c.source.answer = allNeeded;
+        c.clock.advance(std::chrono::seconds(30));
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("rechecks succeed again"));
+    }
+
+    void offWithoutAnIntervalOrAPluginThatCannotTell()
+    {
+        Checking off(2, Duration(0));
+        off.source.answer = allNeeded;
+        CPPUNIT_ASSERT(!off.rechecker.enabled());
+        CPPUNIT_ASSERT(!off.rechecker.step());
+
+        LogCapture lines{"test.rechecker.old"};
+        metrics::Registry registry;
+        SourceMetrics metrics(registry);
+        MemoryRecheckRows rows;
+        rows.deliveries.push_back({"a"});
+        AnsweringSource old;
+        old.canRecheck = false;
+        Rechecker rechecker("old", old, std::chrono::seconds(1), 10, rows, metrics, lines.logger());
+        CPPUNIT_ASSERT(!rechecker.step());
+        CPPUNIT_ASSERT(old.asked.empty());
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(RecheckerTest);
