@@ -349,8 +349,9 @@ public:
         TestDatabase db("demo");
         const auto started = std::chrono::steady_clock::now();
         auto daemon = shipped("demo.ini", db);
-        for (const char* line : {"demo couriers: 30 wanted, 30 added now",
-                                 "source demo: cursor moved to g1:", "assigned to couriers"})
+        for (const char* line :
+             {"demo couriers: 30 wanted, 30 added now",
+              "source demo: cursor moved to g1:", "assigned to couriers", "running deliveries:"})
             CPPUNIT_ASSERT_MESSAGE(line, daemon->waitForOutput(line, 60s));
         CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started < 60s);
         // A demo courier back from a delivery takes another one.
