@@ -17,7 +17,7 @@ ALTER TABLE deliveries
         CONSTRAINT deliveries_end_reason CHECK (end_reason IN ('canceled_at_source', 'gone_at_source')),
     ADD CONSTRAINT deliveries_ended_has_reason CHECK ((ended_at IS NULL) = (end_reason IS NULL));
 
--- The recheck of running deliveries: a source's deliveries that have neither ended nor passed
--- their deadline, a range of this index whatever the history kept (at most one a busy
--- courier), then sorted longest-unchecked first.
-CREATE INDEX deliveries_running ON deliveries (source, deadline) WHERE ended_at IS NULL;
+-- The recheck of running deliveries: a source's deliveries that have not ended, the
+-- longest-unchecked (never checked) first.
+CREATE INDEX deliveries_to_recheck ON deliveries (source, rechecked_at NULLS FIRST, id)
+    WHERE ended_at IS NULL;

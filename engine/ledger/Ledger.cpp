@@ -165,8 +165,11 @@ std::vector<InboxEntry> readInbox(Poco::Data::Statement& statement, bool withPay
         entry.fetchedAt = micros(rows, 7, row);
         entry.updatedAt = micros(rows, 8, row);
         entry.nextAttemptAt = micros(rows, 9, row);
+        if (!rows.isNull(10, row))
+            entry.recheckedAt = micros(rows, 10, row);
+        entry.recheckVerdict = textOrNone(rows, 11, row);
         if (withPayload)
-            entry.payload = textOrNone(rows, 10, row);
+            entry.payload = textOrNone(rows, 12, row);
         entries.push_back(std::move(entry));
     }
     return entries;
@@ -188,6 +191,11 @@ std::vector<DeliveryEntry> readDeliveries(Poco::Data::Statement& statement)
         entry.assignedAt = micros(rows, 4, row);
         entry.deadline = micros(rows, 5, row);
         entry.active = rows.value(6, row).convert<bool>();
+        if (!rows.isNull(7, row))
+            entry.recheckedAt = micros(rows, 7, row);
+        if (!rows.isNull(8, row))
+            entry.endedAt = micros(rows, 8, row);
+        entry.endReason = textOrNone(rows, 9, row);
         entries.push_back(std::move(entry));
     }
     return entries;
@@ -278,7 +286,10 @@ Page<DeliveryEntry> Ledger::deliveries(const DeliveryFilter& filter, int limit,
                                   key.has_value(),
                                   !filter.active   ? Active::Any
                                   : *filter.active ? Active::Yes
-                                                   : Active::No};
+                                                   : Active::No,
+                                  !filter.ended   ? DeliveryPageShape::Ended::Any
+                                  : *filter.ended ? DeliveryPageShape::Ended::Yes
+                                                  : DeliveryPageShape::Ended::No};
     auto session = _database.session();
     Poco::Data::Statement statement(session);
     statement << deliveryPage(shape), use(limit);

@@ -35,6 +35,10 @@ struct InboxEntry
     Poco::Timestamp fetchedAt{0};
     Poco::Timestamp updatedAt{0};
     Poco::Timestamp nextAttemptAt{0};
+    /// When its source was last asked about the order again, and what it said
+    /// (`canceled: status canceled`).
+    std::optional<Poco::Timestamp> recheckedAt;
+    std::optional<std::string> recheckVerdict;
     std::optional<std::string> payload; ///< As stored; read only for one order.
 };
 
@@ -47,7 +51,11 @@ struct DeliveryEntry
     std::string orderId;
     Poco::Timestamp assignedAt{0};
     Poco::Timestamp deadline{0};
-    bool active = false; ///< Its courier is busy with it now.
+    bool active = false;                        ///< Its courier is busy with it now.
+    std::optional<Poco::Timestamp> recheckedAt; ///< When its source was last asked about it.
+    /// When and why it ended before its deadline: canceled_at_source, gone_at_source.
+    std::optional<Poco::Timestamp> endedAt;
+    std::optional<std::string> endReason;
 };
 
 /// One order's ledger: its inbox row and its delivery, if any.
@@ -68,6 +76,7 @@ struct DeliveryFilter
     std::optional<std::string> source;
     std::optional<Poco::Int64> courierId;
     std::optional<bool> active;
+    std::optional<bool> ended = {}; ///< Ended at the source (true) or not (false).
 };
 
 /// One page of a list, newest first; `next` asks for the page after it (none on the last).

@@ -12,14 +12,17 @@ namespace courierd::sql::ledger
     "(extract(epoch FROM created_at) * 1000000)::bigint, "                                         \
     "(extract(epoch FROM fetched_at) * 1000000)::bigint, "                                         \
     "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                         \
-    "(extract(epoch FROM next_attempt_at) * 1000000)::bigint"
+    "(extract(epoch FROM next_attempt_at) * 1000000)::bigint, "                                    \
+    "(extract(epoch FROM rechecked_at) * 1000000)::bigint, recheck_verdict"
 // `active`: its courier is busy with it now.
 #define COURIERD_DELIVERY_COLUMNS                                                                  \
     "d.id, d.courier_id, d.source, d.order_id, "                                                   \
     "(extract(epoch FROM d.assigned_at) * 1000000)::bigint, "                                      \
     "(extract(epoch FROM d.deadline) * 1000000)::bigint, "                                         \
     "EXISTS (SELECT 1 FROM couriers c WHERE c.id = d.courier_id AND c.status = 'busy' "            \
-    "AND c.active_source = d.source AND c.active_order_id = d.order_id)"
+    "AND c.active_source = d.source AND c.active_order_id = d.order_id), "                         \
+    "(extract(epoch FROM d.rechecked_at) * 1000000)::bigint, "                                     \
+    "(extract(epoch FROM d.ended_at) * 1000000)::bigint, d.end_reason"
 
 inline const std::string ORDER =
     "SELECT " COURIERD_INBOX_COLUMNS ", payload FROM inbox WHERE source = $1 AND record_id = $2";
@@ -102,6 +105,12 @@ struct DeliveryPageShape
         Yes,
         No
     } active = Active::Any;
+    enum class Ended
+    {
+        Any,
+        Yes,
+        No
+    } ended = Ended::Any;
 };
 
 /// A page of deliveries, newest first (by id). Active ones are found from the busy couriers
@@ -118,6 +127,10 @@ inline std::string deliveryPage(const DeliveryPageShape& shape)
         where += " AND d.courier_id = " + p.next() + "::bigint";
     if (shape.after)
         where += " AND d.id < " + p.next() + "::bigint";
+    // Ended ones newest first by the partial index deliveries_ended.
+    if (shape.ended != DeliveryPageShape::Ended::Any)
+        where += shape.ended == DeliveryPageShape::Ended::Yes ? " AND d.ended_at IS NOT NULL"
+                                                              : " AND d.ended_at IS NULL";
     const std::string tail = " ORDER BY d.id DESC LIMIT " + limit + "::int";
     using Active = DeliveryPageShape::Active;
     if (shape.active == Active::Yes)

@@ -26,7 +26,8 @@ void DeliveriesHandler::addRoutes(Router& router, LedgerService& ledger)
 void DeliveriesHandler::list(Exchange& exchange)
 {
     const PageRequest page = pageRequest(exchange);
-    DeliveryFilter filter{exchange.query("source"), std::nullopt, flag(exchange, "active")};
+    DeliveryFilter filter{exchange.query("source"), std::nullopt, flag(exchange, "active"),
+                          flag(exchange, "ended")};
     if (const auto courier = exchange.query("courier_id"))
     {
         filter.courierId = parseIdSegment(*courier);

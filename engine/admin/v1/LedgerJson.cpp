@@ -44,6 +44,9 @@ Poco::JSON::Object toJson(const InboxEntry& entry)
     object.set("fetched_at", rfc3339(entry.fetchedAt));
     object.set("updated_at", rfc3339(entry.updatedAt));
     object.set("next_attempt_at", rfc3339(entry.nextAttemptAt));
+    object.set("rechecked_at", entry.recheckedAt ? Poco::Dynamic::Var(rfc3339(*entry.recheckedAt))
+                                                 : Poco::Dynamic::Var());
+    object.set("recheck_verdict", orNull(entry.recheckVerdict));
     if (entry.payload)
         object.set("payload", payloadJson(*entry.payload));
     return object;
@@ -59,6 +62,11 @@ Poco::JSON::Object toJson(const DeliveryEntry& entry)
     object.set("assigned_at", rfc3339(entry.assignedAt));
     object.set("deadline", rfc3339(entry.deadline));
     object.set("active", entry.active);
+    object.set("rechecked_at", entry.recheckedAt ? Poco::Dynamic::Var(rfc3339(*entry.recheckedAt))
+                                                 : Poco::Dynamic::Var());
+    object.set("ended_at",
+               entry.endedAt ? Poco::Dynamic::Var(rfc3339(*entry.endedAt)) : Poco::Dynamic::Var());
+    object.set("end_reason", orNull(entry.endReason));
     return object;
 }
 

@@ -117,6 +117,8 @@ public:
                              inbox->getValue<std::string>("fetched_at"));
         const auto delivery = ledger->getObject("delivery");
         CPPUNIT_ASSERT(delivery);
+        CPPUNIT_ASSERT(delivery->isNull("ended_at") && delivery->isNull("end_reason"));
+        CPPUNIT_ASSERT(inbox->isNull("recheck_verdict") && inbox->isNull("rechecked_at"));
         CPPUNIT_ASSERT_EQUAL(courier, delivery->getValue<Poco::Int64>("courier_id"));
         CPPUNIT_ASSERT(delivery->getValue<bool>("active"));
 
@@ -259,6 +261,20 @@ public:
             std::size_t(0),
             allPages(admin, "/api/v1/deliveries?source=west&courier_id=" + std::to_string(b))
                 .size());
+
+        // Issue 21: a delivery ended at the source says when and why, and pages filter by it.
+        admin.store.assigner.endDeliveries("orders", {{"o2", EndReason::CanceledAtSource}});
+        items = allPages(admin, "/api/v1/deliveries?ended=true");
+        CPPUNIT_ASSERT((std::vector<std::string>{"o2"}) == field(items, "order_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("canceled_at_source"),
+                             items.front()->getValue<std::string>("end_reason"));
+        CPPUNIT_ASSERT(!items.front()->isNull("ended_at"));
+        CPPUNIT_ASSERT(!items.front()->getValue<bool>("active"));
+        items = allPages(admin, "/api/v1/deliveries?ended=false&limit=1");
+        CPPUNIT_ASSERT((std::vector<std::string>{"o3", "w1", "o1"}) == field(items, "order_id"));
+        CPPUNIT_ASSERT(items.front()->isNull("end_reason") && items.front()->isNull("ended_at"));
+        CPPUNIT_ASSERT(allPages(admin, "/api/v1/deliveries?ended=true&active=true").empty());
+        assertApiError(admin.call("GET", "/api/v1/deliveries?ended=maybe"), 400, "bad_query");
     }
 
     void retryRequeuesFailedRowsOnly()
