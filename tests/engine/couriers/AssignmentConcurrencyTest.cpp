@@ -1,7 +1,9 @@
 #include "Invariants.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
+#include "Wait.h"
 #include "couriers/DeliveryMonitor.h"
+#include "util/Exceptions.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Thread.h>
@@ -9,6 +11,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -22,6 +25,7 @@ class AssignmentConcurrencyTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(AssignmentConcurrencyTest);
     CPPUNIT_TEST(everyOrderGetsExactlyOneCourier);
     CPPUNIT_TEST(everyOrderGetsExactlyOneCourierInSets);
+    CPPUNIT_TEST(endingsRaceAssignmentsUnassignsAndReleases);
     CPPUNIT_TEST_SUITE_END();
 
     static constexpr int THREADS = 8;
@@ -37,6 +41,102 @@ public:
     // overlap (an order's two copies often sit in two concurrent sets, or in the same one) and
     // compete for the same few free couriers.
     void everyOrderGetsExactlyOneCourierInSets() { assignConcurrently(16); }
+
+    // Issue 21: deliveries ended at the source while the same orders are assigned, unassigned
+    // by an operator and released by the monitor, from four threads: no error path leaves a
+    // courier busy without a running delivery, an order with two deliveries, or a courier
+    // held by an ended one.
+    void endingsRaceAssignmentsUnassignsAndReleases()
+    {
+        StoreFixture store("endings", 8);
+        AssignmentConfig config = StoreFixture::assignmentConfig();
+        config.deadlineOnFoot = 300ms;
+        config.deadlineScooter = 200ms;
+        config.deadlineCar = 100ms;
+        CourierAssigner assigner(store.database, config);
+        const char* transports[] = {"on_foot", "scooter", "car"};
+        for (int i = 0; i < 20; ++i)
+            store.addCourier("courier-" + std::to_string(i), transports[i % 3]);
+        constexpr int RACED = 300;
+        const auto id = [](int n) { return "o" + std::to_string(n); };
+        std::atomic<bool> done{false};
+        std::atomic<int> errors{0}, ended{0}, refused{0};
+        const auto guarded = [&](const std::function<void(std::mt19937&)>& step, unsigned seed)
+        {
+            return std::thread(
+                [&, step, seed]
+                {
+                    std::mt19937 random(seed);
+                    while (!done)
+                        try
+                        {
+                            step(random);
+                        }
+                        catch (const CodedConflictException& e)
+                        {
+                            if (e.apiCode() != "delivery_ended")
+                                ++errors;
+                            ++refused;
+                        }
+                        catch (const Poco::Exception& e)
+                        {
+                            ++errors;
+                            Poco::Logger::get("test").error("race: %s", e.displayText());
+                        }
+                });
+        };
+        std::vector<std::thread> threads;
+        threads.push_back(guarded(
+            [&](std::mt19937& random)
+            {
+                std::vector<OrderRef> set;
+                for (int i = 0; i < 8; ++i)
+                    set.push_back({id(static_cast<int>(random() % RACED)), "orders"});
+                assigner.assign(set);
+            },
+            1));
+        threads.push_back(guarded(
+            [&](std::mt19937& random)
+            {
+                std::vector<Ending> endings;
+                for (int i = 0; i < 4; ++i)
+                    endings.push_back(
+                        {id(static_cast<int>(random() % RACED)),
+                         i % 2 ? EndReason::GoneAtSource : EndReason::CanceledAtSource});
+                ended += static_cast<int>(assigner.endDeliveries("orders", endings).size());
+            },
+            2));
+        threads.push_back(
+            guarded([&](std::mt19937& random)
+                    { assigner.unassign("orders", id(static_cast<int>(random() % RACED)), true); },
+                    3));
+        threads.push_back(guarded(
+            [&](std::mt19937&)
+            {
+                auto session = store.database.session();
+                DeliveryMonitor::releaseExpired(session);
+                Poco::Thread::sleep(5);
+            },
+            4));
+        // Until enough of each race has happened: ended deliveries, and unassigns of ended ones.
+        const bool raced = test::waitFor([&] { return ended >= 200 && refused >= 50; }, 120s);
+        done = true;
+        for (auto& thread : threads)
+            thread.join();
+        CPPUNIT_ASSERT_EQUAL(0, errors.load());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(ended) + " ended, " + std::to_string(refused) +
+                                   " unassigns refused",
+                               raced);
+        CPPUNIT_ASSERT(store.db.scalar("SELECT count(*) FROM deliveries") > 0);
+        CPPUNIT_ASSERT_MESSAGE(test::joined(test::violatedInvariants(store.database)),
+                               test::violatedInvariants(store.database).empty());
+        // An ended delivery's courier is never busy with it.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
+                             store.db.scalar("SELECT count(*) FROM couriers c JOIN deliveries d "
+                                             "ON d.source = c.active_source AND d.order_id = "
+                                             "c.active_order_id WHERE c.status = 'busy' AND "
+                                             "d.ended_at IS NOT NULL"));
+    }
 
 private:
     void assignConcurrently(std::size_t setSize)
