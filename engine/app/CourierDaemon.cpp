@@ -263,6 +263,16 @@ int CourierDaemon::serve(Startup& startup)
     Rechecks rechecks(recheckStore, assigner);
     SourceScheduler scheduler(sources, ingestor, wake, _stopping, registry, &controls, &replays,
                               &rechecks);
+    // Orders passed over for lack of a courier wait for their source's recheck (the
+    // scheduler's sources, as a reload leaves them).
+    pipeline.holdForRechecks(
+        [&scheduler]
+        {
+            std::vector<AssignmentPipeline::RecheckHold> holds;
+            for (const auto& [source, after] : scheduler.waitingRechecks())
+                holds.push_back({source, after});
+            return holds;
+        });
     Retention retention(database, engine.retention, Poco::Logger::get("courierd.retention"),
                         registry);
     Subsystems parts(log);

@@ -37,4 +37,16 @@ std::vector<RecheckAnswer> Rechecks::apply(const std::string& source,
     return ended;
 }
 
+std::vector<RecheckQuery> Rechecks::waitingOrders(const std::string& source, Duration after,
+                                                  std::size_t limit)
+{
+    return _store.waitingOrders(source, after, limit);
+}
+
+std::vector<std::string> Rechecks::settleWaiting(const std::string& source,
+                                                 const std::vector<Settled>& settled)
+{
+    return _store.settleWaiting(source, settled);
+}
+
 } // namespace courierd

@@ -24,6 +24,7 @@ constexpr auto STARVED_FIRST = 250ms;
 constexpr auto STARVED_LIMIT = 5s;
 constexpr auto STORE_DOWN_WAIT = 1s;
 constexpr auto LOCKED_RECHECK = 50ms;
+constexpr auto LEAST_HOLD = 15s;
 
 } // namespace
 
@@ -66,6 +67,35 @@ void AssignmentPipeline::startWorker()
     Worker& me = *worker;
     _workers.push_back(std::move(worker));
     me.thread = std::thread([this, &me] { work(me); });
+}
+
+void AssignmentPipeline::holdForRechecks(Holds holds)
+{
+    std::lock_guard lock(_configMutex);
+    _holds = std::move(holds);
+}
+
+Duration AssignmentPipeline::recheckHold(Duration after)
+{
+    return std::max<Duration>(after, LEAST_HOLD);
+}
+
+AssignmentPipeline::HoldArrays AssignmentPipeline::holdArrays() const
+{
+    Holds holds;
+    {
+        std::lock_guard lock(_configMutex);
+        holds = _holds;
+    }
+    std::vector<std::string> names, afters, longest;
+    if (holds)
+        for (const auto& hold : holds())
+        {
+            names.push_back(hold.source);
+            afters.push_back(std::to_string(hold.after.count()));
+            longest.push_back(std::to_string(recheckHold(hold.after).count()));
+        }
+    return {textArray(names), textArray(afters), textArray(longest)};
 }
 
 PipelineConfig AssignmentPipeline::config() const
@@ -209,7 +239,9 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
     std::vector<std::string> records;
     std::vector<std::string> rows;
     std::vector<Poco::Int64> created;
-    session << CLAIM, use(limit), into(sources), into(records), into(rows), into(created), now;
+    HoldArrays held = holdArrays();
+    session << CLAIM, use(limit), use(held.names), use(held.afters), use(held.holds), into(sources),
+        into(records), into(rows), into(created), now;
     if (records.empty())
         return Step::Idle;
     std::vector<OrderRef> orders;
@@ -236,14 +268,20 @@ AssignmentPipeline::Step AssignmentPipeline::step(int& isolate)
         return Step::Done;
     }
 
-    // Rows whose order has a courier now are marked; the others wait, untouched.
-    std::vector<std::string> done; // ctids
+    // Rows whose order has a courier now are marked; the others wait, stamped passed over the
+    // first time (a recheck may be due for them before they are assigned).
+    std::vector<std::string> done, waiting; // ctids
     for (std::size_t i = 0; i < orders.size(); ++i)
-        if (outcomes[i].kind != AssignOutcome::Kind::NoCourierAvailable)
-            done.push_back(rows[i]);
+        (outcomes[i].kind != AssignOutcome::Kind::NoCourierAvailable ? done : waiting)
+            .push_back(rows[i]);
+    if (!waiting.empty())
+    {
+        std::string waitingArray = textArray(waiting);
+        session << MARK_PASSED_OVER, use(waitingArray), now;
+    }
     if (done.empty())
     {
-        transaction.rollback();
+        transaction.commit();
         ++_waits;
         _outcomes.with({"no_courier"}).inc(static_cast<double>(orders.size()));
         return Step::Starved;
@@ -325,8 +363,9 @@ void AssignmentPipeline::recordFailure(const OrderRef& order, const std::string&
 std::chrono::milliseconds AssignmentPipeline::untilNextDue()
 {
     Poco::Nullable<Poco::Int64> ms;
+    HoldArrays held = holdArrays();
     auto session = _database.session();
-    session << NEXT_DUE, into(ms), now;
+    session << NEXT_DUE, use(held.names), use(held.afters), use(held.holds), into(ms), now;
     // Rows other instances ingest wake nobody here: never sleep longer than idle_poll.
     const auto limit = std::max<std::chrono::milliseconds>(config().idlePoll, LOCKED_RECHECK);
     if (ms.isNull())

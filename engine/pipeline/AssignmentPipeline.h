@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -19,8 +20,12 @@ namespace courierd
 /// Workers that take pending inbox rows, up to `batchSize` at a time (oldest first, `FOR UPDATE
 /// SKIP LOCKED`, so any number of workers and instances can share one inbox), and assign them
 /// as a set: claim, assign and mark the rows `assigned` in one transaction. Rows with no
-/// courier free stay pending, untouched, and the worker waits for wake() (new capacity or new
-/// rows) or a growing backoff. A failed batch is retried one row at a time, so that a real
+/// courier free stay pending, stamped `passed_over_at` the first time, and the worker waits for
+/// wake() (new capacity or new rows) or a growing backoff. A passed-over row of a source that
+/// rechecks waiting orders (holdForRechecks()) is not claimed once it was fetched, or last
+/// rechecked, longer ago than the source's `recheck_after`, until its source has been asked
+/// about it again (the Rechecker), or for at most recheckHold() of it: the source is the truth
+/// about an order that waited. A failed batch is retried one row at a time, so that a real
 /// error counts an attempt against its own row only; that row keeps the error, is retried
 /// later, and ends `failed` after maxAttempts. Workers sleep when there is nothing to do: no
 /// busy polling.
@@ -32,6 +37,22 @@ public:
                        Poco::Logger& logger,
                        metrics::Registry& metrics = metrics::Registry::unused());
     ~AssignmentPipeline();
+
+    /// A source whose waiting orders are asked about again after `after` (its recheck_after).
+    struct RecheckHold
+    {
+        std::string source;
+        Duration after{0};
+    };
+    using Holds = std::function<std::vector<RecheckHold>()>;
+
+    /// The sources whose passed-over orders wait for their recheck, read at every claim (the
+    /// scheduler's, which a reload changes). Thread-safe; none until called.
+    void holdForRechecks(Holds holds);
+
+    /// The longest a passed-over order waits for a recheck that does not come: its source's
+    /// `after`, and at least 15 s (a beat or two of a busy source's timer, under load).
+    static Duration recheckHold(Duration after);
 
     /// Starts the workers. Call once, from the main thread.
     void start();
@@ -84,6 +105,12 @@ private:
                 const std::vector<Poco::Int64>& created);
     void recordFailure(const OrderRef& order, const std::string& error);
     std::chrono::milliseconds untilNextDue();
+    // The holds as CLAIM's arrays: names, after_ms, hold_ms.
+    struct HoldArrays
+    {
+        std::string names, afters, holds;
+    };
+    HoldArrays holdArrays() const;
     // Waits until wake(), stop(), or `limit`; returns at once if a wake came since `seen`.
     void waitFor(std::chrono::milliseconds limit, unsigned long seen);
 
@@ -91,6 +118,7 @@ private:
     CourierAssigner& _assigner;
     mutable std::mutex _configMutex;
     PipelineConfig _config;
+    Holds _holds; // guarded by _configMutex
     Poco::Logger& _logger;
     std::vector<std::unique_ptr<Worker>> _workers; // changed on the main thread only
     std::mutex _mutex;

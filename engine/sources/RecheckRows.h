@@ -1,5 +1,6 @@
 #pragma once
 
+#include "courierd/ConfigKey.h"
 #include "courierd/Recheck.h"
 
 #include <cstddef>
@@ -9,7 +10,8 @@
 namespace courierd
 {
 
-/// What the recheck of running deliveries reads and writes, narrow so that the Rechecker's
+/// What the rechecks read and write (of running deliveries, and of orders waiting for a
+/// courier), narrow so that the Rechecker's
 /// tests run without PostgreSQL. The daemon's is app/Rechecks (the sources' store and the
 /// couriers' assigner). Implementations are thread-safe.
 class RecheckRows
@@ -30,6 +32,34 @@ public:
     /// (then nothing, or the endings alone, were written: asking again is harmless).
     virtual std::vector<RecheckAnswer> apply(const std::string& source,
                                              const std::vector<RecheckAnswer>& answers) = 0;
+
+    /// At most `limit` of `source`'s pending orders that were passed over for lack of a
+    /// courier and fetched, or last rechecked, longer than `after` ago: the longest-unchecked
+    /// first, each with the created_at its source gave. Throws on a database failure.
+    virtual std::vector<RecheckQuery> waitingOrders(const std::string& source, Duration after,
+                                                    std::size_t limit) = 0;
+
+    /// What became of one waiting order: its verdict for the inbox row (`recheck_verdict`),
+    /// and, when it is no longer to be assigned, the reason it ends `skipped` with.
+    struct Settled
+    {
+        std::string id;
+        std::string verdict;
+        std::string skipped; ///< Empty: it stays pending, to be assigned.
+    };
+
+    /// Stamps each row of `settled` that is still pending with now and its verdict, and ends
+    /// those with a `skipped` reason skipped, never assigned. Returns the ids skipped now.
+    /// Throws on a database failure (then nothing was written).
+    virtual std::vector<std::string> settleWaiting(const std::string& source,
+                                                   const std::vector<Settled>& settled) = 0;
 };
+
+/// An answer as an inbox row's `recheck_verdict`: the fate, and its reason after a colon
+/// (`canceled: status canceled`).
+inline std::string verdictOf(const RecheckAnswer& answer)
+{
+    return std::string(fateName(answer.fate)) + (answer.reason.empty() ? "" : ": " + answer.reason);
+}
 
 } // namespace courierd

@@ -8,52 +8,94 @@
 namespace courierd
 {
 
-Rechecker::Rechecker(std::string name, Source& source, Duration interval, std::size_t batch,
-                     RecheckRows& rows, SourceMetrics& metrics, Poco::Logger& logger,
+namespace
+{
+
+std::string messageOf(const std::exception& e)
+{
+    const auto* poco = dynamic_cast<const Poco::Exception*>(&e);
+    return clipped(poco ? poco->displayText() : e.what(), 500);
+}
+
+// Why a waiting order the source no longer needs ends skipped; empty while it is needed.
+std::string skipReason(const RecheckAnswer& answer)
+{
+    switch (answer.fate)
+    {
+    case Fate::NotNeeded:
+        return (answer.reason.empty() ? std::string("not needed") : answer.reason) + " at recheck";
+    case Fate::Canceled:
+        return "canceled at source" + (answer.reason.empty() ? "" : ": " + answer.reason);
+    case Fate::Gone:
+        return "gone at source";
+    case Fate::Needed:
+    case Fate::Unknown:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
+Rechecker::Rechecker(std::string name, Source& source, Timing timing, RecheckRows& rows,
+                     SourceMetrics& metrics, std::function<void()> wake, Poco::Logger& logger,
                      const Clock& clock)
     : _name(std::move(name))
     , _source(source)
-    , _interval(interval)
-    , _batch(batch)
+    , _timing(timing)
     , _rows(rows)
     , _metrics(metrics)
+    , _wake(std::move(wake))
     , _logger(logger)
     , _clock(clock)
-    , _enabled(interval.count() > 0 && batch > 0 && source.rechecks())
-    , _next(clock.now())
 {
+    const bool can = timing.batch > 0 && source.rechecks();
+    _waiting = {can && timing.after.count() > 0, clock.now(), false};
+    _running = {can && timing.interval.count() > 0, clock.now(), false};
 }
 
 bool Rechecker::step()
 {
-    if (!_enabled || _clock.now() < _next)
+    // The waiting first: an order held for its recheck waits for a courier until it is asked.
+    const bool waiting = run(_waiting, WAITING_EVERY, &Rechecker::recheckWaiting);
+    const bool running = run(_running, _timing.interval, &Rechecker::recheckRunning);
+    return waiting || running;
+}
+
+bool Rechecker::run(Part& part, Duration every, void (Rechecker::*batch)())
+{
+    if (!part.enabled || _clock.now() < part.next)
         return false;
-    _next = _clock.now() + _interval.count() * 1000;
+    part.next = _clock.now() + every.count() * 1000;
+    const bool waiting = &part == &_waiting;
     try
     {
-        recheck();
-        if (_failing)
-            _logger.information("source %s: rechecks succeed again", _name);
-        _failing = false;
+        (this->*batch)();
+        if (part.failing)
+            _logger.information("source %s: rechecks of %s succeed again", _name,
+                                std::string(waiting ? "waiting orders" : "running deliveries"));
+        part.failing = false;
     }
     catch (const std::exception& e)
     {
-        const Poco::Exception* poco = dynamic_cast<const Poco::Exception*>(&e);
-        if (!_failing)
-            _logger.warning("source %s: recheck of running deliveries failed (%s); nothing "
-                            "changed, asking again in %s",
-                            _name, clipped(poco ? poco->displayText() : e.what(), 500),
-                            formatDuration(_interval));
-        _failing = true;
+        if (!part.failing)
+        {
+            if (waiting)
+                _logger.warning("source %s: recheck of waiting orders failed (%s); they are "
+                                "assigned as before, and asked about again after %s",
+                                _name, messageOf(e), formatDuration(_timing.after));
+            else
+                _logger.warning("source %s: recheck of running deliveries failed (%s); "
+                                "nothing changed, asking again in %s",
+                                _name, messageOf(e), formatDuration(_timing.interval));
+        }
+        part.failing = true;
     }
     return true;
 }
 
-void Rechecker::recheck()
+std::vector<RecheckAnswer> Rechecker::ask(const std::vector<RecheckQuery>& asked)
 {
-    const std::vector<RecheckQuery> asked = _rows.runningDeliveries(_name, _batch);
-    if (asked.empty())
-        return;
     std::vector<RecheckAnswer> answers;
     try
     {
@@ -96,7 +138,63 @@ void Rechecker::recheck()
     }
     for (const auto& [fate, count] : counts)
         _metrics.rechecked(_name, fateName(fate), count);
+    return verdicts;
+}
 
+void Rechecker::recheckWaiting()
+{
+    const std::vector<RecheckQuery> asked =
+        _rows.waitingOrders(_name, _timing.after, _timing.batch);
+    if (asked.empty())
+        return;
+    std::vector<RecheckAnswer> answers;
+    try
+    {
+        answers = ask(asked);
+    }
+    catch (const std::exception& e)
+    {
+        // Never held back more than this attempt: stamped, they are assigned as before.
+        std::vector<RecheckRows::Settled> released;
+        const std::string verdict = "error: " + escapeUnstorable(clipped(messageOf(e), 200));
+        for (const auto& query : asked)
+            released.push_back({query.id, verdict, {}});
+        _rows.settleWaiting(_name, released);
+        _wake();
+        throw;
+    }
+
+    std::vector<RecheckRows::Settled> settled;
+    std::map<std::string, const RecheckAnswer*> byId;
+    for (const auto& answer : answers)
+    {
+        settled.push_back({answer.id, verdictOf(answer), skipReason(answer)});
+        byId.emplace(answer.id, &answer);
+    }
+    const std::vector<std::string> skipped = _rows.settleWaiting(_name, settled);
+    if (skipped.size() < settled.size())
+        _wake();
+    if (skipped.empty())
+        return;
+    std::map<Fate, std::size_t> counts;
+    for (const auto& id : skipped)
+        if (const auto it = byId.find(id); it != byId.end())
+            ++counts[it->second->fate];
+    const RecheckAnswer* first = byId.count(skipped.front()) ? byId[skipped.front()] : nullptr;
+    _logger.information("source %s: recheck of %z orders waiting for a courier: %z skipped, "
+                        "never assigned (%z canceled at the source, %z gone from it, %z no "
+                        "longer needed; first: %s, %s)",
+                        _name, asked.size(), skipped.size(), counts[Fate::Canceled],
+                        counts[Fate::Gone], counts[Fate::NotNeeded], clipped(skipped.front()),
+                        first ? skipReason(*first) : std::string());
+}
+
+void Rechecker::recheckRunning()
+{
+    const std::vector<RecheckQuery> asked = _rows.runningDeliveries(_name, _timing.batch);
+    if (asked.empty())
+        return;
+    const std::vector<RecheckAnswer> verdicts = ask(asked);
     const std::vector<RecheckAnswer> ended = _rows.apply(_name, verdicts);
     std::size_t canceled = 0;
     for (const auto& answer : ended)
@@ -110,7 +208,7 @@ void Rechecker::recheck()
                             "couriers free again (%z canceled at the source, %z gone from it; "
                             "first: %s, %s)",
                             _name, asked.size(), ended.size(), canceled, ended.size() - canceled,
-                            ended.front().id, ended.front().reason);
+                            clipped(ended.front().id), ended.front().reason);
 }
 
 } // namespace courierd

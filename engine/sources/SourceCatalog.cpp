@@ -52,8 +52,15 @@ const ConfigMap<SourceCatalog::Entry>& sourceMap()
                       "is free); 0s: never (nor with a plugin that cannot tell)",
                       0ms, std::chrono::hours(24))
             .integer("recheck_batch", &E::recheckBatch, "500",
-                     "most running deliveries asked about at once, the longest-unchecked first", 1,
-                     100000);
+                     "most running deliveries, or waiting orders, asked about at once, the "
+                     "longest-unchecked first",
+                     1, 100000)
+            .duration("recheck_after", &E::recheckAfter, "30s",
+                      "a pending order passed over for lack of a courier, fetched (or last "
+                      "asked about) longer ago than this, is asked about again before it is "
+                      "assigned, and skipped if the source canceled it or no longer has it; 0s: "
+                      "never (nor with a plugin that cannot tell)",
+                      0ms, std::chrono::hours(24));
     return map;
 }
 

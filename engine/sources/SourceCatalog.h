@@ -24,9 +24,9 @@ namespace courierd
 class SourceCatalog
 {
 public:
-    /// One source. `plugin`, `interval`, `max_clock_skew`, `max_backoff`, `recheck_interval` and
-    /// `recheck_batch` are the engine's keys of its section, bound to these members in one
-    /// table (engineKeys()).
+    /// One source. `plugin`, `interval`, `max_clock_skew`, `max_backoff`, `recheck_interval`,
+    /// `recheck_batch` and `recheck_after` are the engine's keys of its section, bound to these
+    /// members in one table (engineKeys()).
     struct Entry
     {
         std::string name;
@@ -37,6 +37,7 @@ public:
         Duration maxBackoff{0};       ///< The longest wait between failing polls (≥ interval).
         Duration recheckInterval{0};  ///< How often running deliveries are asked about again.
         std::size_t recheckBatch = 0; ///< Most asked about at once.
+        Duration recheckAfter{0};     ///< Waiting orders older are asked about before assignment.
         Source* source = nullptr;     ///< Owned by the host.
         /// The settings it was made from, when a reload made it (kept alive for the context).
         std::shared_ptr<const Settings> settings;

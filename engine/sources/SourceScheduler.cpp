@@ -32,8 +32,10 @@ SourceScheduler::Runner::Runner(SourceScheduler& scheduler, SourceCatalog::Entry
                         scheduler._store, *scheduler._replays, scheduler._wake, scheduler._stopping,
                         scheduler._logger);
     if (scheduler._rechecks)
-        rechecker.emplace(this->entry->name, *this->entry->source, this->entry->recheckInterval,
-                          this->entry->recheckBatch, *scheduler._rechecks, scheduler._metrics,
+        rechecker.emplace(this->entry->name, *this->entry->source,
+                          Rechecker::Timing{this->entry->recheckInterval, this->entry->recheckBatch,
+                                            this->entry->recheckAfter},
+                          *scheduler._rechecks, scheduler._metrics, scheduler._wake,
                           scheduler._logger);
     status.name = this->entry->name;
     status.plugin = this->entry->info.name;
@@ -164,6 +166,15 @@ void SourceScheduler::beat(Runner& runner)
     tick(runner);
     // After the poll too: a source polled at every beat (interval <= BEAT) has no beat between.
     recheckStep(runner);
+}
+
+std::vector<std::pair<std::string, Duration>> SourceScheduler::waitingRechecks() const
+{
+    std::vector<std::pair<std::string, Duration>> out;
+    for (const auto& runner : runners())
+        if (runner->rechecker && runner->rechecker->after().count() > 0)
+            out.emplace_back(runner->entry->name, runner->rechecker->after());
+    return out;
 }
 
 void SourceScheduler::recheckStep(Runner& runner)

@@ -36,7 +36,7 @@ class SourceControls;
 /// Runs the sources: for each, its timer (PollTimer: beat, backoff, stall check) on a thread
 /// pool of the scheduler's own, what operators asked of it (OperatorAsks, read by the
 /// ControlWatcher), its lease (SourceLease, renewed during a poll by the LeaseKeeper), the poll
-/// itself (SourcePoll), its replays and the recheck of its running deliveries between polls
+/// itself (SourcePoll), its replays and the rechecks of its orders between polls
 /// (ReplayRunner, Rechecker), what its ticks log (TickLog)
 /// and its metrics and status. A beat polls when the source is due; a paused source is not
 /// polled (its pending orders are still assigned); a trigger polls it at the next beat,
@@ -49,8 +49,8 @@ public:
     /// Its metrics (courierd_source_*) go to `metrics`. With `controls`, operators' pause,
     /// resume and trigger (SourceControls) are obeyed; without, every source runs. With
     /// `replays`, the running replays of the sources whose lease this instance holds are read
-    /// between polls (runReplayStep()). With `rechecks`, the running deliveries of those
-    /// sources are asked about again between polls (Rechecker).
+    /// between polls (runReplayStep()). With `rechecks`, the running deliveries and the orders
+    /// waiting for a courier of those sources are asked about again between polls (Rechecker).
     SourceScheduler(SourceCatalog& sources, PollStore& store, std::function<void()> wake,
                     const std::atomic<bool>& stopping,
                     metrics::Registry& metrics = metrics::Registry::unused(),
@@ -93,6 +93,11 @@ public:
     /// systemd watchdog. Any thread.
     std::string stalled(Duration limit) const;
 
+    /// The sources whose orders passed over for lack of a courier are asked about again before
+    /// they are assigned, each with its `recheck_after` (for the assignment pipeline). Any
+    /// thread.
+    std::vector<std::pair<std::string, Duration>> waitingRechecks() const;
+
     /// The cursor of source `name`'s plugin at `time` (Source::cursorAt(): UnsupportedException
     /// when it has none). Throws Poco::NotFoundException for a source this scheduler does not
     /// run. Any thread.
@@ -120,7 +125,8 @@ private:
     void tick(Runner& runner);
     // One step of the source's running replay, between polls.
     void replayStep(Runner& runner);
-    // The recheck of the source's running deliveries, when its interval has come.
+    // The rechecks of the source's waiting orders and running deliveries, when their time has
+    // come.
     void recheckStep(Runner& runner);
     // What the control watcher read, handed to each source.
     void apply(const ControlWatcher::Asks& asks);

@@ -319,4 +319,37 @@ FROM answered a
 WHERE i.source = $1 AND i.record_id = ANY ($2::text[]) AND i.record_id = a.order_id
 )sql";
 
+// The recheck of waiting orders: at most $3 of source $1's pending rows passed over for lack of
+// a courier and fetched, or last rechecked, more than $2 ms ago, the longest-unchecked first.
+// A range of inbox_waiting: the rows waiting for a courier alone.
+inline const std::string WAITING_ORDERS = R"sql(
+SELECT record_id, (extract(epoch FROM coalesce(created_at, fetched_at)) * 1000000)::bigint
+FROM inbox
+WHERE source = $1 AND state = 'pending' AND passed_over_at IS NOT NULL
+  AND coalesce(rechecked_at, fetched_at) <= now() - $2::bigint * interval '1 ms'
+ORDER BY coalesce(rechecked_at, fetched_at)
+LIMIT $3
+)sql";
+
+// What the source said of waiting orders $2 (verdicts $3; $4: the reason to skip it, or ''):
+// rows still pending keep when and what, and those with a reason end skipped. A row a worker
+// claims meanwhile is waited for and, assigned by then, left alone.
+inline const std::string SETTLE_WAITING = R"sql(
+WITH answered AS (
+    SELECT record_id, verdict, skipped
+    FROM unnest($2::text[], $3::text[], $4::text[]) AS a (record_id, verdict, skipped)
+), settled AS (
+UPDATE inbox i
+SET rechecked_at = now(), recheck_verdict = a.verdict,
+    state = CASE WHEN a.skipped <> '' THEN 'skipped' ELSE i.state END,
+    reason = CASE WHEN a.skipped <> '' THEN a.skipped ELSE i.reason END,
+    updated_at = now()
+FROM answered a
+WHERE i.source = $1 AND i.record_id = ANY ($2::text[]) AND i.record_id = a.record_id
+  AND i.state = 'pending'
+RETURNING i.record_id, i.state
+)
+SELECT record_id FROM settled WHERE state = 'skipped'
+)sql";
+
 } // namespace courierd::sql::sources

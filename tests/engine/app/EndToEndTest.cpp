@@ -71,6 +71,7 @@ class EndToEndTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sigtermWithABatchInFlightLeavesNothingHalfDone);
     CPPUNIT_TEST(ordersWaitForCouriersAddedThroughTheAdminEndpoint);
     CPPUNIT_TEST(aCourierSentToAnOrderCanceledLaterComesBack);
+    CPPUNIT_TEST(ordersDeletedOrCanceledWhileTheyWaitAreNeverAssigned);
     CPPUNIT_TEST(twoSourcesServingTheSameIdsGetACourierEach);
     CPPUNIT_TEST(adminReadersNeverStarveTheEngine);
     CPPUNIT_TEST(aRestartedInstanceTakesItsOwnLeaseAtOnce);
@@ -214,6 +215,68 @@ public:
         site.fake.addOrder("created");
         CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 5));
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
+        CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
+    }
+
+    // Issue 21, as it was found: 20 orders fetched while no courier was free, then 10 of them
+    // deleted or canceled at the source; once couriers come, none of the 10 is assigned, the
+    // others are, and a source down during their recheck delays nothing.
+    void ordersDeletedOrCanceledWhileTheyWaitAreNeverAssigned()
+    {
+        Installation site(0, "recheck_after = 2s\n");
+        std::vector<std::string> ids;
+        for (int i = 0; i < 20; ++i)
+            ids.push_back(
+                site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(i + 1, 0)));
+        auto daemon = site.start();
+        const unsigned short port = Installation::adminPort(*daemon);
+        // Passed over for lack of a courier: the workers stamp them.
+        CPPUNIT_ASSERT_MESSAGE(
+            daemon->output(),
+            site.reaches("SELECT count(*) FROM inbox WHERE state = 'pending' AND passed_over_at "
+                         "IS NOT NULL",
+                         20));
+        for (int i = 0; i < 5; ++i)
+        {
+            site.fake.remove(ids[i]);
+            site.fake.setStatus(ids[5 + i], "canceled");
+        }
+        site.fake.setStatus(ids[10], "delivering");
+        // Waiting longer than recheck_after, they are asked about, and the ten that the source
+        // no longer has, or canceled, and the one it moved on end skipped; the rest wait.
+        CPPUNIT_ASSERT_MESSAGE(
+            daemon->output(),
+            site.reaches("SELECT count(*) FROM inbox WHERE state = 'skipped'", 11));
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(5),
+            site.count("SELECT count(*) FROM inbox WHERE reason = 'gone at source'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5),
+                             site.count("SELECT count(*) FROM inbox WHERE reason LIKE 'canceled at "
+                                        "source: %'"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), site.count("SELECT count(*) FROM inbox WHERE reason = "
+                                                        "'status delivering at recheck'"));
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(),
+                               daemon->waitForOutput("orders waiting for a courier:"));
+
+        // The source goes down; couriers come: the nine still needed are assigned all the
+        // same, held back no longer than their one failed recheck.
+        FakeServiceOrder::Fault down;
+        site.fake.fail(down, 100000);
+        for (int i = 0; i < 20; ++i)
+            CPPUNIT_ASSERT_EQUAL(201, test::HttpCall::send(port, "POST", "/api/v1/couriers",
+                                                           R"({"name":"c)" + std::to_string(i) +
+                                                               R"(","transport_type":"car"})")
+                                          .status);
+        CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches(DELIVERIES, 9));
+        CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(9), site.count(DELIVERIES));
+        std::string gone = "'" + ids[0] + "'";
+        for (int i = 1; i < 11; ++i)
+            gone += ",'" + ids[i] + "'";
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(0),
+            site.count("SELECT count(*) FROM deliveries WHERE order_id IN (" + gone + ")"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), site.count(HALF_DONE));
         CPPUNIT_ASSERT_MESSAGE(joined(site.violatedAtRest()), site.violatedAtRest().empty());
     }

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <sstream>
 
 using namespace courierd;
@@ -64,6 +65,53 @@ struct MemoryRecheckRows : RecheckRows
         return ended;
     }
 
+    // Orders waiting for a courier: asked about while due; a verdict makes them not due.
+    struct Waiting
+    {
+        std::string id;
+        bool due = true;
+        std::string verdict = {};
+        std::string skipped = {}; // the reason it ended skipped
+    };
+
+    std::vector<RecheckQuery> waitingOrders(const std::string&, Duration after,
+                                            std::size_t limit) override
+    {
+        if (fail)
+            throw Poco::IOException("the store is down");
+        afters.push_back(after);
+        std::vector<RecheckQuery> out;
+        for (const auto& order : waiting)
+            if (order.due && order.skipped.empty() && out.size() < limit)
+                out.push_back({order.id, Poco::Timestamp(0)});
+        return out;
+    }
+
+    std::vector<std::string> settleWaiting(const std::string&,
+                                           const std::vector<Settled>& settled) override
+    {
+        std::vector<std::string> skipped;
+        for (const auto& one : settled)
+            for (auto& order : waiting)
+                if (order.id == one.id && order.skipped.empty())
+                {
+                    order.due = false;
+                    order.verdict = one.verdict;
+                    order.skipped = one.skipped;
+                    if (!one.skipped.empty())
+                        skipped.push_back(one.id);
+                }
+        return skipped;
+    }
+
+    const Waiting& waitingOne(const std::string& id) const
+    {
+        for (const auto& order : waiting)
+            if (order.id == id)
+                return order;
+        throw std::out_of_range(id);
+    }
+
     const Delivery& at(const std::string& id) const
     {
         for (const auto& delivery : deliveries)
@@ -73,6 +121,8 @@ struct MemoryRecheckRows : RecheckRows
     }
 
     std::vector<Delivery> deliveries;
+    std::vector<Waiting> waiting;
+    std::vector<Duration> afters; // the `after` of each look for waiting orders
     bool fail = false;
 };
 
@@ -96,12 +146,24 @@ struct AnsweringSource : Source
 
 struct Checking
 {
-    explicit Checking(std::size_t batch = 2, Duration interval = std::chrono::seconds(30))
+    explicit Checking(std::size_t batch = 2, Duration interval = std::chrono::seconds(30),
+                      Duration after = Duration(0))
         : metrics(registry)
-        , rechecker("orders", source, interval, batch, rows, metrics, lines.logger(), clock)
+        , rechecker(
+              "orders", source, {interval, batch, after}, rows, metrics, [this] { ++wakes; },
+              lines.logger(), clock)
     {
         for (const char* id : {"a", "b", "c", "d", "e"})
             rows.deliveries.push_back({id});
+    }
+
+    // Waiting orders alone: no running delivery, rechecks of waiting orders after 30 s.
+    static std::unique_ptr<Checking> waiting(std::size_t batch = 5)
+    {
+        auto c = std::make_unique<Checking>(batch, Duration(0), std::chrono::seconds(30));
+        for (const char* id : {"a", "b", "c", "d", "e"})
+            c->rows.waiting.push_back({id});
+        return c;
     }
 
     std::string metricsText()
@@ -117,6 +179,7 @@ struct Checking
     SourceMetrics metrics;
     MemoryRecheckRows rows;
     AnsweringSource source;
+    int wakes = 0;
     Rechecker rechecker;
 };
 
@@ -140,6 +203,10 @@ class RecheckerTest : public CppUnit::TestFixture
     CPPUNIT_TEST(strayDuplicateAndMissingAnswersChangeNothing);
     CPPUNIT_TEST(aFailedRecheckChangesNothingAndIsSaidOnce);
     CPPUNIT_TEST(offWithoutAnIntervalOrAPluginThatCannotTell);
+    CPPUNIT_TEST(waitingOrdersNoLongerNeededAreSkippedTheRestAssigned);
+    CPPUNIT_TEST(waitingOrdersAreLookedForEverySecondABatchAtATime);
+    CPPUNIT_TEST(aFailedRecheckOfWaitingOrdersReleasesThemAndIsSaidOnce);
+    CPPUNIT_TEST(waitingOrdersAreNotAskedAboutWithoutRecheckAfter);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -233,7 +300,7 @@ public:
         c.source.answer = allNeeded;
         c.clock.advance(std::chrono::seconds(30));
         CPPUNIT_ASSERT(c.rechecker.step());
-        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("rechecks succeed again"));
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("rechecks of running deliveries succeed again"));
     }
 
     void offWithoutAnIntervalOrAPluginThatCannotTell()
@@ -248,11 +315,122 @@ public:
         SourceMetrics metrics(registry);
         MemoryRecheckRows rows;
         rows.deliveries.push_back({"a"});
+        rows.waiting.push_back({"w"});
         AnsweringSource old;
         old.canRecheck = false;
-        Rechecker rechecker("old", old, std::chrono::seconds(1), 10, rows, metrics, lines.logger());
+        Rechecker rechecker(
+            "old", old, {std::chrono::seconds(1), 10, std::chrono::seconds(1)}, rows, metrics,
+            [] {}, lines.logger());
         CPPUNIT_ASSERT(!rechecker.step());
         CPPUNIT_ASSERT(old.asked.empty());
+        CPPUNIT_ASSERT(rows.afters.empty());
+        CPPUNIT_ASSERT_EQUAL(Duration(0), rechecker.after()); // the pipeline holds nothing back
+    }
+
+    // Issue 21: an order canceled, deleted or moved on at the source while it waited for a
+    // courier is never assigned; one still needed is assigned as before.
+    void waitingOrdersNoLongerNeededAreSkippedTheRestAssigned()
+    {
+        auto c = Checking::waiting();
+        c->source.answer = [](const std::vector<RecheckQuery>&)
+        {
+            return std::vector<RecheckAnswer>{{"a", Fate::Canceled, "status canceled"},
+                                              {"b", Fate::Gone, "not listed"},
+                                              {"c", Fate::NotNeeded, "status delivering"},
+                                              {"d", Fate::Unknown, "can't tell"},
+                                              {"e", Fate::Needed, {}}};
+        };
+        CPPUNIT_ASSERT_EQUAL(Duration(std::chrono::seconds(30)), c->rechecker.after());
+        CPPUNIT_ASSERT(c->rechecker.step());
+        CPPUNIT_ASSERT((c->rows.afters == std::vector<Duration>{std::chrono::seconds(30)}));
+        const auto& rows = c->rows;
+        CPPUNIT_ASSERT_EQUAL(std::string("canceled at source: status canceled"),
+                             rows.waitingOne("a").skipped);
+        CPPUNIT_ASSERT_EQUAL(std::string("gone at source"), rows.waitingOne("b").skipped);
+        CPPUNIT_ASSERT_EQUAL(std::string("status delivering at recheck"),
+                             rows.waitingOne("c").skipped);
+        CPPUNIT_ASSERT_EQUAL(std::string(), rows.waitingOne("d").skipped);
+        CPPUNIT_ASSERT_EQUAL(std::string(), rows.waitingOne("e").skipped);
+        CPPUNIT_ASSERT_EQUAL(std::string("canceled: status canceled"),
+                             rows.waitingOne("a").verdict);
+        CPPUNIT_ASSERT_EQUAL(std::string("unknown: can't tell"), rows.waitingOne("d").verdict);
+        CPPUNIT_ASSERT_EQUAL(std::string("needed"), rows.waitingOne("e").verdict);
+        CPPUNIT_ASSERT_EQUAL(1, c->wakes); // d and e may be assigned now
+        CPPUNIT_ASSERT_EQUAL(1, c->lines.count("recheck of 5 orders waiting for a courier: 3 "
+                                               "skipped, never assigned (1 canceled at the "
+                                               "source, 1 gone from it, 1 no longer needed"));
+        const std::string text = c->metricsText();
+        for (const char* line :
+             {"courierd_rechecks_total{source=\"orders\",outcome=\"canceled\"} 1",
+              "courierd_rechecks_total{source=\"orders\",outcome=\"needed\"} 1",
+              "courierd_rechecks_total{source=\"orders\",outcome=\"unknown\"} 1"})
+            CPPUNIT_ASSERT_MESSAGE(line, text.find(line) != std::string::npos);
+        // Nothing ended: no delivery was running.
+        CPPUNIT_ASSERT(text.find("courierd_deliveries_ended_total{") == std::string::npos ||
+                       text.find("reason=\"canceled_at_source\"} 1") == std::string::npos);
+    }
+
+    void waitingOrdersAreLookedForEverySecondABatchAtATime()
+    {
+        auto c = Checking::waiting(2);
+        c->source.answer = allNeeded;
+        CPPUNIT_ASSERT(c->rechecker.step());
+        CPPUNIT_ASSERT(!c->rechecker.step()); // within the second
+        c->clock.advance(Rechecker::WAITING_EVERY);
+        CPPUNIT_ASSERT(c->rechecker.step());
+        c->clock.advance(Rechecker::WAITING_EVERY);
+        CPPUNIT_ASSERT(c->rechecker.step());
+        c->clock.advance(Rechecker::WAITING_EVERY);
+        CPPUNIT_ASSERT(c->rechecker.step()); // looked: none due, the source not asked
+        CPPUNIT_ASSERT((c->source.asked == std::vector<std::size_t>{2, 2, 1}));
+        CPPUNIT_ASSERT_EQUAL(3, c->wakes);
+        CPPUNIT_ASSERT_EQUAL(0, c->lines.count("skipped"));
+    }
+
+    // A source down during a recheck delays nothing: the orders it held are assigned as before
+    // (stamped, not due again for recheck_after), and the failure is said once.
+    void aFailedRecheckOfWaitingOrdersReleasesThemAndIsSaidOnce()
+    {
+        auto c = Checking::waiting(2);
+        c->source.answer = [](const std::vector<RecheckQuery>&) -> std::vector<RecheckAnswer>
+        { throw SourceException("GET /orders: 503"); };
+        for (int i = 0; i < 3; ++i)
+        {
+            CPPUNIT_ASSERT_NO_THROW(c->rechecker.step());
+            c->clock.advance(Rechecker::WAITING_EVERY);
+        }
+        for (const auto& order : c->rows.waiting)
+        {
+            CPPUNIT_ASSERT_MESSAGE(order.id, !order.due && order.skipped.empty());
+            CPPUNIT_ASSERT_EQUAL(std::string("error: Source error: GET /orders: 503"),
+                                 order.verdict);
+        }
+        CPPUNIT_ASSERT_EQUAL(3, c->wakes);
+        CPPUNIT_ASSERT_EQUAL(1, c->lines.count("recheck of waiting orders failed"));
+        CPPUNIT_ASSERT_EQUAL(1, c->lines.count("they are assigned as before"));
+        CPPUNIT_ASSERT(c->metricsText().find(
+                           "courierd_rechecks_total{source=\"orders\",outcome=\"error\"} 5") !=
+                       std::string::npos);
+        c->rows.fail = true;
+        CPPUNIT_ASSERT_NO_THROW(c->rechecker.step());
+        c->rows.fail = false;
+        c->rows.waiting.push_back({"f"});
+        c->source.answer = allNeeded;
+        c->clock.advance(Rechecker::WAITING_EVERY);
+        CPPUNIT_ASSERT(c->rechecker.step());
+        CPPUNIT_ASSERT_EQUAL(std::string("needed"), c->rows.waitingOne("f").verdict);
+        CPPUNIT_ASSERT_EQUAL(1, c->lines.count("rechecks of waiting orders succeed again"));
+    }
+
+    void waitingOrdersAreNotAskedAboutWithoutRecheckAfter()
+    {
+        Checking c(5); // recheck_after 0s
+        c.rows.waiting.push_back({"w"});
+        c.source.answer = allNeeded;
+        CPPUNIT_ASSERT(c.rechecker.step()); // the running deliveries alone
+        CPPUNIT_ASSERT(c.rows.afters.empty());
+        CPPUNIT_ASSERT(c.rows.waitingOne("w").verdict.empty());
+        CPPUNIT_ASSERT_EQUAL(Duration(0), c.rechecker.after());
     }
 };
 
