@@ -168,8 +168,10 @@ std::vector<InboxEntry> readInbox(Poco::Data::Statement& statement, bool withPay
         if (!rows.isNull(10, row))
             entry.recheckedAt = micros(rows, 10, row);
         entry.recheckVerdict = textOrNone(rows, 11, row);
+        if (!rows.isNull(12, row))
+            entry.passedOverAt = micros(rows, 12, row);
         if (withPayload)
-            entry.payload = textOrNone(rows, 12, row);
+            entry.payload = textOrNone(rows, 13, row);
         entries.push_back(std::move(entry));
     }
     return entries;

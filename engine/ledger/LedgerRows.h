@@ -39,6 +39,8 @@ struct InboxEntry
     /// (`canceled: status canceled`).
     std::optional<Poco::Timestamp> recheckedAt;
     std::optional<std::string> recheckVerdict;
+    /// When an assignment worker first found no courier free for it.
+    std::optional<Poco::Timestamp> passedOverAt;
     std::optional<std::string> payload; ///< As stored; read only for one order.
 };
 

@@ -13,7 +13,8 @@ namespace courierd::sql::ledger
     "(extract(epoch FROM fetched_at) * 1000000)::bigint, "                                         \
     "(extract(epoch FROM updated_at) * 1000000)::bigint, "                                         \
     "(extract(epoch FROM next_attempt_at) * 1000000)::bigint, "                                    \
-    "(extract(epoch FROM rechecked_at) * 1000000)::bigint, recheck_verdict"
+    "(extract(epoch FROM rechecked_at) * 1000000)::bigint, recheck_verdict, "                      \
+    "(extract(epoch FROM passed_over_at) * 1000000)::bigint"
 // `active`: its courier is busy with it now.
 #define COURIERD_DELIVERY_COLUMNS                                                                  \
     "d.id, d.courier_id, d.source, d.order_id, "                                                   \

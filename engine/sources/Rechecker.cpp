@@ -2,6 +2,7 @@
 
 #include "courierd/Utf8.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -94,7 +95,7 @@ bool Rechecker::run(Part& part, Duration every, void (Rechecker::*batch)())
     return true;
 }
 
-std::vector<RecheckAnswer> Rechecker::ask(const std::vector<RecheckQuery>& asked)
+std::vector<RecheckAnswer> Rechecker::ask(const std::vector<RecheckQuery>& asked, Part& part)
 {
     std::vector<RecheckAnswer> answers;
     try
@@ -138,6 +139,22 @@ std::vector<RecheckAnswer> Rechecker::ask(const std::vector<RecheckQuery>& asked
     }
     for (const auto& [fate, count] : counts)
         _metrics.rechecked(_name, fateName(fate), count);
+    const std::size_t unknown = counts[Fate::Unknown];
+    if (unknown > 0 && !part.unsure)
+    {
+        const auto first =
+            std::find_if(verdicts.begin(), verdicts.end(),
+                         [](const auto& answer) { return answer.fate == Fate::Unknown; });
+        const bool waiting = &part == &_waiting;
+        _logger.warning(
+            "source %s: the recheck could not tell about %z of %z %s (first: %s, "
+            "%s); %s (said once, until a batch has none)",
+            _name, unknown, asked.size(),
+            std::string(waiting ? "waiting orders" : "running deliveries"), clipped(first->id),
+            first->reason,
+            std::string(waiting ? "they are assigned as before" : "their deliveries run on"));
+    }
+    part.unsure = unknown > 0;
     return verdicts;
 }
 
@@ -150,7 +167,7 @@ void Rechecker::recheckWaiting()
     std::vector<RecheckAnswer> answers;
     try
     {
-        answers = ask(asked);
+        answers = ask(asked, _waiting);
     }
     catch (const std::exception& e)
     {
@@ -194,7 +211,7 @@ void Rechecker::recheckRunning()
     const std::vector<RecheckQuery> asked = _rows.runningDeliveries(_name, _timing.batch);
     if (asked.empty())
         return;
-    const std::vector<RecheckAnswer> verdicts = ask(asked);
+    const std::vector<RecheckAnswer> verdicts = ask(asked, _running);
     const std::vector<RecheckAnswer> ended = _rows.apply(_name, verdicts);
     std::size_t canceled = 0;
     for (const auto& answer : ended)

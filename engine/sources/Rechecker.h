@@ -70,6 +70,7 @@ private:
         bool enabled = false;
         Poco::Timestamp next;
         bool failing = false;
+        bool unsure = false; // the last batch held answers the source could not give: said
     };
 
     // Runs `batch` for `part` when due; says a failure once. True when it ran.
@@ -79,7 +80,8 @@ private:
     void recheckRunning();
     // Asks the source about `queries`: one verdict per asked order, the first answer for it,
     // counted by fate (a failure counted `error` and rethrown).
-    std::vector<RecheckAnswer> ask(const std::vector<RecheckQuery>& queries);
+    // Answers the plugin could not give (Fate::Unknown) are said once, until a batch has none.
+    std::vector<RecheckAnswer> ask(const std::vector<RecheckQuery>& queries, Part& part);
 
     std::string _name;
     Source& _source;

@@ -47,6 +47,9 @@ Poco::JSON::Object toJson(const InboxEntry& entry)
     object.set("rechecked_at", entry.recheckedAt ? Poco::Dynamic::Var(rfc3339(*entry.recheckedAt))
                                                  : Poco::Dynamic::Var());
     object.set("recheck_verdict", orNull(entry.recheckVerdict));
+    object.set("passed_over_at", entry.passedOverAt
+                                     ? Poco::Dynamic::Var(rfc3339(*entry.passedOverAt))
+                                     : Poco::Dynamic::Var());
     if (entry.payload)
         object.set("payload", payloadJson(*entry.payload));
     return object;

@@ -122,9 +122,20 @@ public:
         CPPUNIT_ASSERT_EQUAL(courier, delivery->getValue<Poco::Int64>("courier_id"));
         CPPUNIT_ASSERT(delivery->getValue<bool>("active"));
 
+        CPPUNIT_ASSERT(inbox->isNull("passed_over_at"));
+
+        // An order that waited for a courier and was asked about again says when and what.
+        admin.store.db.execute("UPDATE inbox SET passed_over_at = '2026-01-01T00:00:01Z', "
+                               "rechecked_at = '2026-01-01T00:00:31Z', recheck_verdict = "
+                               "'needed' WHERE record_id = 'o2'");
         call = admin.call("GET", "/api/v1/orders/orders/o2");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
         CPPUNIT_ASSERT(call.object()->isNull("delivery"));
+        inbox = call.object()->getObject("inbox");
+        CPPUNIT_ASSERT_EQUAL(std::string("2026-01-01T00:00:01.000Z"),
+                             inbox->getValue<std::string>("passed_over_at"));
+        CPPUNIT_ASSERT_EQUAL(std::string("needed"),
+                             inbox->getValue<std::string>("recheck_verdict"));
 
         // A rejected record that was never JSON comes back as the string it was; an id with a
         // slash is percent-encoded in the path.

@@ -8,6 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <csignal>
+#include <functional>
 #include <iostream>
 
 using namespace courierd;
@@ -164,6 +165,55 @@ long peakWhileIngesting(const std::string& what, std::string body, Poco::Int64 r
     return peak;
 }
 
+// The recheck's answers are outside input too. Source `orders`, polled once an hour, sent five
+// orders, all assigned; the hostile answer is served to the next request, the recheck's
+// listing of the five. The daemon stays up and bounded, `logged` names the problem, no delivery
+// ends on what the hostile answer said (but `ended`, by what it said sanely), and once the
+// answers are sane an order canceled at the source frees its courier.
+void survivesRecheck(
+    const std::string& what,
+    const std::function<FakeServiceOrder::Fault(const std::vector<std::string>& ids)>& hostile,
+    const std::string& logged, Poco::Int64 ended = 0, const std::string& keys = "")
+{
+    Installation site(5);
+    site.rewrite("recheck_interval = 300ms\nretry_count = 0\ntimeout = 2s\n" + keys, "1h");
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5; ++i)
+        ids.push_back(site.fake.addOrder("created", Poco::Timestamp() - Poco::Timespan(i + 5, 0)));
+    auto daemon = site.start();
+    const std::string endedSql = "SELECT count(*) FROM deliveries WHERE ended_at IS NOT NULL";
+    CPPUNIT_ASSERT_MESSAGE(daemon->output(), site.reaches("SELECT count(*) FROM deliveries", 5));
+    const std::size_t asked = site.fake.requestCount();
+    site.fake.fail(hostile(ids));
+    CPPUNIT_ASSERT_MESSAGE(what + ": not said\n" + daemon->output(),
+                           daemon->waitForOutput(logged, MEASURED ? 60s : 300s));
+    CPPUNIT_ASSERT_MESSAGE(what, site.fake.requestCount() > asked);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(what, ended, site.count(endedSql));
+
+    // Sane answers again: the order canceled now ends, the others run on.
+    site.fake.setStatus(ids[4], "canceled");
+    CPPUNIT_ASSERT_MESSAGE(what + ": the recheck did not recover\n" + daemon->output(),
+                           site.reaches("SELECT count(*) FROM deliveries WHERE ended_at IS NOT "
+                                        "NULL AND order_id = '" +
+                                            ids[4] + "'",
+                                        1, 120s));
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(what, ended + 1, site.count(endedSql));
+    const long peak = daemon->peakResidentKiB();
+    std::cout << "\n" << what << ": peak RSS " << peak / 1024 << " MiB" << std::endl;
+    CPPUNIT_ASSERT_MESSAGE(what + ": " + std::to_string(peak) + " KiB",
+                           !MEASURED || peak < RSS_LIMIT_KIB);
+    CPPUNIT_ASSERT_MESSAGE(what + ": courierd exited", !daemon->waitForExit(0ms).has_value());
+    CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
+    const auto violated = site.violatedAtRest();
+    CPPUNIT_ASSERT_MESSAGE(what + ": " + joined(violated), violated.empty());
+}
+
+std::string listed(const std::string& id, const std::string& status)
+{
+    return R"({"id":")" + id + R"(","status":")" + status + R"(","created_at":")" +
+           formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + R"("})";
+}
+
 } // namespace
 
 // Answers built to exhaust the daemon, seen from the real binary: memory stays bounded by
@@ -182,6 +232,10 @@ class HostileAnswersTest : public CppUnit::TestFixture
     CPPUNIT_TEST(createdAtFarFutureBefore1970OffsetsAndLeapSeconds);
     CPPUNIT_TEST(aServerThatNeverAnswers);
     CPPUNIT_TEST(headersWithoutEnd);
+    CPPUNIT_TEST(aRecheckListingWithStraysTwinsAndStatusesNotInTheContract);
+    CPPUNIT_TEST(aRecheckListingOf2GiB);
+    CPPUNIT_TEST(aRecheckListingThatIsNotJson);
+    CPPUNIT_TEST(aRecheckThatNeverAnswers);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -311,6 +365,53 @@ public:
         FakeServiceOrder::Fault forever;
         forever.headersForever = true;
         survives("headers without end", forever, {{}, "header", 0, 12});
+    }
+
+    // Issue 21: the recheck's answers, from the real binary.
+    void aRecheckListingWithStraysTwinsAndStatusesNotInTheContract()
+    {
+        // Ids never asked (canceled, deleted), an asked id twice (once canceled), a status the
+        // contract does not have: those tell nothing. The order listed canceled once ends.
+        survivesRecheck(
+            "a recheck listing with strays, twins and unknown statuses",
+            [](const std::vector<std::string>& ids)
+            {
+                return answer("[" + listed("stray-1", "canceled") + "," +
+                              listed("stray-2", "deleted") + "," + listed(ids[0], "created") + "," +
+                              listed(ids[0], "canceled") + "," + listed(ids[1], "teleported") +
+                              "," + listed(ids[2], "created") + "," + listed(ids[3], "canceled") +
+                              "," + listed(ids[4], "created") + "]");
+            },
+            "could not tell about 2 of 5 running deliveries", 1);
+    }
+
+    void aRecheckListingOf2GiB()
+    {
+        FakeServiceOrder::Fault huge = answer("[");
+        huge.repeated = std::string(1 << 20, ' ');
+        huge.repeat = MEASURED ? 2048 : 512;
+        huge.tail = "]";
+        survivesRecheck(
+            "a recheck listing of 2 GiB", [&](const auto&) { return huge; },
+            "recheck of running deliveries failed", 0,
+            MEASURED ? "" : "max_response_bytes = 268435456\n");
+    }
+
+    void aRecheckListingThatIsNotJson()
+    {
+        survivesRecheck(
+            "a recheck listing that is not JSON",
+            [](const auto&) { return answer(std::string(100'000, '[') + "{\"id\":"); },
+            "recheck of running deliveries failed", 0);
+    }
+
+    void aRecheckThatNeverAnswers()
+    {
+        FakeServiceOrder::Fault silent;
+        silent.neverAnswer = true;
+        survivesRecheck(
+            "a recheck that never answers", [&](const auto&) { return silent; },
+            "recheck of running deliveries failed", 0);
     }
 };
 

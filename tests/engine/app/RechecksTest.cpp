@@ -9,10 +9,20 @@
 #include "TestFiles.h"
 #include "Wait.h"
 #include "courierd/Rfc3339.h"
+#include "couriers/DeliveryMonitor.h"
+#include "ledger/Ledger.h"
+#include "ledger/Retention.h"
 #include "pipeline/AssignmentPipeline.h"
 #include "sources/Rechecker.h"
+#include "util/Exceptions.h"
 
+#include <Poco/Thread.h>
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <functional>
+#include <random>
+#include <thread>
 
 using namespace courierd;
 using courierd::test::FakeServiceOrder;
@@ -26,6 +36,7 @@ class RechecksTest : public CppUnit::TestFixture
     CPPUNIT_TEST_SUITE(RechecksTest);
     CPPUNIT_TEST(canceledAndDeletedOrdersFreeTheirCouriersAndTheRestRuns);
     CPPUNIT_TEST(ordersCanceledDeletedOrMovedOnWhileTheyWaitAreNeverAssigned);
+    CPPUNIT_TEST(rechecksRaceTheWorkersRetentionRetriesAndUnassigns);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -192,6 +203,152 @@ public:
                              lines.count("recheck of 4 orders waiting for a courier: 3 skipped"));
         CPPUNIT_ASSERT_MESSAGE(joined(test::violatedInvariants(store.database)),
                                test::violatedInvariants(store.database).empty());
+    }
+
+    // Issue 21: both rechecks' writes (deliveries ended, waiting orders skipped or stamped)
+    // while the real pipeline assigns and passes over the same orders, a retention sweep
+    // deletes finished rows, an operator retries failed ones and unassigns, and the monitor
+    // releases: no error, the invariants hold, and no order skipped at the source has a
+    // courier.
+    void rechecksRaceTheWorkersRetentionRetriesAndUnassigns()
+    {
+        using namespace std::chrono_literals;
+        test::StoreFixture store("recheck_race", 12);
+        AssignmentConfig quick = test::StoreFixture::assignmentConfig();
+        quick.deadlineOnFoot = 300ms;
+        quick.deadlineScooter = 200ms;
+        quick.deadlineCar = 100ms;
+        CourierAssigner assigner(store.database, quick);
+        const char* transports[] = {"on_foot", "scooter", "car"};
+        for (int i = 0; i < 10; ++i)
+            store.addCourier("courier-" + std::to_string(i), transports[i % 3]);
+        constexpr int RACED = 400;
+        const auto id = [](unsigned n) { return "o" + std::to_string(n % RACED); };
+        store.db.execute("INSERT INTO inbox (source, record_id, created_at, payload) SELECT "
+                         "'orders', 'o' || g, now() - interval '1 min', '{}' FROM "
+                         "generate_series(0, " +
+                         std::to_string(RACED - 1) + ") g");
+        PipelineConfig two = EngineConfig::defaults().pipeline;
+        two.workers = 2;
+        two.batchSize = 16;
+        AssignmentPipeline pipeline(store.database, assigner, two,
+                                    Poco::Logger::get("test.pipeline"));
+        pipeline.holdForRechecks(
+            [] {
+                return std::vector<AssignmentPipeline::RecheckHold>{{"orders", 1ms}};
+            });
+        RecheckStore recheckStore(store.database);
+        Ledger ledger(store.database);
+        RetentionConfig keep{};
+        keep.inbox = 2s;
+        keep.deliveries = 2s;
+        Retention retention(store.database, keep, Poco::Logger::get("test.retention"));
+
+        std::atomic<bool> done{false};
+        std::atomic<int> errors{0}, ended{0}, skipped{0}, swept{0}, retried{0}, refused{0};
+        const auto guarded = [&](const std::function<void(std::mt19937&)>& step, unsigned seed)
+        {
+            return std::thread(
+                [&, step, seed]
+                {
+                    std::mt19937 random(seed);
+                    while (!done)
+                        try
+                        {
+                            step(random);
+                        }
+                        catch (const CodedConflictException& e)
+                        {
+                            if (e.apiCode() != "delivery_ended")
+                                ++errors;
+                            ++refused;
+                        }
+                        catch (const Poco::Exception& e)
+                        {
+                            ++errors;
+                            Poco::Logger::get("test").error("race: %s", e.displayText());
+                        }
+                });
+        };
+        std::vector<std::thread> threads;
+        // The recheck of running deliveries: some end.
+        threads.push_back(guarded(
+            [&](std::mt19937& random)
+            {
+                std::vector<Ending> endings;
+                for (int i = 0; i < 4; ++i)
+                    endings.push_back({id(random()), i % 2 ? EndReason::GoneAtSource
+                                                           : EndReason::CanceledAtSource});
+                ended += static_cast<int>(assigner.endDeliveries("orders", endings).size());
+            },
+            1));
+        // The recheck of waiting orders: a tenth canceled, the rest needed.
+        threads.push_back(guarded(
+            [&](std::mt19937& random)
+            {
+                std::vector<RecheckRows::Settled> settled;
+                for (const auto& order : recheckStore.waitingOrders("orders", 1ms, 16))
+                    settled.push_back(random() % 10 == 0
+                                          ? RecheckRows::Settled{order.id,
+                                                                 "canceled: status canceled",
+                                                                 "canceled at source: status "
+                                                                 "canceled"}
+                                          : RecheckRows::Settled{order.id, "needed", {}});
+                skipped += static_cast<int>(recheckStore.settleWaiting("orders", settled).size());
+                pipeline.wake();
+                Poco::Thread::sleep(2);
+            },
+            2));
+        // Operators: unassign (requeued), fail and retry.
+        threads.push_back(guarded(
+            [&](std::mt19937& random)
+            {
+                assigner.unassign("orders", id(random()), true);
+                // An assignment that failed for good, as a worker would mark it.
+                store.db.execute("UPDATE inbox SET state = 'failed', last_error = 'raced' WHERE "
+                                 "ctid = (SELECT ctid FROM inbox WHERE state = 'pending' ORDER "
+                                 "BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)");
+                retried += static_cast<int>(ledger.retry({}).requeued);
+            },
+            3));
+        // Retention and the monitor.
+        threads.push_back(guarded(
+            [&](std::mt19937&)
+            {
+                const auto sweep = retention.sweep();
+                swept += static_cast<int>(sweep.inbox + sweep.deliveries);
+                auto session = store.database.session();
+                DeliveryMonitor::releaseExpired(session);
+                pipeline.wake();
+                Poco::Thread::sleep(5);
+            },
+            4));
+        pipeline.start();
+        const bool raced = test::waitFor(
+            [&] { return ended >= 20 && skipped >= 20 && swept >= 20 && retried >= 20; }, 120s);
+        done = true;
+        for (auto& thread : threads)
+            thread.join();
+        pipeline.stop();
+        CPPUNIT_ASSERT_EQUAL(0, errors.load());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(ended) + " ended, " + std::to_string(skipped) +
+                                   " skipped, " + std::to_string(swept) + " swept, " +
+                                   std::to_string(retried) + " retried",
+                               raced);
+        // A courier's load counts deliveries that retention deleted since: not checked here.
+        std::vector<std::string> violated;
+        for (const auto& rule : test::violatedInvariants(store.database))
+            if (rule.rfind("load:", 0) != 0)
+                violated.push_back(rule);
+        CPPUNIT_ASSERT_MESSAGE(joined(violated), violated.empty());
+        // What the source canceled while it waited has no courier, nor any delivery made
+        // after it was skipped.
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(0),
+            store.db.scalar("SELECT count(*) FROM inbox i JOIN deliveries d ON d.source = "
+                            "i.source AND d.order_id = i.record_id WHERE i.state = 'skipped' "
+                            "AND i.reason LIKE 'canceled at source%' AND d.assigned_at > "
+                            "i.rechecked_at"));
     }
 };
 

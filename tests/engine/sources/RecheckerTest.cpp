@@ -255,8 +255,14 @@ public:
               "courierd_rechecks_total{source=\"orders\",outcome=\"not_needed\"} 1",
               "courierd_rechecks_total{source=\"orders\",outcome=\"unknown\"} 1"})
             CPPUNIT_ASSERT_MESSAGE(line, text.find(line) != std::string::npos);
-        // One line for the batch that changed something.
+        // One line for the batch that changed something, one for what the source could not
+        // tell (once, until a batch has none).
         CPPUNIT_ASSERT_EQUAL(1, c.lines.count("recheck of 5 running deliveries: 2 ended"));
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("could not tell about 1 of 5 running deliveries "
+                                              "(first: d, can't tell); their deliveries run on"));
+        c.clock.advance(std::chrono::seconds(30));
+        CPPUNIT_ASSERT(c.rechecker.step());
+        CPPUNIT_ASSERT_EQUAL(1, c.lines.count("could not tell"));
     }
 
     void strayDuplicateAndMissingAnswersChangeNothing()
