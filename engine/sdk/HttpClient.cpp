@@ -72,6 +72,28 @@ struct Retryable
     std::optional<Duration> wait;
 };
 
+// Waits for the answer to start, a slice at a time, so that a stop is heard while the source
+// thinks (a recheck's listing of 100,000 orders took the fake service-order seconds to start,
+// on a loaded machine more than the shutdown's 30 s): at most `timeout` in all, as the
+// socket's own timeout would.
+void awaitAnswer(Poco::Net::HTTPClientSession& session, Duration timeout,
+                 const std::function<bool()>& stopRequested, const std::string& what)
+{
+    if (!stopRequested)
+        return; // the socket's timeout alone
+    const Poco::Timestamp started;
+    const Poco::Timespan slice(0, 200000);
+    while (!session.socket().poll(slice,
+                                  Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+    {
+        if (stopRequested())
+            throw StoppingException(what + ": the daemon is stopping; the answer is left for "
+                                           "the next poll");
+        if (started.elapsed() >= timeout.count() * 1000)
+            throw Poco::TimeoutException(what + ": no answer within " + formatDuration(timeout));
+    }
+}
+
 } // namespace
 
 HttpClient::HttpClient(HttpClientOptions options, std::function<bool()> stopRequested,
@@ -236,7 +258,9 @@ HttpResponse HttpClient::send(const std::string& method, const std::string& path
                 request.setContentType(contentType);
                 request.setContentLength(static_cast<std::streamsize>(body.size()));
             }
-            _session->sendRequest(request) << body;
+            // Flushed now: Poco sends a request's last bytes in receiveResponse() otherwise.
+            (_session->sendRequest(request) << body).flush();
+            awaitAnswer(*_session, _options.timeout, _stopRequested, method + " " + url);
 
             Poco::Net::HTTPResponse response;
             std::istream& in = _session->receiveResponse(response);

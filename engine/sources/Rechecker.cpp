@@ -52,7 +52,10 @@ Rechecker::Rechecker(std::string name, Source& source, Timing timing, RecheckRow
 {
     const bool can = timing.batch > 0 && source.rechecks();
     _waiting = {can && timing.after.count() > 0, clock.now(), false};
-    _running = {can && timing.interval.count() > 0, clock.now(), false};
+    // The first batch of running deliveries one interval after the start, not beside the first
+    // poll (a backlog's drain).
+    _running = {can && timing.interval.count() > 0, clock.now() + timing.interval.count() * 1000,
+                false};
 }
 
 bool Rechecker::step()

@@ -5,6 +5,7 @@
 #include "Invariants.h"
 #include "LogCapture.h"
 #include "PluginUnderTest.h"
+#include "Race.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
 #include "Wait.h"
@@ -74,6 +75,7 @@ public:
             metrics, [] {}, lines.logger(), clock);
 
         const std::size_t before = fake.requestCount();
+        clock.advance(std::chrono::seconds(30)); // an interval after the start
         CPPUNIT_ASSERT(rechecker.step());
         CPPUNIT_ASSERT_EQUAL(before + 1, fake.requestCount()); // one listing for the four
         CPPUNIT_ASSERT_EQUAL(
@@ -244,35 +246,10 @@ public:
         keep.deliveries = 2s;
         Retention retention(store.database, keep, Poco::Logger::get("test.retention"));
 
-        std::atomic<bool> done{false};
-        std::atomic<int> errors{0}, ended{0}, skipped{0}, swept{0}, retried{0}, refused{0};
-        const auto guarded = [&](const std::function<void(std::mt19937&)>& step, unsigned seed)
-        {
-            return std::thread(
-                [&, step, seed]
-                {
-                    std::mt19937 random(seed);
-                    while (!done)
-                        try
-                        {
-                            step(random);
-                        }
-                        catch (const CodedConflictException& e)
-                        {
-                            if (e.apiCode() != "delivery_ended")
-                                ++errors;
-                            ++refused;
-                        }
-                        catch (const Poco::Exception& e)
-                        {
-                            ++errors;
-                            Poco::Logger::get("test").error("race: %s", e.displayText());
-                        }
-                });
-        };
-        std::vector<std::thread> threads;
+        std::atomic<int> ended{0}, skipped{0}, swept{0}, retried{0};
+        test::Race race;
         // The recheck of running deliveries: some end.
-        threads.push_back(guarded(
+        race.run(
             [&](std::mt19937& random)
             {
                 std::vector<Ending> endings;
@@ -281,9 +258,9 @@ public:
                                                            : EndReason::CanceledAtSource});
                 ended += static_cast<int>(assigner.endDeliveries("orders", endings).size());
             },
-            1));
+            1);
         // The recheck of waiting orders: a tenth canceled, the rest needed.
-        threads.push_back(guarded(
+        race.run(
             [&](std::mt19937& random)
             {
                 std::vector<RecheckRows::Settled> settled;
@@ -298,9 +275,9 @@ public:
                 pipeline.wake();
                 Poco::Thread::sleep(2);
             },
-            2));
+            2);
         // Operators: unassign (requeued), fail and retry.
-        threads.push_back(guarded(
+        race.run(
             [&](std::mt19937& random)
             {
                 assigner.unassign("orders", id(random()), true);
@@ -310,9 +287,9 @@ public:
                                  "BY random() LIMIT 1 FOR UPDATE SKIP LOCKED)");
                 retried += static_cast<int>(ledger.retry({}).requeued);
             },
-            3));
+            3);
         // Retention and the monitor.
-        threads.push_back(guarded(
+        race.run(
             [&](std::mt19937&)
             {
                 const auto sweep = retention.sweep();
@@ -322,15 +299,13 @@ public:
                 pipeline.wake();
                 Poco::Thread::sleep(5);
             },
-            4));
+            4);
         pipeline.start();
         const bool raced = test::waitFor(
             [&] { return ended >= 20 && skipped >= 20 && swept >= 20 && retried >= 20; }, 120s);
-        done = true;
-        for (auto& thread : threads)
-            thread.join();
+        race.stop();
         pipeline.stop();
-        CPPUNIT_ASSERT_EQUAL(0, errors.load());
+        CPPUNIT_ASSERT_EQUAL(0, race.errors());
         CPPUNIT_ASSERT_MESSAGE(std::to_string(ended) + " ended, " + std::to_string(skipped) +
                                    " skipped, " + std::to_string(swept) + " swept, " +
                                    std::to_string(retried) + " retried",

@@ -1,4 +1,5 @@
 #include "Invariants.h"
+#include "Race.h"
 #include "StoreFixture.h"
 #include "TestFiles.h"
 #include "Wait.h"
@@ -59,34 +60,9 @@ public:
             store.addCourier("courier-" + std::to_string(i), transports[i % 3]);
         constexpr int RACED = 300;
         const auto id = [](int n) { return "o" + std::to_string(n); };
-        std::atomic<bool> done{false};
-        std::atomic<int> errors{0}, ended{0}, refused{0};
-        const auto guarded = [&](const std::function<void(std::mt19937&)>& step, unsigned seed)
-        {
-            return std::thread(
-                [&, step, seed]
-                {
-                    std::mt19937 random(seed);
-                    while (!done)
-                        try
-                        {
-                            step(random);
-                        }
-                        catch (const CodedConflictException& e)
-                        {
-                            if (e.apiCode() != "delivery_ended")
-                                ++errors;
-                            ++refused;
-                        }
-                        catch (const Poco::Exception& e)
-                        {
-                            ++errors;
-                            Poco::Logger::get("test").error("race: %s", e.displayText());
-                        }
-                });
-        };
-        std::vector<std::thread> threads;
-        threads.push_back(guarded(
+        std::atomic<int> ended{0};
+        test::Race race;
+        race.run(
             [&](std::mt19937& random)
             {
                 std::vector<OrderRef> set;
@@ -94,8 +70,8 @@ public:
                     set.push_back({id(static_cast<int>(random() % RACED)), "orders"});
                 assigner.assign(set);
             },
-            1));
-        threads.push_back(guarded(
+            1);
+        race.run(
             [&](std::mt19937& random)
             {
                 std::vector<Ending> endings;
@@ -105,26 +81,24 @@ public:
                          i % 2 ? EndReason::GoneAtSource : EndReason::CanceledAtSource});
                 ended += static_cast<int>(assigner.endDeliveries("orders", endings).size());
             },
-            2));
-        threads.push_back(
-            guarded([&](std::mt19937& random)
-                    { assigner.unassign("orders", id(static_cast<int>(random() % RACED)), true); },
-                    3));
-        threads.push_back(guarded(
+            2);
+        race.run([&](std::mt19937& random)
+                 { assigner.unassign("orders", id(static_cast<int>(random() % RACED)), true); },
+                 3);
+        race.run(
             [&](std::mt19937&)
             {
                 auto session = store.database.session();
                 DeliveryMonitor::releaseExpired(session);
                 Poco::Thread::sleep(5);
             },
-            4));
+            4);
         // Until enough of each race has happened: ended deliveries, and unassigns of ended ones.
-        const bool raced = test::waitFor([&] { return ended >= 200 && refused >= 50; }, 120s);
-        done = true;
-        for (auto& thread : threads)
-            thread.join();
-        CPPUNIT_ASSERT_EQUAL(0, errors.load());
-        CPPUNIT_ASSERT_MESSAGE(std::to_string(ended) + " ended, " + std::to_string(refused) +
+        const bool raced =
+            test::waitFor([&] { return ended >= 200 && race.refused() >= 50; }, 120s);
+        race.stop();
+        CPPUNIT_ASSERT_EQUAL(0, race.errors());
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(ended) + " ended, " + std::to_string(race.refused()) +
                                    " unassigns refused",
                                raced);
         CPPUNIT_ASSERT(store.db.scalar("SELECT count(*) FROM deliveries") > 0);
@@ -237,4 +211,5 @@ private:
     }
 };
 
+// Registered on a line of its own number: the unity build names registrations by line.
 CPPUNIT_TEST_SUITE_REGISTRATION(AssignmentConcurrencyTest);

@@ -96,6 +96,7 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aStreamedBodyIsRetriedUntilItsFirstPiece);
     CPPUNIT_TEST(aTricklingBodyEndsWhenStopIsRequested);
     CPPUNIT_TEST(aTricklingBodyEndsAtTheDeadline);
+    CPPUNIT_TEST(aStopIsHeardWhileTheAnswerHasNotStarted);
     CPPUNIT_TEST(credentialsInTheBaseUrlAreNeverShown);
     CPPUNIT_TEST_SUITE_END();
 
@@ -439,6 +440,47 @@ public:
         // stop, with room for a sanitized build on a loaded machine.
         CPPUNIT_ASSERT(started.elapsed() < 5'000'000);
         CPPUNIT_ASSERT(received > 0);
+    }
+
+    // Found by bench/run: a shutdown waited past its 30 s for a recheck whose listing of
+    // 100,000 orders the fake had not started to send (the socket's timeout alone bounded it).
+    void aStopIsHeardWhileTheAnswerHasNotStarted()
+    {
+        FakeServiceOrder fake;
+        Fault thinking;
+        thinking.neverAnswer = true; // held until the fake stops, within the timeout
+        fake.fail(thinking);
+        std::atomic<bool> stop{false};
+        HttpClientOptions options;
+        options.baseUrl = fake.baseUrl();
+        options.timeout = 120s;
+        HttpClient http(options, [&] { return stop.load(); });
+        std::thread stopper(
+            [&]
+            {
+                Poco::Thread::sleep(300);
+                stop = true;
+            });
+        const Poco::Timestamp started;
+        CPPUNIT_ASSERT_THROW(http.get(ORDERS, [](std::string_view) {}), StoppingException);
+        stopper.join();
+        // Within a slice of the stop, not at the timeout (2 minutes): room for a loaded machine.
+        CPPUNIT_ASSERT(started.elapsed() < 20'000'000);
+        // With no stop to hear, the wait is the timeout's, as before.
+        fake.fail(thinking);
+        options.timeout = 500ms;
+        options.retryCount = 0;
+        HttpClient impatient(options, [] { return false; });
+        try
+        {
+            impatient.get(ORDERS, [](std::string_view) {});
+            CPPUNIT_FAIL("answered");
+        }
+        catch (const SourceException& e)
+        {
+            CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                   e.message().find("no answer within 500ms") != std::string::npos);
+        }
     }
 
     void aTricklingBodyEndsAtTheDeadline()

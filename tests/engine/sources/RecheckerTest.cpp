@@ -155,6 +155,9 @@ struct Checking
     {
         for (const char* id : {"a", "b", "c", "d", "e"})
             rows.deliveries.push_back({id});
+        // The first batch of running deliveries comes one interval after the start.
+        CPPUNIT_ASSERT(interval.count() == 0 || after.count() > 0 || !rechecker.step());
+        clock.advance(interval);
     }
 
     // Waiting orders alone: no running delivery, rechecks of waiting orders after 30 s.
