@@ -1,6 +1,6 @@
 #pragma once
 
-#include "courierd/ConfigKey.h"
+#include "courierd/Duration.h"
 #include "courierd/Recheck.h"
 
 #include <cstddef>
