@@ -225,7 +225,10 @@ public:
         for (int i = 0; i < 10; ++i)
             store.addCourier("courier-" + std::to_string(i), transports[i % 3]);
         constexpr int RACED = 400;
-        const auto id = [](unsigned n) { return "o" + std::to_string(n % RACED); };
+        // New orders keep arriving (as polls would bring them), so that retention and skips
+        // never run the race dry: each step picks among the RACED newest.
+        std::atomic<unsigned> newest{RACED};
+        const auto id = [&](unsigned n) { return "o" + std::to_string(newest - 1 - n % RACED); };
         store.db.execute("INSERT INTO inbox (source, record_id, created_at, payload) SELECT "
                          "'orders', 'o' || g, now() - interval '1 min', '{}' FROM "
                          "generate_series(0, " +
@@ -300,6 +303,19 @@ public:
                 Poco::Thread::sleep(5);
             },
             4);
+        race.run(
+            [&](std::mt19937&)
+            {
+                const unsigned first = newest;
+                store.db.execute("INSERT INTO inbox (source, record_id, created_at, payload) "
+                                 "SELECT 'orders', 'o' || g, now() - interval '1 min', '{}' "
+                                 "FROM generate_series(" +
+                                 std::to_string(first) + ", " + std::to_string(first + 3) + ") g");
+                newest = first + 4;
+                pipeline.wake();
+                Poco::Thread::sleep(10);
+            },
+            5);
         pipeline.start();
         const bool raced = test::waitFor(
             [&] { return ended >= 20 && skipped >= 20 && swept >= 20 && retried >= 20; }, 120s);
