@@ -17,5 +17,7 @@ function(courierd_add_plugin name)
   if(COURIERD_PLUGIN_RPATH)
     set_target_properties(${name} PROPERTIES INSTALL_RPATH "${COURIERD_PLUGIN_RPATH}")
   endif()
-  install(TARGETS ${name} LIBRARY DESTINATION "${COURIERD_PLUGIN_INSTALL_DIR}")
+  # OPTIONAL: a tree that built some targets only (not this plugin) still installs.
+  install(TARGETS ${name} LIBRARY DESTINATION "${COURIERD_PLUGIN_INSTALL_DIR}" COMPONENT daemon
+          OPTIONAL)
 endfunction()

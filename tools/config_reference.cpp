@@ -5,6 +5,7 @@
 // courierd.ini(5) (man, built with the daemon and installed by the package).
 #include "app/Reloader.h"
 #include "config/EngineConfig.h"
+#include "config/KeyText.h"
 #include "config/Settings.h"
 #include "sources/PluginHost.h"
 #include "sources/SourceCatalog.h"
@@ -24,34 +25,6 @@ namespace
 
 // The in-tree plugins, in the order the page lists them.
 const std::vector<std::string> PLUGINS = {"service-order", "generator"};
-
-// `ascii` for roff: groff and lintian want no typographic characters.
-std::string rangeOf(const ConfigKey& key, bool ascii = false)
-{
-    if (key.type == ConfigType::Enumeration ||
-        (key.type == ConfigType::List && !key.values.empty()))
-    {
-        std::string out = key.type == ConfigType::List ? "any of " : "";
-        for (std::size_t i = 0; i < key.values.size(); ++i)
-            out += (i == 0                       ? ""
-                    : i + 1 == key.values.size() ? " or "
-                                                 : ", ") +
-                   (ascii ? key.values[i] : "`" + key.values[i] + "`");
-        return out;
-    }
-    const bool bounded =
-        key.minimum != 0 || key.maximum != std::numeric_limits<std::int64_t>::max();
-    if ((key.type != ConfigType::Integer && key.type != ConfigType::Duration) || !bounded)
-        return "";
-    const auto show = [&key](std::int64_t value)
-    {
-        return key.type == ConfigType::Duration ? formatDuration(Duration(value))
-                                                : std::to_string(value);
-    };
-    if (key.maximum == std::numeric_limits<std::int64_t>::max())
-        return (ascii ? ">= " : "≥ ") + show(key.minimum);
-    return show(key.minimum) + (ascii ? " to " : "–") + show(key.maximum);
-}
 
 // `|` and newlines would break a table row.
 std::string cell(std::string text)

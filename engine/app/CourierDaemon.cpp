@@ -14,6 +14,8 @@
 #include "app/Version.h"
 #include "config/EngineConfig.h"
 #include "config/Settings.h"
+#include "courierd/Rfc3339.h"
+#include "courierd/Utf8.h"
 #include "couriers/CourierAssigner.h"
 #include "couriers/CourierRepository.h"
 #include "couriers/DeliveryMonitor.h"
@@ -29,6 +31,7 @@
 #include "store/Database.h"
 #include "util/Exceptions.h"
 
+#include <Poco/NumberParser.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionCallback.h>
@@ -100,6 +103,42 @@ void CourierDaemon::defineOptions(Poco::Util::OptionSet& options)
             .repeatable(false)
             .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
     options.addOption(
+        Option("describe-plugin", "",
+               "print the plugin's name, version, ABI and the keys of its [source.NAME] "
+               "section (type, default, limits, help), and exit; NAME_OR_PATH: a name in "
+               "plugins.dir, or a .so file")
+            .argument("NAME_OR_PATH")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("preview-source", "",
+               "fetch once from the configured source NAME and print what would be stored "
+               "(records with their verdicts, rejects with their reasons) and the next "
+               "cursor, and exit; stores nothing and moves no cursor")
+            .argument("NAME")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("cursor", "", "--preview-source: fetch from this cursor")
+            .argument("CURSOR")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("from", "", "--preview-source: fetch from this RFC3339 time (the plugin's cursorAt)")
+            .argument("TIME")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("limit", "", "--preview-source: print at most N records and rejects (20)")
+            .argument("N")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
+        Option("format", "", "--describe-plugin, --preview-source: text (the default) or json")
+            .argument("FORMAT")
+            .repeatable(false)
+            .callback(OptionCallback<CourierDaemon>(this, &CourierDaemon::handleHelp)));
+    options.addOption(
         Option("set", "s", "override one configuration key: --set store.pool_size=4")
             .argument("KEY=VALUE")
             .repeatable(true)
@@ -126,6 +165,33 @@ void CourierDaemon::handleHelp(const std::string& name, const std::string& value
         _migrateOnly = true;
     else if (name == "rename-source")
         _renameSource = value;
+    else if (name == "describe-plugin")
+        _describePlugin = value;
+    else if (name == "format")
+        _format = value;
+    else if (name == "preview-source" || name == "cursor" || name == "from" || name == "limit")
+    {
+        if (!_preview)
+            _preview.emplace();
+        if (name == "preview-source")
+            _preview->source = value;
+        else if (name == "cursor")
+            _preview->cursor = value;
+        else if (name == "from")
+        {
+            _preview->from = parseRfc3339(value);
+            if (!_preview->from)
+                _previewProblem = "--from '" + clipped(value, 80) +
+                                  "': not an RFC3339 time like 2026-11-24T10:15:30Z";
+        }
+        else
+        {
+            unsigned limit = 0;
+            if (!Poco::NumberParser::tryParseUnsigned(value, limit) || limit < 1)
+                _previewProblem = "--limit '" + clipped(value, 80) + "': a whole number, 1 or more";
+            _preview->limit = limit;
+        }
+    }
 }
 
 void CourierDaemon::handleSet(const std::string&, const std::string& value)
@@ -141,6 +207,26 @@ void CourierDaemon::handleSet(const std::string&, const std::string& value)
     _overrides.emplace_back(value.substr(0, eq), value.substr(eq + 1));
 }
 
+std::string CourierDaemon::commandProblem() const
+{
+    if (_format != "text" && _format != "json")
+        return "--format '" + clipped(_format, 80) + "': text or json";
+    if (!_previewProblem.empty())
+        return _previewProblem;
+    if (_preview && _preview->source.empty())
+        return "--cursor, --from and --limit go with --preview-source NAME";
+    if (_preview && _preview->cursor && _preview->from)
+        return "--preview-source: give --cursor or --from, not both";
+    const int commands = !_describePlugin.empty() + bool(_preview) + !_renameSource.empty() +
+                         _checkConfig + _migrateOnly;
+    if (commands > 1)
+        return "give one of --describe-plugin, --preview-source, --rename-source, "
+               "--check-config and --migrate";
+    if (_format != "text" && _describePlugin.empty() && !_preview)
+        return "--format goes with --describe-plugin or --preview-source";
+    return {};
+}
+
 void CourierDaemon::printHelp() const
 {
     Poco::Util::HelpFormatter help(options());
@@ -149,18 +235,27 @@ void CourierDaemon::printHelp() const
     help.setHeader("courierd assigns couriers to the orders its source plugins fetch.");
     help.format(std::cout);
 
-    std::cout << "\nConfiguration keys (file < COURIERD_* environment < --set):\n";
-    for (const auto& key : EngineConfig::schema())
+    const auto list = [](const std::vector<ConfigKey>& keys)
     {
-        std::cout << "  " << key.name << " (" << typeName(key.type) << ", default '"
-                  << key.defaultValue << "', env " << environmentName(key.name) << ")\n      "
-                  << key.help << "\n";
-    }
+        for (const auto& key : keys)
+            std::cout << "  " << key.name << " (" << typeName(key.type) << ", default '"
+                      << key.defaultValue << "', env " << environmentName(key.name) << ")\n      "
+                      << key.help << "\n";
+    };
+    std::cout << "\nConfiguration keys (file < COURIERD_* environment < --set):\n";
+    list(EngineConfig::schema());
+    std::cout << "\nKeys of every [source.NAME] section, read by the engine (NAME: lower-case "
+                 "letters, digits, - and _):\n";
+    list(SourceCatalog::engineKeys("NAME"));
+    std::cout << "  Beside them, the keys of the source's plugin: courierd --describe-plugin "
+                 "PLUGIN lists them.\n";
     std::cout << "\nWithout --config, " << Startup::DEFAULT_CONFIG
-              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set, stray argument or "
-                 "--rename-source "
-                 "names, 65 migration failed, 66 nothing to rename (--rename-source), 69 database "
-                 "unavailable, 70 internal error, 75 try again later (--rename-source: an "
+              << " is read if it exists.\nExit codes: 0 ok, 64 bad --set, stray argument, options "
+                 "that do not go "
+                 "together or --rename-source names, 65 migration failed, 66 nothing to rename "
+                 "(--rename-source), 69 database "
+                 "unavailable or the source's fetch failed (--preview-source), 70 internal error, "
+                 "75 try again later (--rename-source: an "
                  "instance is alive), 78 bad configuration or unknown option.\n";
 }
 
@@ -193,8 +288,16 @@ int CourierDaemon::main(const std::vector<std::string>& args)
             std::cerr << "courierd: " << problem << std::endl;
             return EXIT_USAGE;
         }
+    if (const std::string problem = commandProblem(); !problem.empty())
+    {
+        std::cerr << "courierd: " << problem << " (see --help)" << std::endl;
+        return EXIT_USAGE;
+    }
     try
     {
+        if (!_describePlugin.empty())
+            return commands::describePlugin(_configPath, _overrides, _describePlugin,
+                                            _format == "json");
         Startup startup(_configPath, _overrides, _stopping,
                         config().getBool("application.runAsDaemon", false));
         if (_checkConfig)
@@ -203,6 +306,11 @@ int CourierDaemon::main(const std::vector<std::string>& args)
             return commands::migrate(startup);
         if (!_renameSource.empty())
             return commands::renameSource(startup, _renameSource);
+        if (_preview)
+        {
+            _preview->json = _format == "json";
+            return commands::previewSource(startup, *_preview);
+        }
         return serve(startup);
     }
     catch (const ConfigException& e)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/Commands.h"
 #include "courierd/Duration.h"
 
 #include <Poco/Util/OptionSet.h>
@@ -7,6 +8,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +40,8 @@ private:
     void handleHelp(const std::string& name, const std::string& value);
     void handleSet(const std::string& name, const std::string& value);
     void printHelp() const;
+    /// Why the command-line options do not go together, or empty.
+    std::string commandProblem() const;
     // Runs the daemon until a signal stops it: its parts built once (Subsystems), started in
     // order and stopped in reverse.
     int serve(Startup& startup);
@@ -50,7 +54,11 @@ private:
     bool _versionRequested = false;
     bool _checkConfig = false;
     bool _migrateOnly = false;
-    std::string _renameSource; // --rename-source FROM=TO
+    std::string _renameSource;                 // --rename-source FROM=TO
+    std::string _describePlugin;               // --describe-plugin NAME_OR_PATH
+    std::string _format = "text";              // --format text|json
+    std::optional<commands::Preview> _preview; // --preview-source NAME and its options
+    std::string _previewProblem;               // a bad --limit or --from
     bool _usageError = false;
     std::atomic<bool> _stopping{false};
     std::string _configPath;

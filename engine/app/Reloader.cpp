@@ -5,6 +5,7 @@
 #include "sources/InstanceHeartbeat.h"
 #include "sources/SourceCatalog.h"
 #include "sources/SourceScheduler.h"
+#include "util/Names.h"
 
 #include <Poco/Exception.h>
 
@@ -28,14 +29,6 @@ const std::vector<std::string> LIVE_PREFIXES = {"pipeline.",
                                                 "demo.",
                                                 "retention.",
                                                 "daemon.shutdown_timeout"};
-
-std::string joined(const std::vector<std::string>& names)
-{
-    std::string out;
-    for (const auto& name : names)
-        out += (out.empty() ? "" : ", ") + name;
-    return out.empty() ? "none" : out;
-}
 
 // The keys under `prefixes` whose value differs between the two configurations.
 std::vector<std::string> differing(const Settings& before, const Settings& after,
@@ -103,8 +96,8 @@ ReloadReport Reloader::reload()
     if (report.ok)
         _log.information("reload applied: sources added: %s; changed: %s; removed: %s; engine "
                          "keys applied: %s",
-                         joined(report.added), joined(report.changed), joined(report.removed),
-                         joined(report.applied));
+                         joined(report.added, "none"), joined(report.changed, "none"),
+                         joined(report.removed, "none"), joined(report.applied, "none"));
     else
     {
         for (const auto& problem : report.problems)

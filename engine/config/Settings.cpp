@@ -3,6 +3,7 @@
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
 #include "util/Exceptions.h"
+#include "util/Names.h"
 #include "util/RegularFile.h"
 
 #include <Poco/Ascii.h>
@@ -163,14 +164,6 @@ public:
     using MapConfiguration::end;
     using PropertyFileConfiguration::PropertyFileConfiguration;
 };
-
-template <class Names> std::string joined(const Names& names)
-{
-    std::string out;
-    for (const auto& name : names)
-        out += (out.empty() ? "" : ", ") + name;
-    return out;
-}
 
 // `a or b`, `a, b or c`.
 std::string oneOf(const std::vector<std::string>& values)
@@ -429,25 +422,50 @@ void Settings::check()
         else if (key.size() <= section.size()) // found by fuzzing: `[source]` `orders = 1`
             _problems.push_back(file.origin + ": '" + clipped(key, 80) + "' names the section [" +
                                 clipped(section, 80) + "], not a key in it");
-        else if (!_values.count(key))
+        else if (!_values.count(key) && !_ownerMissing.count(section))
             _problems.push_back(file.origin + ": unknown key '" +
                                 clipped(key.substr(section.size() + 1), 80) + "' in section [" +
                                 section + "] (known keys: " + joined(knownKeys(section)) + ")");
     }
 
     for (const auto& [key, text] : _overrides)
-        if (!_values.count(key))
-            _problems.push_back("--set: unknown key '" + clipped(key, 80) + "'");
+    {
+        const std::string section = sectionOf(key);
+        if (_values.count(key) || _ownerMissing.count(section))
+            continue;
+        // Named as the same key in a file would be: with the keys its section knows.
+        std::string problem = "--set: unknown key '" + clipped(key, 80) + "'";
+        if (sections.count(section))
+            problem += " (known keys in [" + section + "]: " + joined(knownKeys(section)) + ")";
+        else
+        {
+            std::set<std::string> known = sections;
+            known.insert(PASSTHROUGH_SECTIONS.begin(), PASSTHROUGH_SECTIONS.end());
+            problem += " (known sections: " + joined(known) + ")";
+        }
+        _problems.push_back(problem);
+    }
 
     std::set<std::string> envNames;
     for (const auto& key : _schema)
         envNames.insert(environmentName(key.name));
     for (const auto& [name, value] : _environment)
         if (name.compare(0, ENV_PREFIX.size(), ENV_PREFIX) == 0 && !envNames.count(name))
-            _warnings.push_back("environment " + name + " matches no configuration key; ignored");
+        {
+            const std::string near =
+                nearestName(name, std::vector<std::string>(envNames.begin(), envNames.end()));
+            _warnings.push_back("environment " + clipped(name, 80) +
+                                " matches no configuration key; ignored" +
+                                (near.empty() ? std::string() : " (did you mean " + near + "?)"));
+        }
 
     for (const auto& key : _schema)
         validate(key);
+}
+
+void Settings::addCauses(const std::vector<std::string>& causes)
+{
+    _problems.insert(_problems.begin(), causes.begin(), causes.end());
 }
 
 void Settings::validate(const ConfigKey& key)

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +71,14 @@ public:
     /// Adds a problem found by a key's owner (e.g. a plugin that does not load). Cleared by
     /// check().
     void addProblem(const std::string& problem) { _problems.push_back(problem); }
+
+    /// The same, before every problem check() found: the causes (a source's plugin that does
+    /// not load) come first, and what follows from them after.
+    void addCauses(const std::vector<std::string>& causes);
+
+    /// The keys of `section` cannot be known (its source's plugin did not load): check() reports
+    /// none of them as unknown, so that the cause is said alone. Kept across check().
+    void ownerMissing(const std::string& section) { _ownerMissing.insert(section); }
 
     /// Every error found; empty when the configuration is usable.
     const std::vector<std::string>& problems() const { return _problems; }
@@ -142,6 +151,7 @@ private:
     std::vector<std::string> _conflicts; // keys set by two files
     std::vector<ConfigKey> _schema;
     std::map<std::string, Value> _values;
+    std::set<std::string> _ownerMissing; // sections whose keys cannot be known
     std::vector<std::string> _problems;
     std::vector<std::string> _warnings;
     Poco::AutoPtr<Poco::Util::AbstractConfiguration> _file;

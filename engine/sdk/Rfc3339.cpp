@@ -3,6 +3,7 @@
 #include <Poco/DateTime.h>
 #include <Poco/Timespan.h>
 
+#include <cstdint>
 #include <cstdio>
 
 namespace courierd
@@ -107,6 +108,54 @@ std::string formatRfc3339(Poco::Timestamp time)
                   date.day(), static_cast<int>(ofDay / 3600), static_cast<int>(ofDay / 60 % 60),
                   static_cast<int>(ofDay % 60));
     return text;
+}
+
+std::optional<Poco::Timestamp> parseTime(const std::string& text, TimeFormat format)
+{
+    if (format == TimeFormat::Rfc3339)
+        return parseRfc3339(text);
+    // 9999-12-31T23:59:59Z: no time a source sends is later, and the microseconds fit.
+    constexpr std::int64_t LAST_SECOND = 253402300799;
+    const std::size_t point = text.find('.');
+    const std::string whole = text.substr(0, point);
+    const std::string fraction = point == std::string::npos ? "" : text.substr(point + 1);
+    if (whole.empty() || whole.size() > 16 ||
+        (point != std::string::npos &&
+         (format != TimeFormat::EpochSeconds || fraction.empty() || fraction.size() > 6)))
+        return std::nullopt;
+    std::int64_t units = 0;
+    for (const char c : whole)
+    {
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        units = units * 10 + (c - '0');
+    }
+    std::int64_t micros = 0;
+    for (std::size_t i = 0; i < 6; ++i)
+    {
+        const char c = i < fraction.size() ? fraction[i] : '0';
+        if (c < '0' || c > '9')
+            return std::nullopt;
+        micros = micros * 10 + (c - '0');
+    }
+    const std::int64_t perUnit = format == TimeFormat::EpochSeconds ? 1000000 : 1000;
+    if (units > LAST_SECOND * (1000000 / perUnit) + (1000000 / perUnit - 1))
+        return std::nullopt;
+    return Poco::Timestamp(units * perUnit + micros);
+}
+
+std::string formatTime(Poco::Timestamp time, TimeFormat format)
+{
+    switch (format)
+    {
+    case TimeFormat::EpochSeconds:
+        return std::to_string(time.epochMicroseconds() / 1000000);
+    case TimeFormat::EpochMilliseconds:
+        return std::to_string(time.epochMicroseconds() / 1000);
+    case TimeFormat::Rfc3339:
+        break;
+    }
+    return formatRfc3339(time);
 }
 
 } // namespace courierd

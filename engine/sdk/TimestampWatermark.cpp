@@ -10,6 +10,7 @@
 #include <Poco/NumberParser.h>
 
 #include <cstdio>
+#include <map>
 #include <optional>
 #include <random>
 #include <vector>
@@ -107,28 +108,66 @@ private:
 
 } // namespace
 
-TimestampWatermark::TimestampWatermark(Poco::Timespan lookback, Poco::Timestamp startFrom)
-    : _lookback(lookback)
-    , _startFrom(startFrom)
-    , _watermark(startFrom)
+struct TimestampWatermark::State
 {
+    Poco::Timespan lookback;
+    Poco::Timestamp startFrom;
+    Poco::Timestamp watermark;
+    std::map<std::string, Poco::Timestamp::TimeVal> seen; // id → created_at, microseconds
+    std::string tag;                                      // of the window cursor() writes
+    std::string written;  // what cursor() returned last (or the cursor restored)
+    bool changed = false; // an id was admitted since
+};
+
+TimestampWatermark::TimestampWatermark(Poco::Timespan lookback, Poco::Timestamp startFrom)
+    : _s(std::make_unique<State>())
+{
+    _s->lookback = lookback;
+    _s->startFrom = startFrom;
+    _s->watermark = startFrom;
+}
+
+TimestampWatermark::~TimestampWatermark() = default;
+TimestampWatermark::TimestampWatermark(TimestampWatermark&&) noexcept = default;
+TimestampWatermark& TimestampWatermark::operator=(TimestampWatermark&&) noexcept = default;
+
+TimestampWatermark::TimestampWatermark(const TimestampWatermark& other)
+    : _s(std::make_unique<State>(*other._s))
+{
+}
+
+TimestampWatermark& TimestampWatermark::operator=(const TimestampWatermark& other)
+{
+    if (this != &other)
+        *_s = *other._s;
+    return *this;
+}
+
+Poco::Timestamp TimestampWatermark::watermark() const
+{
+    return _s->watermark;
+}
+
+std::size_t TimestampWatermark::remembered() const
+{
+    return _s->seen.size();
 }
 
 void TimestampWatermark::restore(const std::string& cursor)
 {
     // The cursor this instance wrote last, with nothing admitted since: the window it
     // remembers is the one that cursor stands for.
-    if (!cursor.empty() && cursor == _written && !_changed)
+    if (!cursor.empty() && cursor == _s->written && !_s->changed)
         return;
-    _watermark = _startFrom;
-    _seen.clear();
-    _written.clear();
-    _tag.clear();
-    _changed = false;
+    _s->watermark = _s->startFrom;
+    _s->seen.clear();
+    _s->written.clear();
+    _s->tag.clear();
+    _s->changed = false;
     if (cursor.empty())
         return;
     // Read as events, not into a document: a window of 100,000 ids is a cursor of megabytes.
-    Poco::SharedPtr<CursorReader> reader = new CursorReader(_seen);
+    Poco::SharedPtr<CursorReader> reader = new CursorReader(_s->seen);
     try
     {
         Poco::JSON::Parser parser(reader);
@@ -136,17 +175,17 @@ void TimestampWatermark::restore(const std::string& cursor)
     }
     catch (const Poco::Exception& e)
     {
-        _seen.clear();
+        _s->seen.clear();
         throw Poco::SyntaxException("not a timestamp watermark cursor", e.displayText());
     }
     if (reader->version < 1 || reader->version > CURSOR_VERSION || !reader->watermark)
     {
-        _seen.clear();
+        _s->seen.clear();
         throw Poco::SyntaxException("unknown cursor version");
     }
-    _watermark = Poco::Timestamp(*reader->watermark);
-    if (_watermark < _startFrom)
-        _watermark = _startFrom;
+    _s->watermark = Poco::Timestamp(*reader->watermark);
+    if (_s->watermark < _s->startFrom)
+        _s->watermark = _s->startFrom;
     prune();
     // A tag is 16 hex digits as freshTag() writes them; any other (a cursor an operator wrote
     // by hand) is replaced at the next cursor(), never copied into one.
@@ -155,15 +194,15 @@ void TimestampWatermark::restore(const std::string& cursor)
     if (reader->version == CURSOR_VERSION && hex(reader->tag))
     {
         // Nothing admitted yet: cursor() writes this same cursor back.
-        _tag = reader->tag;
-        _written = cursor;
+        _s->tag = reader->tag;
+        _s->written = cursor;
     }
 }
 
 Poco::Timestamp TimestampWatermark::from() const
 {
-    const Poco::Timestamp from = _watermark - _lookback.totalMicroseconds();
-    return from < _startFrom ? _startFrom : from;
+    const Poco::Timestamp from = _s->watermark - _s->lookback.totalMicroseconds();
+    return from < _s->startFrom ? _s->startFrom : from;
 }
 
 bool TimestampWatermark::admit(const std::string& id, Poco::Timestamp createdAt)
@@ -175,41 +214,41 @@ bool TimestampWatermark::admit(const std::string& id, Poco::Timestamp createdAt)
     // store) refused that cursor on every later fetch: the source stopped for good.
     if (firstUnstorableByte(id))
         return true;
-    if (!_seen.emplace(id, at).second)
+    if (!_s->seen.emplace(id, at).second)
         return false;
-    if (createdAt > _watermark)
-        _watermark = createdAt;
-    _changed = true;
+    if (createdAt > _s->watermark)
+        _s->watermark = createdAt;
+    _s->changed = true;
     return true;
 }
 
 void TimestampWatermark::prune()
 {
     const auto oldest = from().epochMicroseconds();
-    for (auto it = _seen.begin(); it != _seen.end();)
-        it = it->second < oldest ? _seen.erase(it) : std::next(it);
+    for (auto it = _s->seen.begin(); it != _s->seen.end();)
+        it = it->second < oldest ? _s->seen.erase(it) : std::next(it);
 }
 
 std::string TimestampWatermark::cursor()
 {
     prune();
-    if (_changed || _tag.empty())
-        _tag = freshTag();
-    _changed = false;
+    if (_s->changed || _s->tag.empty())
+        _s->tag = freshTag();
+    _s->changed = false;
     // Key order: what a person reading a log wants first.
-    _written = "{\"watermark\":\"" + formatRfc3339(_watermark) +
-               "\",\"v\":" + std::to_string(CURSOR_VERSION) +
-               ",\"watermark_us\":" + std::to_string(_watermark.epochMicroseconds()) + ",\"n\":\"" +
-               _tag + "\"}";
-    return _written;
+    _s->written = "{\"watermark\":\"" + formatRfc3339(_s->watermark) +
+                  "\",\"v\":" + std::to_string(CURSOR_VERSION) +
+                  ",\"watermark_us\":" + std::to_string(_s->watermark.epochMicroseconds()) +
+                  ",\"n\":\"" + _s->tag + "\"}";
+    return _s->written;
 }
 
 std::string TimestampWatermark::cursorAt(Poco::Timestamp time) const
 {
-    TimestampWatermark at(_lookback, _startFrom);
-    at._watermark = time + _lookback.totalMicroseconds();
-    if (at._watermark < _startFrom)
-        at._watermark = _startFrom;
+    TimestampWatermark at(_s->lookback, _s->startFrom);
+    at._s->watermark = time + _s->lookback.totalMicroseconds();
+    if (at._s->watermark < _s->startFrom)
+        at._s->watermark = _s->startFrom;
     return at.cursor();
 }
 

@@ -2,8 +2,10 @@
 
 #include "sources/PluginImage.h"
 #include "util/Exceptions.h"
+#include "util/Names.h"
 #include "util/RegularFile.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/SharedLibrary.h>
@@ -65,6 +67,25 @@ std::string PluginHost::pathOf(const std::string& plugin) const
     return Poco::Path(_directory).append(plugin + ".so").toString();
 }
 
+std::vector<std::string> PluginHost::available() const
+{
+    std::vector<std::string> names;
+    Poco::DirectoryIterator end;
+    try
+    {
+        for (Poco::DirectoryIterator it(_directory); it != end; ++it)
+            if (const std::string& file = it.name();
+                file.size() > 3 && file.compare(file.size() - 3, 3, ".so") == 0)
+                names.push_back(file.substr(0, file.size() - 3));
+    }
+    catch (const Poco::Exception&)
+    {
+        // No directory, or one that cannot be read: no names to offer.
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 bool PluginHost::replaced(const std::string& plugin) const
 {
     const auto it = _plugins.find(pathOf(plugin));
@@ -94,10 +115,18 @@ const PluginHost::Loaded& PluginHost::load(const std::string& plugin)
 
     // dlopen() of a FIFO would block for good: only a regular, readable file is opened.
     if (const std::string problem = regularFileProblem(path); problem == "no such file")
-        throw PluginException("plugin '" + plugin + "': no file " + path +
-                              (plugin.find('/') == std::string::npos
-                                   ? " (plugins are looked up in plugins.dir = " + _directory + ")"
-                                   : std::string()));
+    {
+        std::string message = "plugin '" + plugin + "': no file " + path;
+        if (plugin.find('/') == std::string::npos)
+        {
+            const std::vector<std::string> names = available();
+            message += " (plugins are looked up in plugins.dir = " + _directory +
+                       ", which holds: " + joined(names, "none") + ")";
+            if (const std::string near = nearestName(plugin, names); !near.empty())
+                message += "; did you mean '" + near + "'?";
+        }
+        throw PluginException(message);
+    }
     else if (!problem.empty())
         throw PluginException("plugin '" + plugin + "': " + path + " " + problem);
 

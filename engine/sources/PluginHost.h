@@ -84,6 +84,9 @@ public:
 
     const std::string& directory() const { return _directory; }
 
+    /// The names of the plugins in the directory (its `*.so` files, sorted), for messages.
+    std::vector<std::string> available() const;
+
 private:
     std::string _directory;
     bool _strictPermissions;

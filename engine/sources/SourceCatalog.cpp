@@ -136,8 +136,7 @@ SourceCatalog::SourceCatalog(Settings& settings, const std::string& pluginDir,
         if (EntryPtr entry = make(settings, name, problems))
             _entries.push_back(std::move(entry));
     settings.check();
-    for (const auto& problem : problems)
-        settings.addProblem(problem);
+    settings.addCauses(problems);
     if (settings.problems().empty())
         for (auto& entry : _entries)
             readEngineKeys(*entry, settings);
@@ -151,16 +150,17 @@ SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::strin
     entry->name = name;
     const std::string pluginKey = "source." + name + ".plugin";
     entry->plugin = settings.getString(pluginKey);
+    // Without its plugin, a section's other keys cannot be known: the cause is said alone.
+    const auto without = [&](const std::string& problem)
+    {
+        settings.ownerMissing("source." + name);
+        problems.push_back(problem);
+        return nullptr;
+    };
     if (!validName(name))
-    {
-        problems.push_back("[source." + clipped(name, MAX_NAME) + "]: " + NAME_RULE);
-        return nullptr;
-    }
+        return without("[source." + clipped(name, MAX_NAME) + "]: " + NAME_RULE);
     if (entry->plugin.empty())
-    {
-        problems.push_back("[source." + name + "]: no plugin (set source." + name + ".plugin)");
-        return nullptr;
-    }
+        return without("[source." + name + "]: no plugin (set source." + name + ".plugin)");
     try
     {
         entry->info = _host.load(entry->plugin);
@@ -168,8 +168,7 @@ SourceCatalog::EntryPtr SourceCatalog::make(Settings& settings, const std::strin
     }
     catch (const PluginException& e)
     {
-        problems.push_back(settings.describe(pluginKey) + ": " + e.message());
-        return nullptr;
+        return without(settings.describe(pluginKey) + ": " + e.message());
     }
     declarePluginKeys(settings, name, *entry->source);
     entry->context = std::make_unique<PluginSourceContext>(name, settings, _stopFlag);
@@ -282,8 +281,7 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
         }
     }
     next->check();
-    for (const auto& problem : problems)
-        next->addProblem(problem);
+    next->addCauses(problems);
     if (next->problems().empty())
         for (auto& entry : made)
         {

@@ -2,20 +2,13 @@
 
 #include "courierd/Duration.h"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/URI.h>
-
 #include <functional>
 #include <istream>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
-
-namespace Poco::Net
-{
-class HTTPBasicCredentials;
-}
 
 namespace courierd
 {
@@ -37,6 +30,11 @@ struct HttpClientOptions
     /// The longest one request may take to be answered in full, its body read included
     /// (0: none). A source that trickles bytes, each within `timeout`, is cut off here.
     Duration deadline = Duration(0);
+    /// Sent with every request, after `Accept`: authentication (HttpClient::bearer(),
+    /// HttpClient::basic()), an API key, a version. Their values appear in no message and no
+    /// log; a name or value holding a line break or a NUL is a ConfigException of the
+    /// constructor.
+    std::vector<std::pair<std::string, std::string>> headers;
 };
 
 /// A response with a 2xx status.
@@ -45,16 +43,28 @@ struct HttpResponse
     int status = 0;
     std::string contentType;
     std::string body;
+    /// Every header of the answer, in its order, as the server sent it (POCO bounds their
+    /// number and size).
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    /// The value of the first header called `name` (case-insensitive), or empty.
+    std::string header(std::string_view name) const;
+
+    /// The target of the RFC 8288 `Link` header's `rel="next"` (`<…>; rel="next"`), or empty:
+    /// the next page of a paged answer. The URL as the server wrote it (absolute, or a path).
+    std::string nextLink() const;
 };
 
-/// A JSON-over-HTTP client with keep-alive and retries, for plugins. Idempotent requests (GET,
+/// A JSON-over-HTTP client with keep-alive and retries, for plugins. The retry policy:
+/// idempotent requests (GET,
 /// HEAD, PUT, DELETE, OPTIONS) are retried on connection errors, timeouts, a stale keep-alive
 /// connection, and statuses 408, 429, 500, 502, 503 and 504, up to `retryCount` times, with
 /// exponential backoff and full jitter (a random delay up to min(backoffMax,
 /// backoffBase * 2^retry)); a Retry-After header (seconds or an HTTP date) replaces the backoff,
 /// capped at retryAfterMax. Other statuses, and every failure of a non-idempotent request, fail
 /// at once; so does a retry whose wait would not fit in the budget. Not thread-safe: one client per
-/// source instance, used inside fetch().
+/// source instance, used inside fetch(). Its state is private (a pointer to it): the SDK may
+/// change it without a new ABI version.
 class HttpClient
 {
 public:
@@ -71,8 +81,22 @@ public:
     explicit HttpClient(HttpClientOptions options, std::function<bool()> stopRequested = {},
                         Sleeper sleeper = {});
     ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    /// `Authorization: Bearer <token>`, for HttpClientOptions::headers. Throws ConfigException
+    /// for an empty token. Pure; any thread.
+    static std::pair<std::string, std::string> bearer(const std::string& token);
+
+    /// `Authorization: Basic <base64 of user:password>`, for HttpClientOptions::headers
+    /// (a base URL's `user:password@` does the same). Pure; any thread.
+    static std::pair<std::string, std::string> basic(const std::string& user,
+                                                     const std::string& password);
 
     /// GET `pathAndQuery` (appended to the base URL) with `Accept: application/json`.
+    /// `pathAndQuery` may also be an absolute `http://` URL of the base URL's host and port (a
+    /// next link, HttpResponse::nextLink()), sent as it is; one of any other host or port is
+    /// refused with SourceException, so that the headers never reach another server.
     /// Throws SourceException naming the method, the URL and what failed (the status and the
     /// start of the body, or the network error), after the retries the policy allows;
     /// HttpStatusException, with the status, for a status the policy does not retry.
@@ -93,10 +117,10 @@ public:
                          const std::string& contentType = "application/json");
 
     /// The delays waited before each retry of the last request (empty when it needed none).
-    const std::vector<Duration>& lastDelays() const { return _delays; }
+    const std::vector<Duration>& lastDelays() const;
 
     /// How many attempts the last request made.
-    int lastAttempts() const { return _attempts; }
+    int lastAttempts() const;
 
     /// Percent-encodes a query value (`:` → `%3A`, `+` → `%2B`, …).
     static std::string encode(const std::string& value);
@@ -107,22 +131,8 @@ public:
     static std::string redacted(const std::string& text);
 
 private:
-    Duration backoff(int retry);
-    void readBody(std::istream& in, Poco::Timestamp started, Duration limit,
-                  const std::string& what, const std::function<void(std::string_view)>& take);
-    HttpResponse send(const std::string& method, const std::string& pathAndQuery,
-                      const std::string& body, const std::string& contentType,
-                      const BodyReader* reader);
-
-    HttpClientOptions _options;
-    Poco::URI _base;
-    std::function<bool()> _stopRequested;
-    Sleeper _sleeper;
-    std::unique_ptr<Poco::Net::HTTPClientSession> _session;
-    std::unique_ptr<Poco::Net::HTTPBasicCredentials> _credentials;
-    std::vector<Duration> _delays;
-    int _attempts = 0;
-    unsigned _seed;
+    struct State;
+    std::unique_ptr<State> _state;
 };
 
 } // namespace courierd

@@ -13,7 +13,8 @@
 /// TimestampWatermark keeps its window out of the cursor. 5: ConfigValues (SourceContext's
 /// getters), ConfigKey::values and the Boolean, Time, Enumeration, List and Secret types.
 /// 6: Source::rechecks() and recheck(), RecheckQuery, RecheckAnswer, HttpStatusException.
-#define COURIERD_ABI_VERSION 6
+/// 7: HttpClientOptions::headers, HttpResponse::headers, HttpClient's state behind a pointer.
+#define COURIERD_ABI_VERSION 7
 
 namespace courierd
 {

@@ -3,7 +3,8 @@
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
-#include <map>
+#include <cstddef>
+#include <memory>
 #include <string>
 
 namespace courierd
@@ -23,13 +24,20 @@ namespace courierd
 /// polled, an operator set it) starts from its watermark with an empty window, and the
 /// window's records are passed on once more — the inbox recognises those it holds.
 ///
-/// A value type; not thread-safe (a plugin uses it inside one fetch()).
+/// A value type (copies are independent); not thread-safe (a plugin uses it inside one
+/// fetch()). Its state is private (a pointer to it): the SDK may change it without a new ABI
+/// version.
 class TimestampWatermark
 {
 public:
     /// `lookback`: how far behind the newest timestamp seen to keep re-reading.
     /// `startFrom`: where the very first fetch starts.
     TimestampWatermark(Poco::Timespan lookback, Poco::Timestamp startFrom);
+    ~TimestampWatermark();
+    TimestampWatermark(const TimestampWatermark& other);
+    TimestampWatermark& operator=(const TimestampWatermark& other);
+    TimestampWatermark(TimestampWatermark&&) noexcept;
+    TimestampWatermark& operator=(TimestampWatermark&&) noexcept;
 
     /// Restores the state saved by cursor(); an empty cursor means "start". The cursor this
     /// instance returned last, with nothing admitted since, keeps the window; cursors of
@@ -42,7 +50,7 @@ public:
     Poco::Timestamp from() const;
 
     /// The newest timestamp passed on so far (startFrom before any).
-    Poco::Timestamp watermark() const { return _watermark; }
+    Poco::Timestamp watermark() const;
 
     /// True if the record `id` created at `createdAt` has not been passed on within the
     /// window (it is then remembered as passed on); false for a repeat. An id that is not UTF-8
@@ -62,18 +70,13 @@ public:
     std::string cursorAt(Poco::Timestamp time) const;
 
     /// How many ids the window holds.
-    std::size_t remembered() const { return _seen.size(); }
+    std::size_t remembered() const;
 
 private:
     void prune();
 
-    Poco::Timespan _lookback;
-    Poco::Timestamp _startFrom;
-    Poco::Timestamp _watermark;
-    std::map<std::string, Poco::Timestamp::TimeVal> _seen; // id → created_at, microseconds
-    std::string _tag;                                      // of the window cursor() writes
-    std::string _written;  // what cursor() returned last (or the cursor restored)
-    bool _changed = false; // an id was admitted since
+    struct State;
+    std::unique_ptr<State> _s;
 };
 
 } // namespace courierd

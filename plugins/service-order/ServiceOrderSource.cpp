@@ -109,6 +109,7 @@ void ServiceOrderSource::initialize(courierd::SourceContext& context)
 {
     _context = &context;
     _settings = ServiceOrderSettings::read(context);
+    _fields.statuses = _settings.statuses; // the contract's fields: string ids, RFC3339 times
     courierd::HttpClientOptions options;
     options.baseUrl = _settings.baseUrl;
     options.timeout = _settings.timeout;
@@ -150,7 +151,7 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
                         std::to_string(_settings.maxOrderBytes) + "); only its first " +
                         std::to_string(_settings.maxOrderBytes) + " bytes are kept"});
             else
-                take(parseOrder(element, _settings.statuses, latest));
+                take(_fields.read(element, latest));
         },
         _settings.maxOrderBytes);
     self = &reader;

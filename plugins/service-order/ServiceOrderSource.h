@@ -2,6 +2,7 @@
 
 #include "ServiceOrderSettings.h"
 #include "courierd/HttpClient.h"
+#include "courierd/RecordFields.h"
 #include "courierd/Source.h"
 #include "courierd/TimestampWatermark.h"
 
@@ -60,6 +61,7 @@ private:
     recheckByListing(const std::vector<courierd::RecheckQuery>& orders);
 
     ServiceOrderSettings _settings;
+    courierd::RecordFields _fields; // how an order is read
     courierd::SourceContext* _context = nullptr;
     std::unique_ptr<courierd::HttpClient> _http;
     std::optional<courierd::TimestampWatermark> _mark; // the window after the last fetch…

@@ -98,6 +98,10 @@ class HttpClientTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aTricklingBodyEndsAtTheDeadline);
     CPPUNIT_TEST(aStopIsHeardWhileTheAnswerHasNotStarted);
     CPPUNIT_TEST(credentialsInTheBaseUrlAreNeverShown);
+    CPPUNIT_TEST(sendsItsHeadersAndHandsOverTheAnswers);
+    CPPUNIT_TEST(refusesAHeaderThatWouldSplitTheRequest);
+    CPPUNIT_TEST(followsALinkToItsOwnServerOnly);
+    CPPUNIT_TEST(readsTheNextLinkOfRfc8288);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -537,6 +541,122 @@ public:
         {
             CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("s3cret") == std::string::npos);
         }
+    }
+
+    void sendsItsHeadersAndHandsOverTheAnswers()
+    {
+        // A server of one answer that keeps what it was sent.
+        Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+        const std::string base = "http://127.0.0.1:" + std::to_string(listener.address().port());
+        std::string received;
+        std::thread server(
+            [&]
+            {
+                Poco::Net::StreamSocket peer = listener.acceptConnection();
+                peer.setReceiveTimeout(Poco::Timespan(5, 0));
+                char buffer[4096];
+                while (received.find("\r\n\r\n") == std::string::npos)
+                {
+                    const int n = peer.receiveBytes(buffer, sizeof buffer);
+                    if (n <= 0)
+                        break;
+                    received.append(buffer, static_cast<std::size_t>(n));
+                }
+                const std::string answer =
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Total-Count: 5\r\n"
+                    "Link: <" +
+                    base + "/orders?page=1>; rel=\"prev\", <" + base +
+                    "/orders?page=3>; rel=\"next\"\r\nContent-Length: 2\r\nConnection: "
+                    "close\r\n\r\n[]";
+                peer.sendBytes(answer.data(), static_cast<int>(answer.size()));
+                peer.shutdown();
+            });
+        HttpClientOptions options;
+        options.baseUrl = base;
+        options.headers = {HttpClient::bearer("t0ken"), {"X-Api-Version", "2"}};
+        HttpClient http(options);
+        const HttpResponse response = http.get("/orders?page=2");
+        server.join();
+        CPPUNIT_ASSERT_MESSAGE(received, received.find("\r\nAuthorization: Bearer t0ken\r\n") !=
+                                             std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(received,
+                               received.find("\r\nX-Api-Version: 2\r\n") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(received, received.find("\r\nAccept: application/json\r\n") !=
+                                             std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("5"), response.header("x-total-count"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), response.header("X-Missing"));
+        CPPUNIT_ASSERT_EQUAL(base + "/orders?page=3", response.nextLink());
+        CPPUNIT_ASSERT_EQUAL(std::string("[]"), response.body);
+        CPPUNIT_ASSERT_EQUAL(std::string("Basic dTpw"), HttpClient::basic("u", "p").second);
+    }
+
+    void refusesAHeaderThatWouldSplitTheRequest()
+    {
+        for (const auto& header :
+             std::vector<std::pair<std::string, std::string>>{{"X-Key", "s3cret\r\nX-Injected: 1"},
+                                                              {"X-Key", std::string("s3cret\0", 7)},
+                                                              {"X: Key", "s3cret"},
+                                                              {"", "s3cret"}})
+            try
+            {
+                HttpClientOptions options;
+                options.baseUrl = "http://127.0.0.1:1";
+                options.headers = {header};
+                HttpClient http(options);
+                CPPUNIT_FAIL("header '" + header.first + "' was taken");
+            }
+            catch (const ConfigException& e)
+            {
+                // Named, its value never shown.
+                CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("header '") == 0);
+                CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                       e.message().find("s3cret") == std::string::npos);
+            }
+        CPPUNIT_ASSERT_THROW(HttpClient::bearer(""), ConfigException);
+    }
+
+    void followsALinkToItsOwnServerOnly()
+    {
+        FakeServiceOrder fake;
+        fake.addOrder("created");
+        Client client(fake.baseUrl());
+        CPPUNIT_ASSERT_EQUAL(200, client.http->get(fake.baseUrl() + ORDERS).status);
+        const std::string port = fake.baseUrl().substr(fake.baseUrl().rfind(':') + 1);
+        for (const std::string& elsewhere :
+             {"http://localhost.example:" + port + ORDERS, "http://127.0.0.1:1" + ORDERS,
+              "http://u:p@127.0.0.1:" + port + ORDERS, "https://127.0.0.1:" + port + ORDERS})
+            try
+            {
+                client.http->get(elsewhere);
+                CPPUNIT_FAIL(elsewhere + " was followed");
+            }
+            catch (const SourceException& e)
+            {
+                CPPUNIT_ASSERT_MESSAGE(e.message(),
+                                       e.message().find("not followed") != std::string::npos);
+                CPPUNIT_ASSERT_MESSAGE(e.message(), e.message().find("u:p") == std::string::npos);
+            }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), fake.requestCount());
+    }
+
+    void readsTheNextLinkOfRfc8288()
+    {
+        const auto next = [](std::vector<std::pair<std::string, std::string>> headers)
+        {
+            HttpResponse response;
+            response.headers = std::move(headers);
+            return response.nextLink();
+        };
+        CPPUNIT_ASSERT_EQUAL(std::string("/b"),
+                             next({{"Link", "</a>; rel=\"prev\", </b>; rel=\"next\""}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("/c"), next({{"link", "</c>; rel=next"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("/d"), next({{"Link", "</d>; rel=\"last next\""}}));
+        CPPUNIT_ASSERT_EQUAL(std::string("/e"),
+                             next({{"Link", "</x>; title=\"a, <b>; rel=next\"; rel=prev"},
+                                   {"Link", "</e>; REL=\"Next\""}}));
+        CPPUNIT_ASSERT_EQUAL(std::string(), next({{"Link", "</a>; rel=\"prev\""}}));
+        CPPUNIT_ASSERT_EQUAL(std::string(), next({{"Link", "<unclosed; rel=next"}}));
+        CPPUNIT_ASSERT_EQUAL(std::string(), next({}));
     }
 };
 

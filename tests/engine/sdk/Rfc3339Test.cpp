@@ -27,6 +27,7 @@ class Rfc3339Test : public CppUnit::TestFixture
     CPPUNIT_TEST(refusesTimesThatLeaveTheFourDigitYears);
     CPPUNIT_TEST(findsAndEscapesUnstorableBytes);
     CPPUNIT_TEST(clipsForLogs);
+    CPPUNIT_TEST(readsAndWritesEpochSecondsAndMilliseconds);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -110,6 +111,31 @@ public:
                                      "b"));
         CPPUNIT_ASSERT_EQUAL(std::string("\\x1b…(3 bytes)"), clipped("\x1b\x1b\x1b", 5));
         CPPUNIT_ASSERT_EQUAL(std::string("é"), clipped("é")); // U+00E9 is no control
+    }
+
+    void readsAndWritesEpochSecondsAndMilliseconds()
+    {
+        using courierd::TimeFormat;
+        const Poco::Timestamp at = *courierd::parseRfc3339("2026-12-04T10:00:00Z");
+        const auto parse = [](const std::string& text, TimeFormat format)
+        { return courierd::parseTime(text, format); };
+        CPPUNIT_ASSERT(at == *parse("1796378400", TimeFormat::EpochSeconds));
+        CPPUNIT_ASSERT(at + 250000 == *parse("1796378400.25", TimeFormat::EpochSeconds));
+        CPPUNIT_ASSERT(at + 250000 == *parse("1796378400250", TimeFormat::EpochMilliseconds));
+        CPPUNIT_ASSERT(at == *parse("2026-12-04T10:00:00Z", TimeFormat::Rfc3339));
+        CPPUNIT_ASSERT(Poco::Timestamp(0) == *parse("0", TimeFormat::EpochMilliseconds));
+        CPPUNIT_ASSERT(parse("253402300799", TimeFormat::EpochSeconds).has_value());
+        for (const char* bad : {"", "-1", "+1", "1e9", "1.", ".5", "1.2.3", "17963784OO", " 1",
+                                "1 ", "0x10", "1.1234567", "253402300800", "99999999999999999999"})
+            CPPUNIT_ASSERT_MESSAGE(bad, !parse(bad, TimeFormat::EpochSeconds));
+        CPPUNIT_ASSERT(!parse("1796378400.5", TimeFormat::EpochMilliseconds));
+        CPPUNIT_ASSERT(!parse("253402300800000", TimeFormat::EpochMilliseconds));
+        CPPUNIT_ASSERT_EQUAL(std::string("1796378400"),
+                             courierd::formatTime(at + 999000, TimeFormat::EpochSeconds));
+        CPPUNIT_ASSERT_EQUAL(std::string("1796378400999"),
+                             courierd::formatTime(at + 999000, TimeFormat::EpochMilliseconds));
+        CPPUNIT_ASSERT_EQUAL(std::string("2026-12-04T10:00:00Z"),
+                             courierd::formatTime(at, TimeFormat::Rfc3339));
     }
 };
 
