@@ -1,6 +1,8 @@
-// JsonRecordsReader against an envelope from a source: never a crash, and the property that
-// the reader fed in pieces of any size hands over exactly the elements and the scalars that it
-// finds in the whole text (or fails as it does), each element within its size limit.
+// JsonRecordsReader (and under it JsonArrayReader) against a body from a source, an envelope
+// or a plain array: never a crash, and the property that the reader fed in pieces of any size
+// hands over exactly the elements and the scalars that it finds in the whole text (or fails as
+// it does), each element within its size limit; for a plain array, what splitJsonArray()
+// finds too.
 #include "courierd/JsonArray.h"
 
 #include <Poco/Exception.h>
@@ -67,5 +69,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (whole.failed != streamed.failed || (!whole.failed && (whole.elements != streamed.elements ||
                                                               whole.scalars != streamed.scalars)))
         std::abort();
+    if (path.empty())
+    {
+        // The whole-body splitter agrees with the streaming reader (on elements it kept whole).
+        bool failed = false;
+        std::vector<std::string> split;
+        try
+        {
+            for (const auto element : courierd::splitJsonArray(body))
+                split.emplace_back(element);
+        }
+        catch (const Poco::SyntaxException&)
+        {
+            failed = true;
+        }
+        bool cut = false;
+        for (const auto& element : split)
+            cut = cut || element.size() > 64;
+        if (failed != whole.failed || (!failed && !cut && split != whole.elements))
+            std::abort();
+    }
     return 0;
 }
