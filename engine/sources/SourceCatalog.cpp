@@ -263,6 +263,8 @@ SourceCatalog::Change SourceCatalog::prepare(const std::shared_ptr<Settings>& ne
                 problems.push_back(next->describe("source." + name + ".plugin") + ": " +
                                    old->second->info.path + " " + problem +
                                    " (the running build goes on, but a start would fail)");
+                // Its keys, from the running instance: only the file's problem is said.
+                declarePluginKeys(*next, name, *old->second->source);
                 continue;
             }
         // A running source whose section and plugin file are as they were goes on as it is;
