@@ -306,8 +306,9 @@ courierd::Batch ServiceOrderSource::streamByCreatedAt(const std::string& cursor,
 {
     // The window as the last fetch left it, when the engine hands that fetch's cursor back:
     // parsing a cursor of 100,000 ids on every tick would cost more than the tick. It is
-    // forgotten first, so that a fetch that fails half-way restores from the cursor next time.
-    const bool cached = _mark && cursor == _markCursor;
+    // forgotten first, so that a fetch that fails half-way restores from the cursor next time
+    // (the start's empty cursor included: it never stands for a window).
+    const bool cached = _mark && !_markCursor.empty() && cursor == _markCursor;
     _markCursor.clear();
     if (!cached)
     {

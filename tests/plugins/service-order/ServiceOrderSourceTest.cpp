@@ -80,6 +80,7 @@ class ServiceOrderSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(malformedElementsAreRejectedWithReasons);
     CPPUNIT_TEST(hostileOrdersAreRejectedAndNeverMoveTheWatermark);
     CPPUNIT_TEST(brokenAnswerFailsThePollAndKeepsTheCursor);
+    CPPUNIT_TEST(aFirstPollBrokenHalfWayLosesNothing);
     CPPUNIT_TEST(aLargeAnswerIsStreamedInBoundedParts);
     CPPUNIT_TEST(anAnswerBrokenMidwayKeepsThePartsAndTheCursor);
     CPPUNIT_TEST(anOversizedOrderIsRejectedCut);
@@ -268,6 +269,23 @@ public:
             }
             CPPUNIT_ASSERT_EQUAL(cursor, plugin.cursor);
         }
+    }
+
+    // Found by courierd-plugin-check: a poll from the start whose answer broke after some
+    // orders had been read came back to the same (empty) cursor, took the window that fetch
+    // had filled for its own, and skipped those orders for good.
+    void aFirstPollBrokenHalfWayLosesNothing()
+    {
+        FakeServiceOrder fake;
+        Plugin plugin(fake.baseUrl(), {{"retry_count", "0"}});
+        FakeServiceOrder::Fault answer;
+        answer.status = 200;
+        answer.body = "[" + ordersJson(2) + R"(,{"id")";
+        fake.fail(answer);
+        CPPUNIT_ASSERT_THROW(plugin.source->fetch(""), SourceException);
+        answer.body = "[" + ordersJson(2) + "]";
+        fake.fail(answer);
+        CPPUNIT_ASSERT((std::set<std::string>{"o0", "o1"}) == idsOf(plugin.source->fetch("")));
     }
 
     void aLargeAnswerIsStreamedInBoundedParts()
