@@ -2,6 +2,7 @@
 
 #include "courierd/Exceptions.h"
 #include "sdk/HttpObserver.h"
+#include "sdk/Internal.h"
 
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeParser.h>
@@ -113,8 +114,9 @@ bool clean(const std::string& text)
 
 } // namespace
 
-struct HttpClient::State
+struct COURIERD_SDK_PRIVATE HttpClient::State
 {
+    COURIERD_LAYOUT_PROBE
     Duration backoff(int retry);
     void readBody(std::istream& in, Poco::Timestamp started, Duration limit,
                   const std::string& what, const std::function<void(std::string_view)>& take);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <functional>
 #include <string>
 
@@ -21,11 +23,11 @@ using Observer =
 
 /// Installs the host's observer (empty: none). Any thread; calls in flight finish with the
 /// observer they started with.
-void set(Observer observer);
+COURIERD_SDK_API void set(Observer observer);
 
 /// Labels the calling thread's requests with `source` while it lives (the scheduler, around
 /// a poll). Requests made outside any scope are not reported.
-class Scope
+class COURIERD_SDK_API Scope
 {
 public:
     explicit Scope(const std::string& source);
@@ -38,6 +40,6 @@ private:
 };
 
 /// Called by HttpClient.
-void report(Event event, const std::string& label);
+COURIERD_SDK_API void report(Event event, const std::string& label);
 
 } // namespace courierd::http_observer

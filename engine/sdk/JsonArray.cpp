@@ -1,5 +1,7 @@
 #include "courierd/JsonArray.h"
 
+#include "sdk/Internal.h"
+
 #include <Poco/Exception.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
@@ -20,8 +22,9 @@ bool isSpace(char c)
 
 } // namespace
 
-struct JsonArrayReader::State
+struct COURIERD_SDK_PRIVATE JsonArrayReader::State
 {
+    COURIERD_LAYOUT_PROBE
     enum class Phase
     {
         Before, // expecting '['
@@ -240,8 +243,9 @@ void JsonArrayReader::State::finish() const
         fail("unterminated array (truncated body?)", offset);
 }
 
-struct JsonRecordsReader::State
+struct COURIERD_SDK_PRIVATE JsonRecordsReader::State
 {
+    COURIERD_LAYOUT_PROBE
     static constexpr std::size_t MAX_SCALAR = 8 * 1024;
     static constexpr std::size_t MAX_SCALARS = 256;
     static constexpr std::size_t MAX_KEY = 256;

@@ -3,6 +3,7 @@
 #include "courierd/HttpClient.h"
 #include "courierd/JsonArray.h"
 #include "courierd/Utf8.h"
+#include "sdk/Internal.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/Exception.h>
@@ -32,8 +33,9 @@ constexpr std::uint64_t FNV_START = 14695981039346656037ULL;
 
 } // namespace
 
-struct Paginator::State
+struct COURIERD_SDK_PRIVATE Paginator::State
 {
+    COURIERD_LAYOUT_PROBE
     Options options;
     bool running = false;
     std::string from;

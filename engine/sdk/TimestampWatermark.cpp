@@ -3,6 +3,7 @@
 #include "courierd/JsonArray.h"
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
+#include "sdk/Internal.h"
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Handler.h>
@@ -108,8 +109,9 @@ private:
 
 } // namespace
 
-struct TimestampWatermark::State
+struct COURIERD_SDK_PRIVATE TimestampWatermark::State
 {
+    COURIERD_LAYOUT_PROBE
     Poco::Timespan lookback;
     Poco::Timestamp startFrom;
     Poco::Timestamp watermark;

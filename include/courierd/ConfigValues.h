@@ -1,6 +1,7 @@
 #pragma once
 
 #include "courierd/Duration.h"
+#include "courierd/Export.h"
 
 #include <Poco/Timestamp.h>
 
@@ -16,7 +17,7 @@ namespace courierd
 /// source's SourceContext implement it. Every getter throws Poco::NotFoundException for a key
 /// that was not declared, and Poco::BadCastException for one declared with another type (both
 /// bugs in the caller). Read-only, so safe from any thread.
-class ConfigValues
+class COURIERD_SDK_API ConfigValues
 {
 public:
     virtual ~ConfigValues() = default;

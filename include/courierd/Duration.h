@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -21,10 +23,10 @@ constexpr std::int64_t MS_PER_DAY = 24 * MS_PER_HOUR;
 /// `ms`, `s`, `m`, `h`, `d`: `250ms`, `5s`, `10m`, `1h`, `1h30m`, `30d`; or `0`. Returns nothing
 /// for anything else (no unit, a sign, a fraction, spaces, an overflow). Pure; never throws;
 /// any thread.
-std::optional<Duration> parseDuration(std::string_view text);
+COURIERD_SDK_API std::optional<Duration> parseDuration(std::string_view text);
 
 /// Formats a duration the way parseDuration reads it, with the largest exact units
 /// (`90000ms` → `1m30s`, `0ms` → `0s`). Pure; never throws; any thread.
-std::string formatDuration(Duration duration);
+COURIERD_SDK_API std::string formatDuration(Duration duration);
 
 } // namespace courierd

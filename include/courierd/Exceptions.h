@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <Poco/Exception.h>
 
 #include <string>
@@ -11,16 +13,16 @@ namespace courierd
 /// A configuration value is missing, unknown or malformed. The message names the file (or
 /// environment variable), the key and the value. Plugins throw it from Source::initialize()
 /// for a value that is well-formed but unusable (a base_url that is not a URL).
-POCO_DECLARE_EXCEPTION(, ConfigException, Poco::InvalidArgumentException)
+POCO_DECLARE_EXCEPTION(COURIERD_SDK_API, ConfigException, Poco::InvalidArgumentException)
 
 /// A fetch failed as a whole (the source was unreachable, its answer unusable). The engine
 /// keeps the cursor where it was, records the message as the tick's error, and tries again
 /// on the next tick. Malformed single elements are not exceptions: they are Batch::rejects.
-POCO_DECLARE_EXCEPTION(, SourceException, Poco::RuntimeException)
+POCO_DECLARE_EXCEPTION(COURIERD_SDK_API, SourceException, Poco::RuntimeException)
 
 /// A request was answered with a status the retry policy does not retry (404, 400, 401, …):
 /// HttpClient throws it, with the status, so that a plugin can tell "not there" from a failure.
-class HttpStatusException : public SourceException
+class COURIERD_SDK_API HttpStatusException : public SourceException
 {
 public:
     HttpStatusException(const std::string& message, int status)
@@ -44,10 +46,10 @@ private:
 /// The daemon is stopping: a fetch gives up the rest of an answer (the parts it handed over
 /// stay stored; the cursor does not move). Thrown by RecordSink::write() and by HttpClient
 /// while it reads; a plugin lets it propagate.
-POCO_DECLARE_EXCEPTION(, StoppingException, Poco::RuntimeException)
+POCO_DECLARE_EXCEPTION(COURIERD_SDK_API, StoppingException, Poco::RuntimeException)
 
 /// The plugin cannot do what was asked (Source::cursorAt() of a source that has no time to
 /// start from); the message says why, for the operator who asked.
-POCO_DECLARE_EXCEPTION(, UnsupportedException, Poco::RuntimeException)
+POCO_DECLARE_EXCEPTION(COURIERD_SDK_API, UnsupportedException, Poco::RuntimeException)
 
 } // namespace courierd

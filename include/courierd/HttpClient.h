@@ -1,6 +1,7 @@
 #pragma once
 
 #include "courierd/Duration.h"
+#include "courierd/Export.h"
 
 #include <functional>
 #include <istream>
@@ -38,7 +39,7 @@ struct HttpClientOptions
 };
 
 /// A response with a 2xx status.
-struct HttpResponse
+struct COURIERD_SDK_API HttpResponse
 {
     int status = 0;
     std::string contentType;
@@ -65,7 +66,7 @@ struct HttpResponse
 /// at once; so does a retry whose wait would not fit in the budget. Not thread-safe: one client per
 /// source instance, used inside fetch(). Its state is private (a pointer to it): the SDK may
 /// change it without a new ABI version.
-class HttpClient
+class COURIERD_SDK_API HttpClient
 {
 public:
     /// Waits `delay` between attempts; tests replace it to record delays instead.

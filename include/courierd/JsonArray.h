@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <cstddef>
 #include <functional>
 #include <map>
@@ -20,7 +22,7 @@ namespace courierd
 ///
 /// Not thread-safe (one reader per body). Its state is private (a pointer to it): the SDK may
 /// change it without a new ABI version.
-class JsonArrayReader
+class COURIERD_SDK_API JsonArrayReader
 {
 public:
     /// Called for each element, in order. `text` is valid during the call only. `truncated`:
@@ -67,7 +69,7 @@ private:
 /// kept at 8 KiB (a longer one is not kept), 256 scalars kept, objects nested at most 64 deep
 /// (deeper fails), keys of 256 bytes (longer are not kept). Not thread-safe (one reader per
 /// body); its state is private.
-class JsonRecordsReader
+class COURIERD_SDK_API JsonRecordsReader
 {
 public:
     using Element = JsonArrayReader::Element;
@@ -108,10 +110,10 @@ private:
 
 /// Appends `value` to `out` as a JSON string: quoted, with `"`, `\` and control characters
 /// escaped; other bytes (UTF-8 included) are copied as they are. Pure; any thread.
-void appendJsonString(std::string& out, std::string_view value);
+COURIERD_SDK_API void appendJsonString(std::string& out, std::string_view value);
 
 /// The whole array at once: the exact text of each top-level element, as views into `body`.
 /// Throws Poco::SyntaxException as JsonArrayReader does. Pure; any thread.
-std::vector<std::string_view> splitJsonArray(std::string_view body);
+COURIERD_SDK_API std::vector<std::string_view> splitJsonArray(std::string_view body);
 
 } // namespace courierd

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -42,7 +44,7 @@ enum class PageStyle
 /// the same page.
 ///
 /// Not thread-safe (a plugin uses it inside fetch()); its state is private.
-class Paginator
+class COURIERD_SDK_API Paginator
 {
 public:
     struct Options

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "courierd/Export.h"
 #include "courierd/Record.h"
 #include "courierd/Reject.h"
 #include "courierd/Rfc3339.h"
@@ -29,13 +30,14 @@ struct JsonField
 /// otherwise). `fields` gets one entry per name, in order; a repeated key keeps its last value.
 /// Returns false when the element is JSON but not an object. Throws Poco::Exception (a syntax
 /// error) for text that is not JSON, and for text that is not UTF-8. Pure; any thread.
-bool readJsonFields(std::string_view element, const std::vector<std::string>& names,
-                    std::vector<JsonField>& fields);
+COURIERD_SDK_API bool readJsonFields(std::string_view element,
+                                     const std::vector<std::string>& names,
+                                     std::vector<JsonField>& fields);
 
 /// Where an order's fields are in a source's elements, and how to judge it: the first-read rule
 /// most plugins need, from an element's text to a Record (with its verdict) or a Reject saying
 /// why, without code of the plugin's own. Fields are top-level keys of the element object.
-struct RecordFields
+struct COURIERD_SDK_API RecordFields
 {
     std::string id = "id";
     bool integerIds = false; ///< Also take a JSON integer id (`17` → "17"), not strings only.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "courierd/Batch.h"
+#include "courierd/Export.h"
 #include "courierd/Record.h"
 #include "courierd/Reject.h"
 
@@ -11,7 +12,7 @@ namespace courierd
 
 /// Where Source::stream() hands over what it has read so far. Implemented by the engine; used
 /// on the source's timer thread, inside stream() only.
-class RecordSink
+class COURIERD_SDK_API RecordSink
 {
 public:
     virtual ~RecordSink() = default;
@@ -27,7 +28,7 @@ public:
 /// A RecordSink that keeps everything written to it in one Batch, so that a plugin that streams
 /// can offer fetch() too: `BatchCollector all; return all.merge(stream(cursor, all));`.
 /// Not thread-safe.
-class BatchCollector : public RecordSink
+class COURIERD_SDK_API BatchCollector : public RecordSink
 {
 public:
     void write(std::vector<Record>& records, std::vector<Reject>& rejects) override;

@@ -3,6 +3,7 @@
 #include "courierd/Batch.h"
 #include "courierd/ConfigKey.h"
 #include "courierd/Exceptions.h"
+#include "courierd/Export.h"
 #include "courierd/Recheck.h"
 #include "courierd/RecordSink.h"
 #include "courierd/SourceContext.h"
@@ -29,7 +30,7 @@ namespace courierd
 /// large (a backlog after an outage, a source without pagination) also overrides stream(), so
 /// that the engine stores records while the answer is still being read, and memory stays
 /// bounded however large the answer.
-class Source
+class COURIERD_SDK_API Source
 {
 public:
     virtual ~Source() = default;

@@ -2,6 +2,7 @@
 
 #include "courierd/ConfigValues.h"
 #include "courierd/Duration.h"
+#include "courierd/Export.h"
 
 #include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
@@ -22,7 +23,7 @@ namespace courierd
 /// `source.NAME.timeout`): from the source's section, the environment or `--set`, or the
 /// default. The host has already checked each against its declared type and limits; a
 /// ConfigMap reads them all into the plugin's struct at once.
-class SourceContext : public ConfigValues
+class COURIERD_SDK_API SourceContext : public ConfigValues
 {
 public:
     ~SourceContext() override = default;

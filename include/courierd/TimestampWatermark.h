@@ -1,5 +1,7 @@
 #pragma once
 
+#include "courierd/Export.h"
+
 #include <Poco/Timespan.h>
 #include <Poco/Timestamp.h>
 
@@ -27,7 +29,7 @@ namespace courierd
 /// A value type (copies are independent); not thread-safe (a plugin uses it inside one
 /// fetch()). Its state is private (a pointer to it): the SDK may change it without a new ABI
 /// version.
-class TimestampWatermark
+class COURIERD_SDK_API TimestampWatermark
 {
 public:
     /// `lookback`: how far behind the newest timestamp seen to keep re-reading.

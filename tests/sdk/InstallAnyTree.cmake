@@ -1,9 +1,10 @@
 # `cmake --install` of a build tree that built some targets only (here the SDK alone: less
 # than `scripts/dev run` builds, which leaves out the manual pages and plugins/example) installs
-# what it built, the SDK always; a plugin then builds against that installation.
+# what it built, the SDK always; a plugin then builds against that installation. The tree
+# pads the SDK's private state (COURIERD_SDK_LAYOUT_PROBE) for SdkRebuildKeepsPlugins.
 file(REMOVE_RECURSE "${WORK_DIR}")
 foreach(step
-    "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${WORK_DIR}/tree;-DCOURIERD_BUILD_TESTS=OFF;-DCMAKE_UNITY_BUILD=ON;-DCMAKE_BUILD_TYPE=RelWithDebInfo"
+    "${CMAKE_COMMAND};-S;${SOURCE_DIR};-B;${WORK_DIR}/tree;-DCOURIERD_BUILD_TESTS=OFF;-DCOURIERD_SDK_LAYOUT_PROBE=4096;-DCMAKE_UNITY_BUILD=ON;-DCMAKE_BUILD_TYPE=RelWithDebInfo"
     "${CMAKE_COMMAND};--build;${WORK_DIR}/tree;--target;courierd_sdk"
     "${CMAKE_COMMAND};--install;${WORK_DIR}/tree;--prefix;${WORK_DIR}/prefix"
     "${CMAKE_COMMAND};-S;${SOURCE_DIR}/plugins/example;-B;${WORK_DIR}/example;-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix"
