@@ -7,6 +7,10 @@
 // that many share a second). SIGUSR1 stops the creating (the service goes on answering); then,
 // and on SIGTERM or SIGINT before exiting, it writes every order's id and creation time (epoch
 // microseconds, tab-separated) to RECORD_FILE when given (complete once renamed into place).
+//   build/tests/fake_service_order --plugin-check
+// courierd-plugin-check's fake: serves on a free port, prints its base URL, and answers each
+// line `seed N` on stdin by adding N assignable orders created now and printing their ids on
+// one line; ends when stdin closes.
 #include "FakeServiceOrder.h"
 
 #include <Poco/Thread.h>
@@ -36,8 +40,34 @@ void record(const courierd::test::FakeServiceOrder& fake, const std::string& fil
 
 } // namespace
 
+int pluginCheck()
+{
+    courierd::test::FakeServiceOrder fake(0);
+    std::cout << fake.baseUrl() << std::endl;
+    for (std::string line; std::getline(std::cin, line);)
+        if (line.starts_with("seed "))
+        {
+            const int count = std::stoi(line.substr(5));
+            for (int i = 0; i < count; ++i)
+                std::cout << (i ? " " : "") << fake.addOrder("created");
+            std::cout << std::endl;
+        }
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
+    const std::string first = argc > 1 ? argv[1] : "";
+    if (first == "--plugin-check")
+        return pluginCheck();
+    if (!first.empty() && first.find_first_not_of("0123456789") != std::string::npos)
+    {
+        std::cerr
+            << "usage: fake_service_order [PORT] [ORDERS_PER_SECOND] [PRELOAD [RECORD_FILE]]\n"
+               "       fake_service_order --plugin-check"
+            << std::endl;
+        return 64;
+    }
     const auto port = static_cast<unsigned short>(argc > 1 ? std::stoi(argv[1]) : 8080);
     const int rate = argc > 2 ? std::stoi(argv[2]) : 1;
     const bool bench = argc > 3;

@@ -1,6 +1,7 @@
 // The fake marketplace as a program, for trying example-http by hand and for
 // courierd-plugin-check's seeding hook:
 //   fake_marketplace KEY_FILE [PORT]    prints its base URL, serves until stdin closes
+// Each line `seed N` on stdin adds N orders created now and prints their ids on one line.
 #include "FakeMarketplace.h"
 
 #include <fstream>
@@ -24,9 +25,13 @@ int main(int argc, char** argv)
     marketplace::FakeMarketplace fake(
         key, static_cast<unsigned short>(argc > 2 ? std::stoi(argv[2]) : 0));
     std::cout << fake.baseUrl() << std::endl;
-    std::string line;
-    while (std::getline(std::cin, line))
-    {
-    }
+    for (std::string line; std::getline(std::cin, line);)
+        if (line.starts_with("seed "))
+        {
+            const auto ids = fake.add(std::stoi(line.substr(5)));
+            for (std::size_t i = 0; i < ids.size(); ++i)
+                std::cout << (i ? " " : "") << ids[i];
+            std::cout << std::endl;
+        }
     return 0;
 }
