@@ -442,7 +442,7 @@ private:
         std::set<std::string> engine;
         for (const auto& key : SourceCatalog::engineKeys(name))
             engine.insert(key.name.substr(("source." + name + ".").size()));
-        static const std::regex valid("[a-z][a-z0-9_]*(\\.[a-z0-9_]+)*");
+        static const std::regex valid("[a-z][a-z0-9_]*(\\.([a-z0-9_]+|\\*[a-z0-9_]*))*");
         for (const auto& key : keys)
         {
             const std::string quoted = "'" + clipped(key.name, 80) + "'";

@@ -350,8 +350,66 @@ Settings Settings::load(const std::string& path, const std::vector<ConfigKey>& s
     return settings;
 }
 
-void Settings::declare(const std::vector<ConfigKey>& keys)
+namespace
 {
+
+// Whether `key` is one of `family`'s (one `*`), and how long the family's literal part is.
+std::size_t familyMatch(const std::string& family, const std::string& key)
+{
+    const auto star = family.find('*');
+    const std::string_view prefix(family.data(), star), suffix(family.data() + star + 1);
+    if (key.size() <= prefix.size() + suffix.size() || !key.starts_with(prefix) ||
+        !key.ends_with(suffix))
+        return 0;
+    return prefix.size() + suffix.size();
+}
+
+} // namespace
+
+void Settings::declare(const std::vector<ConfigKey>& declared)
+{
+    // Families first become the keys of theirs that are set (file, --set), each the longest
+    // pattern's; names declared alone are never a family's.
+    std::vector<ConfigKey> keys;
+    std::vector<const ConfigKey*> families;
+    for (const auto& key : declared)
+        if (key.name.find('*') != std::string::npos)
+        {
+            families.push_back(&key);
+            _families[key.name];
+        }
+        else
+            keys.push_back(key);
+    if (!families.empty())
+    {
+        std::set<std::string> candidates;
+        for (const auto& file : _fileValues)
+            candidates.insert(file.key);
+        for (const auto& [name, text] : _overrides)
+            candidates.insert(name);
+        for (const auto& candidate : candidates)
+        {
+            if (std::any_of(keys.begin(), keys.end(),
+                            [&](const ConfigKey& key) { return key.name == candidate; }))
+                continue;
+            const ConfigKey* best = nullptr;
+            std::size_t bestLength = 0;
+            for (const ConfigKey* family : families)
+                if (const std::size_t length = familyMatch(family->name, candidate);
+                    length > bestLength)
+                {
+                    best = family;
+                    bestLength = length;
+                }
+            if (!best)
+                continue;
+            ConfigKey key = *best;
+            key.name = candidate;
+            key.defaultValue.clear();
+            keys.push_back(std::move(key));
+            _families[best->name].push_back(candidate);
+        }
+    }
     for (const auto& key : keys)
     {
         _schema.push_back(key);
@@ -400,6 +458,9 @@ void Settings::check()
         for (const auto& key : _schema)
             if (sectionOf(key.name) == section)
                 known.insert(key.name.substr(section.size() + 1));
+        for (const auto& [family, keys] : _families)
+            if (sectionOf(family) == section)
+                known.insert(family.substr(section.size() + 1));
         return known;
     };
 
@@ -649,6 +710,16 @@ Poco::Timestamp Settings::getTime(const std::string& key) const
     if (!time)
         throw ConfigException(describe(key) + ": not an RFC3339 time");
     return *time;
+}
+
+std::vector<std::string> Settings::keysOf(const std::string& family) const
+{
+    const auto it = _families.find(family);
+    if (it == _families.end())
+        throw Poco::NotFoundException("configuration key family not declared", family);
+    std::vector<std::string> keys = it->second;
+    std::sort(keys.begin(), keys.end());
+    return keys;
 }
 
 std::vector<std::string> Settings::getList(const std::string& key) const

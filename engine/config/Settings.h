@@ -101,6 +101,7 @@ public:
     bool getBool(const std::string& key) const override;
     Poco::Timestamp getTime(const std::string& key) const override;
     std::vector<std::string> getList(const std::string& key) const override;
+    std::vector<std::string> keysOf(const std::string& family) const override;
     /// What check() read from the file; empty when the key is unset.
     std::string getSecret(const std::string& key) const override;
 
@@ -150,6 +151,7 @@ private:
     std::vector<FileValue> _fileValues;  // the main file's, then conf.d's in name order
     std::vector<std::string> _conflicts; // keys set by two files
     std::vector<ConfigKey> _schema;
+    std::map<std::string, std::vector<std::string>> _families; // family → its declared keys
     std::map<std::string, Value> _values;
     std::set<std::string> _ownerMissing; // sections whose keys cannot be known
     std::vector<std::string> _problems;

@@ -52,4 +52,12 @@ std::string PluginSourceContext::describe(const std::string& name) const
     return _settings.describe(key(name));
 }
 
+std::vector<std::string> PluginSourceContext::keysOf(const std::string& family) const
+{
+    std::vector<std::string> keys = _settings.keysOf(key(family));
+    for (auto& name : keys)
+        name.erase(0, key("").size());
+    return keys;
+}
+
 } // namespace courierd

@@ -27,6 +27,7 @@ public:
     std::vector<std::string> getList(const std::string& key) const override;
     std::string getSecret(const std::string& key) const override;
     std::string describe(const std::string& key) const override;
+    std::vector<std::string> keysOf(const std::string& family) const override;
     Poco::Logger& logger() const override { return _logger; }
     /// The wall clock.
     Poco::Timestamp now() const override { return Poco::Timestamp(); }

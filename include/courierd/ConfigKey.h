@@ -31,6 +31,13 @@ enum class ConfigType
 /// plugin's Source::settings(), usually made by a ConfigMap): typos are reported at start,
 /// values are parsed in one place, and `--help`, docs/configuration.md and courierd.ini(5)
 /// list every key from the same table. A plain value type.
+///
+/// A name with one `*` declares a *family*: `query.*` is every key of the section that starts
+/// `query.` (`query.status = created`), `headers.*_file` every one that also ends `_file`.
+/// Each key set in a file or with `--set` that matches is declared with the family's type,
+/// limits and help (a key matching two families takes the longer pattern's), and read by its
+/// own name; ConfigValues::keysOf() lists them. A family has no default, and its keys are not
+/// read from the environment (its variable names cannot be told apart).
 struct ConfigKey
 {
     std::string name;         ///< The key: `store.pool_size`, or `timeout` within a source.

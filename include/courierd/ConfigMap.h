@@ -172,6 +172,34 @@ public:
                             { return values.getSecret(key); });
     }
 
+    /// A family of text keys (`query.*`: ConfigKey), into a map from the part `*` stands for
+    /// to the value: `query.status = created` gives {"status", "created"}. With `secret`, the
+    /// family names files (`headers.*_file`) and the map holds what they hold (never log it).
+    template <class Access>
+    ConfigMap& family(std::string name, Access member, std::string help, bool secret = false)
+    {
+        const auto star = name.find('*');
+        if (star == std::string::npos || name.find('*', star + 1) != std::string::npos ||
+            (secret && !name.ends_with("*_file")))
+            throw std::invalid_argument("configuration key family " + name +
+                                        ": one '*', and a secret family ends '*_file'");
+        using Type = config_map_detail::MemberType<Config, Access>;
+        const std::size_t prefix = star, suffix = name.size() - star - 1;
+        return bind<Access>(
+            {std::move(name), secret ? ConfigType::Secret : ConfigType::String, "",
+             std::move(help)},
+            member,
+            [prefix, suffix, secret](const ConfigValues& values, const std::string& family)
+            {
+                Type out;
+                const std::size_t within = family.size() - (prefix + suffix + 1);
+                for (const auto& key : values.keysOf(family))
+                    out.emplace(key.substr(within + prefix, key.size() - within - prefix - suffix),
+                                secret ? values.getSecret(key) : values.getString(key));
+                return out;
+            });
+    }
+
     /// Binds every key of `part`, the map of the struct at `member`, through `member`: one
     /// map a section, composed into the map of the whole.
     template <class Access, class Part>

@@ -37,6 +37,11 @@ public:
     /// `throw ConfigException(values.describe("base_url") + ": not reachable")`. A Secret
     /// key shows the file's name, never what it holds.
     virtual std::string describe(const std::string& key) const = 0;
+
+    /// The keys set for `family` (a ConfigKey named with one `*`, as `query.*`), by their full
+    /// names within the section (`query.status`), sorted; each read with the family's getter.
+    /// Empty when none is set. Plugin ABI 8.
+    virtual std::vector<std::string> keysOf(const std::string& family) const = 0;
 };
 
 } // namespace courierd

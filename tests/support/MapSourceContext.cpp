@@ -2,6 +2,7 @@
 
 #include "sources/SourceCatalog.h"
 
+#include <algorithm>
 #include <set>
 
 namespace courierd::test
@@ -28,8 +29,20 @@ Settings settingsOf(const std::string& name, const std::map<std::string, std::st
         names.insert(key.name);
         declared.push_back(std::move(key));
     }
+    // A key of a family (`query.*`) is declared by the family.
+    const auto inFamily = [&](const std::string& key)
+    {
+        return std::any_of(keys.begin(), keys.end(),
+                           [&](const ConfigKey& family)
+                           {
+                               const auto star = family.name.find('*');
+                               return star != std::string::npos &&
+                                      key.starts_with(family.name.substr(0, star)) &&
+                                      key.ends_with(family.name.substr(star + 1));
+                           });
+    };
     for (const auto& [key, value] : values)
-        if (!names.count(prefix + key))
+        if (!names.count(prefix + key) && !inFamily(key))
             declared.push_back({prefix + key, ConfigType::String, "", "undeclared"});
     settings.declare(declared);
     settings.check();

@@ -9,6 +9,7 @@
 #include <Poco/TemporaryFile.h>
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <sys/stat.h>
@@ -77,6 +78,25 @@ const ConfigMap<Everything>& map()
 
 const std::string PREFIX = "source.s.";
 
+// Key families (`query.*`): each key set that matches, read into a map.
+struct Families
+{
+    std::string path;
+    std::map<std::string, std::string> query, headers, secretHeaders;
+};
+
+const ConfigMap<Families>& familiesMap()
+{
+    using F = Families;
+    static const auto map =
+        ConfigMap<F>()
+            .string("path", &F::path, "/", "a path")
+            .family("query.*", &F::query, "a query parameter")
+            .family("headers.*", &F::headers, "a header")
+            .family("headers.*_file", &F::secretHeaders, "a secret header", true);
+    return map;
+}
+
 Settings settingsOf(const Settings::Overrides& set)
 {
     Settings::Overrides prefixed;
@@ -102,6 +122,7 @@ class ConfigMapTest : public CppUnit::TestFixture
     CPPUNIT_TEST(secretsAreReadAndNeverShown);
     CPPUNIT_TEST(bindingsThatCannotHoldTheirValuesAreRefused);
     CPPUNIT_TEST(gettersRefuseAnotherType);
+    CPPUNIT_TEST(familiesCollectTheKeysSetForThem);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -250,6 +271,60 @@ public:
         CPPUNIT_ASSERT_THROW(settings.getList(PREFIX + "undeclared"), Poco::NotFoundException);
         // An enumeration is read by its name.
         CPPUNIT_ASSERT_EQUAL(std::string("fast"), settings.getString(PREFIX + "mode"));
+    }
+
+    void familiesCollectTheKeysSetForThem()
+    {
+        const Poco::TemporaryFile dir;
+        Poco::File(dir.path()).createDirectories();
+        const std::string key = dir.path() + "/key";
+        {
+            Poco::FileOutputStream(key) << "k-77\n";
+        }
+        ::chmod(key.c_str(), 0600);
+        TempFile file(".ini", "[source.s]\nquery.region = eu\nquery.kind = food\n"
+                              "headers.accept = application/json\nheaders.x-key_file = " +
+                                  key + "\n");
+        Settings settings = Settings::read(file.path(), {}, {{PREFIX + "query.limit", "5"}});
+        settings.declare(familiesMap().keys(PREFIX));
+        settings.check();
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()), settings.problems().empty());
+        const Families read = familiesMap().read(settings, PREFIX);
+        CPPUNIT_ASSERT((std::map<std::string, std::string>{
+                           {"kind", "food"}, {"limit", "5"}, {"region", "eu"}}) == read.query);
+        CPPUNIT_ASSERT((std::map<std::string, std::string>{{"accept", "application/json"}}) ==
+                       read.headers);
+        // The longer pattern takes the key: a secret, read from its file.
+        CPPUNIT_ASSERT((std::map<std::string, std::string>{{"x-key", "k-77"}}) ==
+                       read.secretHeaders);
+        CPPUNIT_ASSERT((std::vector<std::string>{PREFIX + "query.kind", PREFIX + "query.limit",
+                                                 PREFIX + "query.region"}) ==
+                       settings.keysOf(PREFIX + "query.*"));
+        CPPUNIT_ASSERT(settings.describe(PREFIX + "headers.x-key_file").find("k-77") ==
+                       std::string::npos);
+
+        // A key of no family is unknown, and the message names the families.
+        TempFile typo(".ini", "[source.s]\nqueery.region = eu\nquery. = x\n");
+        settings = Settings::read(typo.path(), {}, {});
+        settings.declare(familiesMap().keys(PREFIX));
+        settings.check();
+        CPPUNIT_ASSERT_MESSAGE(
+            joined(settings.problems()),
+            anyContains(settings.problems(), {"unknown key 'queery.region'",
+                                              "headers.*, headers.*_file, path, query.*"}));
+        CPPUNIT_ASSERT_MESSAGE(joined(settings.problems()),
+                               anyContains(settings.problems(), {"unknown key 'query.'"}));
+        // None set: empty maps.
+        settings = Settings::read("", {}, {});
+        settings.declare(familiesMap().keys(PREFIX));
+        settings.check();
+        CPPUNIT_ASSERT(familiesMap().read(settings, PREFIX).query.empty());
+        // A family needs one '*'; a secret one ends '*_file'.
+        CPPUNIT_ASSERT_THROW(ConfigMap<Families>().family("query", &Families::query, "x"),
+                             std::invalid_argument);
+        CPPUNIT_ASSERT_THROW(
+            ConfigMap<Families>().family("headers.*", &Families::secretHeaders, "x", true),
+            std::invalid_argument);
     }
 };
 
