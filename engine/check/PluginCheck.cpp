@@ -20,7 +20,6 @@
 #include <iostream>
 #include <map>
 #include <poll.h>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <unistd.h>
@@ -250,6 +249,33 @@ std::string fetched(const Read& read)
            " reject(s) in " + std::to_string(read.fetches) + " fetch(es)";
 }
 
+// Dotted parts of lowercase letters, digits and '_', the first starting with a letter; a part
+// after the first may start with the one '*' of a family (`query.*`, `headers.*_file`).
+bool wellNamed(const std::string& name)
+{
+    bool star = false;
+    std::size_t from = 0;
+    for (int part = 0;; ++part)
+    {
+        const std::size_t dot = name.find('.', from);
+        std::string_view text(name.data() + from,
+                              (dot == std::string::npos ? name.size() : dot) - from);
+        if (part > 0 && text.starts_with('*') && !star)
+        {
+            star = true;
+            text.remove_prefix(1);
+        }
+        else if (text.empty() || (part == 0 && !(text.front() >= 'a' && text.front() <= 'z')))
+            return false;
+        for (const char c : text)
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+                return false;
+        if (dot == std::string::npos)
+            return true;
+        from = dot + 1;
+    }
+}
+
 // A value of `type` that its parser refuses; empty for the types that take any text.
 std::string badValue(ConfigType type)
 {
@@ -442,11 +468,10 @@ private:
         std::set<std::string> engine;
         for (const auto& key : SourceCatalog::engineKeys(name))
             engine.insert(key.name.substr(("source." + name + ".").size()));
-        static const std::regex valid("[a-z][a-z0-9_]*(\\.([a-z0-9_]+|\\*[a-z0-9_]*))*");
         for (const auto& key : keys)
         {
             const std::string quoted = "'" + clipped(key.name, 80) + "'";
-            if (!std::regex_match(key.name, valid))
+            if (!wellNamed(key.name))
                 problems.push_back(quoted + ": not lowercase letters, digits, '_' and '.'");
             if (!names.insert(key.name).second)
                 problems.push_back(quoted + ": declared twice");
@@ -668,7 +693,9 @@ private:
         if (std::none_of(keys.begin(), keys.end(),
                          [&](const ConfigKey& k) { return k.name == _options.urlKey; }))
             return "";
-        return probe.settings->getString(key);
+        // Only an HTTP source has answers for the proxy to break.
+        const std::string url = probe.settings->getString(key);
+        return url.starts_with("http://") ? url : "";
     }
 
     // The first read again through a proxy that injects a 503, a cut answer and a trickle in
@@ -684,7 +711,8 @@ private:
         {
             end("hostile answers", Outcome::Skip,
                 "the plugin has no '" + _options.urlKey +
-                    "' key: no HTTP for the runner to stand between (--url-key names another)");
+                    "' key with an http:// URL: no HTTP for the runner to stand between "
+                    "(--url-key names another)");
             return;
         }
         const Read expected = poll(clean.source(), std::string());
