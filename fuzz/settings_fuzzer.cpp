@@ -1,7 +1,9 @@
 // A configuration file (INI or .properties) with any content, read with the engine's keys and,
-// for every [source.NAME] it holds, the engine's and service-order's keys of that source:
-// Settings either lists problems or yields values that EngineConfig and ServiceOrderSettings
-// read without surprise. Only ConfigException is ever thrown (the daemon's exit 78).
+// for every [source.NAME] it holds, the engine's and service-order's keys of that source (or
+// http-json's, with its key families, for a NAME starting with j): Settings either lists
+// problems or yields values that EngineConfig, ServiceOrderSettings and HttpJsonSettings read
+// without surprise. Only ConfigException is ever thrown (the daemon's exit 78).
+#include "HttpJsonSettings.h"
 #include "ServiceOrderSettings.h"
 #include "config/EngineConfig.h"
 #include "config/Settings.h"
@@ -36,7 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         {
             settings.declare(SourceCatalog::engineKeys(name));
             settings.declare(
-                service_order::ServiceOrderSettings::map().keys("source." + name + "."));
+                name.starts_with("j")
+                    ? http_json::HttpJsonSettings::map().keys("source." + name + ".")
+                    : service_order::ServiceOrderSettings::map().keys("source." + name + "."));
         }
         settings.check();
         if (!settings.problems().empty())
@@ -44,7 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         EngineConfig::from(settings);
         const std::atomic<bool> stop{false};
         for (const auto& name : names)
-            service_order::ServiceOrderSettings::read(PluginSourceContext(name, settings, stop));
+            if (name.starts_with("j"))
+                http_json::HttpJsonSettings::map().read(PluginSourceContext(name, settings, stop));
+            else
+                service_order::ServiceOrderSettings::read(
+                    PluginSourceContext(name, settings, stop));
     }
     catch (const ConfigException&)
     {

@@ -10,6 +10,16 @@
 namespace courierd
 {
 
+bool idAfter(std::string_view id, std::string_view cursor)
+{
+    const bool numeric = !id.empty() && !cursor.empty() &&
+                         id.find_first_not_of("0123456789") == std::string_view::npos &&
+                         cursor.find_first_not_of("0123456789") == std::string_view::npos;
+    if (numeric && id.size() != cursor.size())
+        return id.size() > cursor.size();
+    return id > cursor;
+}
+
 namespace
 {
 

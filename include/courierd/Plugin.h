@@ -14,7 +14,7 @@
 /// getters), ConfigKey::values and the Boolean, Time, Enumeration, List and Secret types.
 /// 6: Source::rechecks() and recheck(), RecheckQuery, RecheckAnswer, HttpStatusException.
 /// 7: HttpClientOptions::headers, HttpResponse::headers, HttpClient's state behind a pointer.
-/// 8: ConfigValues::keysOf() and key families (`query.*`).
+/// 8: ConfigValues::keysOf() and key families (`query.*`), PendingParts.
 #define COURIERD_ABI_VERSION 8
 
 namespace courierd

@@ -34,6 +34,10 @@ COURIERD_SDK_API bool readJsonFields(std::string_view element,
                                      const std::vector<std::string>& names,
                                      std::vector<JsonField>& fields);
 
+/// Whether `id` comes after `cursor` in a source whose ids only grow: ids that are both all
+/// digits compare as numbers (`10` after `9`), others as text. Pure; any thread.
+COURIERD_SDK_API bool idAfter(std::string_view id, std::string_view cursor);
+
 /// Where an order's fields are in a source's elements, and how to judge it: the first-read rule
 /// most plugins need, from an element's text to a Record (with its verdict) or a Reject saying
 /// why, without code of the plugin's own. Fields are top-level keys of the element object.

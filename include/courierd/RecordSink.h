@@ -5,6 +5,7 @@
 #include "courierd/Record.h"
 #include "courierd/Reject.h"
 
+#include <cstddef>
 #include <vector>
 
 namespace courierd
@@ -38,6 +39,30 @@ public:
     Batch merge(Batch last);
 
 private:
+    Batch _batch;
+};
+
+/// What a streaming plugin has read and not yet handed over: written to `sink` in parts of
+/// `limit` records and rejects, or sooner once a part holds `byteLimit` bytes of ids and
+/// payloads, so that memory is bounded by bytes however long the answer. Without a sink it
+/// keeps everything (one page, returned whole). Not thread-safe; inside stream() only.
+/// Plugin ABI 8.
+class COURIERD_SDK_API PendingParts
+{
+public:
+    PendingParts(RecordSink* sink, std::size_t limit, std::size_t byteLimit);
+
+    void add(Record&& record);
+    void add(Reject&& reject);
+
+    /// What is left, to return from stream() with `cursor` and `more`. Leaves it empty.
+    Batch rest(std::string cursor, bool more);
+
+private:
+    void written();
+
+    RecordSink* _sink;
+    std::size_t _limit, _byteLimit, _bytes = 0;
     Batch _batch;
 };
 

@@ -7,12 +7,14 @@
 #include "HttpJsonSettings.h"
 
 #include <Poco/Logger.h>
+#include <Poco/URI.h>
 
 #include <courierd/Exceptions.h>
 #include <courierd/HttpClient.h>
 #include <courierd/JsonArray.h>
 #include <courierd/Plugin.h>
 #include <courierd/RecordFields.h>
+#include <courierd/RecordSink.h>
 #include <courierd/TimestampWatermark.h>
 #include <courierd/Utf8.h>
 #include <memory>
@@ -23,17 +25,6 @@ namespace http_json
 
 namespace
 {
-
-// Ids that are all digits compare as numbers; others as text.
-bool idAfter(const std::string& id, const std::string& cursor)
-{
-    const bool numeric = !id.empty() && !cursor.empty() &&
-                         id.find_first_not_of("0123456789") == std::string::npos &&
-                         cursor.find_first_not_of("0123456789") == std::string::npos;
-    if (numeric && id.size() != cursor.size())
-        return id.size() > cursor.size();
-    return id > cursor;
-}
 
 courierd::PageStyle styleOf(Paging paging)
 {
@@ -49,46 +40,6 @@ courierd::PageStyle styleOf(Paging paging)
         return courierd::PageStyle::PageNumber;
     }
 }
-
-// Orders read and not yet handed to the engine, written to the sink every `limit` of them or
-// `byteLimit` bytes: memory bounded by bytes, however long the answer.
-class Pending
-{
-public:
-    Pending(courierd::RecordSink* sink, std::size_t limit, std::size_t byteLimit)
-        : _sink(sink)
-        , _limit(limit)
-        , _byteLimit(byteLimit)
-    {
-    }
-
-    template <class Item> void add(Item&& item)
-    {
-        _bytes += item.payload.size() + item.id.size();
-        if constexpr (std::is_same_v<std::decay_t<Item>, courierd::Record>)
-            _batch.records.push_back(std::forward<Item>(item));
-        else
-            _batch.rejects.push_back(std::forward<Item>(item));
-        if (_sink &&
-            (_batch.records.size() + _batch.rejects.size() >= _limit || _bytes >= _byteLimit))
-        {
-            _sink->write(_batch.records, _batch.rejects);
-            _bytes = 0;
-        }
-    }
-
-    courierd::Batch rest(std::string cursor, bool more)
-    {
-        _batch.cursor = std::move(cursor);
-        _batch.more = more;
-        return std::move(_batch);
-    }
-
-private:
-    courierd::RecordSink* _sink;
-    std::size_t _limit, _byteLimit, _bytes = 0;
-    courierd::Batch _batch;
-};
 
 } // namespace
 
@@ -205,8 +156,9 @@ public:
         }
 
         const Poco::Timestamp latest = _context->now() + _settings.maxClockSkew.count() * 1000;
-        Pending pending(_pages ? nullptr : &sink, static_cast<std::size_t>(_settings.writeBatch),
-                        static_cast<std::size_t>(_settings.writeBatchBytes));
+        courierd::PendingParts pending(_pages ? nullptr : &sink,
+                                       static_cast<std::size_t>(_settings.writeBatch),
+                                       static_cast<std::size_t>(_settings.writeBatchBytes));
         const courierd::JsonRecordsReader* self = nullptr;
         courierd::JsonRecordsReader reader(
             _settings.recordsPath,
@@ -325,8 +277,9 @@ private:
         switch (_settings.pagination)
         {
         case Paging::NextLink:
-            return _settings.nextField.empty() ? answer.nextLink()
-                                               : reader.scalar(_settings.nextField).value_or("");
+            return sameOrigin(_settings.nextField.empty()
+                                  ? answer.nextLink()
+                                  : reader.scalar(_settings.nextField).value_or(""));
         case Paging::CursorToken:
             return reader.scalar(_settings.tokenField).value_or("");
         default:
@@ -334,13 +287,35 @@ private:
         }
     }
 
+    // A next link to another server ends the run (said once a run): the client would refuse
+    // it on every fetch, and the source would never be read again.
+    std::string sameOrigin(const std::string& link) const
+    {
+        if (link.empty() || link.front() == '/')
+            return link;
+        try
+        {
+            const Poco::URI to(link), base(_settings.baseUrl);
+            if (to.getHost() == base.getHost() && to.getPort() == base.getPort() &&
+                to.getScheme() == base.getScheme())
+                return link;
+        }
+        catch (const Poco::SyntaxException&)
+        {
+        }
+        _context->logger().warning("the source gave a next link to another server, '" +
+                                   courierd::escapeUnstorable(courierd::clipped(link, 200)) +
+                                   "': the run of pages ends here");
+        return "";
+    }
+
     bool pageStyle() const
     {
         return _settings.pagination == Paging::LimitOffset || _settings.pagination == Paging::Page;
     }
 
-    void take(Pending& pending, std::string_view element, bool truncated, Poco::Timestamp latest,
-              std::size_t bytes, std::string& last)
+    void take(courierd::PendingParts& pending, std::string_view element, bool truncated,
+              Poco::Timestamp latest, std::size_t bytes, std::string& last)
     {
         if (_pages)
             _pages->saw(element);
@@ -362,7 +337,7 @@ private:
             if (_mark->admit(record->id, record->createdAt))
                 pending.add(std::move(*record));
         }
-        else if (last.empty() || idAfter(record->id, last))
+        else if (last.empty() || courierd::idAfter(record->id, last))
         {
             last = record->id;
             pending.add(std::move(*record));

@@ -3,6 +3,8 @@
 #include "OrderParser.h"
 #include "courierd/Exceptions.h"
 #include "courierd/JsonArray.h"
+#include "courierd/RecordFields.h"
+#include "courierd/RecordSink.h"
 #include "courierd/Rfc3339.h"
 #include "courierd/Utf8.h"
 
@@ -18,17 +20,6 @@ namespace
 const std::string ORDERS = "/public/api/v1/orders";
 const std::string ORDER = "/public/api/v1/order/";
 constexpr std::size_t MAX_LIMIT = 1u << 24;
-
-// Ids that are all digits compare as numbers; others as text.
-bool idAfter(const std::string& id, const std::string& cursor)
-{
-    const bool numeric = !id.empty() && !cursor.empty() &&
-                         id.find_first_not_of("0123456789") == std::string::npos &&
-                         cursor.find_first_not_of("0123456789") == std::string::npos;
-    if (numeric && id.size() != cursor.size())
-        return id.size() > cursor.size();
-    return id > cursor;
-}
 
 // The content of every order of one answer by id, as hashes: an id that comes twice in one
 // answer with different content is a broken answer, and the second is rejected rather than
@@ -46,56 +37,6 @@ public:
 
 private:
     std::unordered_map<std::size_t, std::size_t> _content;
-};
-
-// Orders read and not yet handed to the engine: written to the sink every `limit` of them, or
-// sooner once they hold `byteLimit` bytes, so that memory is bounded by bytes, not by orders.
-class Pending
-{
-public:
-    Pending(courierd::RecordSink& sink, std::size_t limit, std::size_t byteLimit)
-        : _sink(sink)
-        , _limit(limit)
-        , _byteLimit(byteLimit)
-    {
-    }
-
-    void add(courierd::Record&& record)
-    {
-        _bytes += record.payload.size() + record.id.size();
-        _batch.records.push_back(std::move(record));
-        flushWhenFull();
-    }
-
-    void add(courierd::Reject&& reject)
-    {
-        _bytes += reject.payload.size() + reject.id.size();
-        _batch.rejects.push_back(std::move(reject));
-        flushWhenFull();
-    }
-
-    // The rest, to return from stream() with the cursor.
-    courierd::Batch rest(std::string cursor, bool more)
-    {
-        _batch.cursor = std::move(cursor);
-        _batch.more = more;
-        return std::move(_batch);
-    }
-
-private:
-    void flushWhenFull()
-    {
-        if (_batch.records.size() + _batch.rejects.size() < _limit && _bytes < _byteLimit)
-            return;
-        _sink.write(_batch.records, _batch.rejects);
-        _bytes = 0;
-    }
-
-    courierd::RecordSink& _sink;
-    std::size_t _limit;
-    std::size_t _byteLimit;
-    std::size_t _bytes = 0;
-    courierd::Batch _batch;
 };
 
 } // namespace
@@ -346,7 +287,7 @@ courierd::Batch ServiceOrderSource::streamWhole(courierd::TimestampWatermark& ma
                                                 const std::string& query,
                                                 courierd::RecordSink& sink)
 {
-    Pending pending(sink, _settings.writeBatch, _settings.writeBatchBytes);
+    courierd::PendingParts pending(&sink, _settings.writeBatch, _settings.writeBatchBytes);
     AnswerIds ids;
     request(query,
             [&](Order&& order)
@@ -406,7 +347,7 @@ courierd::Batch ServiceOrderSource::streamById(const std::string& cursor,
         query += (query.empty() ? "?" : "&") + std::string("limit=") +
                  std::to_string(_settings.pageSize);
 
-    Pending pending(sink, _settings.writeBatch, _settings.writeBatchBytes);
+    courierd::PendingParts pending(&sink, _settings.writeBatch, _settings.writeBatchBytes);
     std::string last = cursor;
     std::size_t elements = 0;
     request(query,
@@ -416,9 +357,9 @@ courierd::Batch ServiceOrderSource::streamById(const std::string& cursor,
                 if (auto* reject = std::get_if<courierd::Reject>(&order))
                     pending.add(std::move(*reject));
                 else if (auto& record = std::get<courierd::Record>(order);
-                         cursor.empty() || idAfter(record.id, cursor))
+                         cursor.empty() || courierd::idAfter(record.id, cursor))
                 {
-                    if (last.empty() || idAfter(record.id, last))
+                    if (last.empty() || courierd::idAfter(record.id, last))
                         last = record.id;
                     pending.add(std::move(record));
                 }

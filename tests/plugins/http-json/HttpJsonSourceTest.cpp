@@ -3,6 +3,7 @@
 #include "PluginUnderTest.h"
 #include "TestFiles.h"
 #include "courierd/Exceptions.h"
+#include "courierd/Rfc3339.h"
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -85,6 +86,7 @@ class HttpJsonSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(ordersAreAskedAboutThroughStatusPath);
     CPPUNIT_TEST(serviceOrdersStatusAnswersTheRecheck);
     CPPUNIT_TEST(anAnswerWithoutTheRecordsPathNamesIt);
+    CPPUNIT_TEST(hostilePagingAnswersNeverStallTheSource);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -290,6 +292,89 @@ public:
         CPPUNIT_ASSERT(answers[1].fate == Fate::Canceled);
         CPPUNIT_ASSERT_EQUAL(std::string("status delivering"), answers[2].reason);
         CPPUNIT_ASSERT(answers[3].fate == Fate::Gone);
+    }
+
+    // Answers of a next_link source, each served to one request: the poll ends or fails with
+    // its reason, and the source is read again from its watermark after.
+    void hostilePagingAnswersNeverStallTheSource()
+    {
+        FakeServiceOrder fake;
+        const std::string order =
+            R"({"id":"o1","status":"created","created_at":")" +
+            formatRfc3339(Poco::Timestamp::fromEpochTime(secondsAgo(30).epochTime())) + R"("})";
+        const auto page = [&](const std::string& rest, std::map<std::string, std::string> headers)
+        {
+            FakeServiceOrder::Fault fault;
+            fault.status = 200;
+            fault.body = R"({"orders":[)" + order + "]" + rest + "}";
+            fault.headers = std::move(headers);
+            return fault;
+        };
+        const auto body = [](const std::string& text)
+        {
+            FakeServiceOrder::Fault fault;
+            fault.status = 200;
+            fault.body = text;
+            return fault;
+        };
+        std::string deep = "1";
+        for (int i = 0; i < 100; ++i)
+            deep = R"({"a":)" + deep + "}";
+        struct Case
+        {
+            std::string what;
+            FakeServiceOrder::Fault answer;
+            bool fails;        // the poll fails (else: it ends, the run cut short)
+            bool failsViaLink; // the same, with the next link in the Link header
+        };
+        const std::vector<Case> cases = {
+            {"a link to another server",
+             page(R"(,"next":"http://example.invalid/o?p=2")",
+                  {{"Link", "<http://example.invalid/o?p=2>; rel=\"next\""}}),
+             false, false},
+            {"a next field of 10 KiB",
+             page(R"(,"next":"/public/api/v1/orders?p=)" + std::string(10240, '2') + "\"", {}),
+             false, false},
+            // A header over 8 KiB: the client refuses the answer, and the poll fails.
+            {"a Link header of 10 KiB",
+             page("", {{"Link", "</public/api/v1/orders?p=" + std::string(10240, '2') +
+                                    ">; rel=\"next\""}}),
+             true, true},
+            {"records that are not an array", body(R"({"orders":"none"})"), true, true},
+            {"an envelope 100 deep", body(R"({"meta":)" + deep + R"(,"orders":[]})"), true, true},
+        };
+        for (const auto& c : cases)
+            for (const bool viaField : {false, true})
+            {
+                const std::string what = c.what + (viaField ? " (next_field)" : " (Link)");
+                auto values = SERVICE_ORDER;
+                values["pagination"] = "next_link";
+                values["records_path"] = "orders";
+                values["retry_count"] = "0";
+                if (viaField)
+                    values["pagination.next_field"] = "next";
+                HttpJson json(fake.baseUrl(), values);
+                fake.fail(c.answer);
+                std::map<std::string, int> stored;
+                bool failed = false;
+                try
+                {
+                    CPPUNIT_ASSERT_MESSAGE(what, json.poll(stored, 5) < 5);
+                }
+                catch (const SourceException& e)
+                {
+                    failed = true;
+                    CPPUNIT_ASSERT_MESSAGE(what + ": " + e.message(),
+                                           e.message().find("GET http://127.0.0.1:") == 0);
+                }
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(what, viaField ? c.fails : c.failsViaLink, failed);
+                // Then a sane last page: the source is read again, from its watermark.
+                fake.fail(page(R"(,"next":null)", {}));
+                const Batch batch = json.fetch();
+                CPPUNIT_ASSERT_MESSAGE(what, !batch.more);
+                CPPUNIT_ASSERT_MESSAGE(what,
+                                       fake.requests().back().find("from=") != std::string::npos);
+            }
     }
 
     void anAnswerWithoutTheRecordsPathNamesIt()
