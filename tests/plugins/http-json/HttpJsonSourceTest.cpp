@@ -17,7 +17,7 @@ using courierd::test::FakeServiceOrder;
 namespace
 {
 
-Poco::Timestamp secondsAgo(int seconds)
+Poco::Timestamp secondsBefore(int seconds)
 {
     return Poco::Timestamp() - Poco::Timespan(seconds, 0);
 }
@@ -96,7 +96,7 @@ public:
         FakeServiceOrder fake;
         const char* statuses[] = {"created", "delivering", "canceled", "cooking", "completed"};
         for (int i = 0; i < 25; ++i)
-            fake.addOrder(statuses[i % 5], secondsAgo(30 - i));
+            fake.addOrder(statuses[i % 5], secondsBefore(30 - i));
         courierd::test::PluginUnderTest serviceOrder("service-order", "json",
                                                      {{"base_url", fake.baseUrl()},
                                                       {"interval", "5s"},
@@ -275,18 +275,18 @@ public:
     void serviceOrdersStatusAnswersTheRecheck()
     {
         FakeServiceOrder fake;
-        const std::string kept = fake.addOrder("created", secondsAgo(5));
-        const std::string canceled = fake.addOrder("canceled", secondsAgo(5));
-        const std::string moved = fake.addOrder("delivering", secondsAgo(5));
-        const std::string deleted = fake.addOrder("created", secondsAgo(5));
+        const std::string kept = fake.addOrder("created", secondsBefore(5));
+        const std::string canceled = fake.addOrder("canceled", secondsBefore(5));
+        const std::string moved = fake.addOrder("delivering", secondsBefore(5));
+        const std::string deleted = fake.addOrder("created", secondsBefore(5));
         fake.remove(deleted);
         auto values = SERVICE_ORDER;
         values["status_path"] = "/public/api/v1/order/{id}/status";
         HttpJson json(fake.baseUrl(), values);
-        const auto answers = json.source->recheck({{kept, secondsAgo(5)},
-                                                   {canceled, secondsAgo(5)},
-                                                   {moved, secondsAgo(5)},
-                                                   {deleted, secondsAgo(5)}});
+        const auto answers = json.source->recheck({{kept, secondsBefore(5)},
+                                                   {canceled, secondsBefore(5)},
+                                                   {moved, secondsBefore(5)},
+                                                   {deleted, secondsBefore(5)}});
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), answers.size());
         CPPUNIT_ASSERT(answers[0].fate == Fate::Needed);
         CPPUNIT_ASSERT(answers[1].fate == Fate::Canceled);
@@ -301,7 +301,7 @@ public:
         FakeServiceOrder fake;
         const std::string order =
             R"({"id":"o1","status":"created","created_at":")" +
-            formatRfc3339(Poco::Timestamp::fromEpochTime(secondsAgo(30).epochTime())) + R"("})";
+            formatRfc3339(Poco::Timestamp::fromEpochTime(secondsBefore(30).epochTime())) + R"("})";
         const auto page = [&](const std::string& rest, std::map<std::string, std::string> headers)
         {
             FakeServiceOrder::Fault fault;
@@ -380,7 +380,7 @@ public:
     void anAnswerWithoutTheRecordsPathNamesIt()
     {
         FakeServiceOrder fake;
-        fake.addOrder("created", secondsAgo(3));
+        fake.addOrder("created", secondsBefore(3));
         auto values = SERVICE_ORDER;
         values["records_path"] = "data.orders";
         HttpJson json(fake.baseUrl(), values);
