@@ -60,11 +60,15 @@ public:
         site.fake.fail(slow, 2);
 
         auto daemon = site.start();
+        // A reject of an order from the future names the poll's now + max_clock_skew, which
+        // the two sources' polls need not share to the second (found by CI): masked.
         const auto rows = [&](const std::string& source)
         {
-            return site.db().column("SELECT concat_ws(' | ', record_id, state, reason, "
-                                    "md5(payload::text)) FROM inbox WHERE source = '" +
-                                    source + "' ORDER BY 1");
+            return site.db().column(
+                "SELECT concat_ws(' | ', record_id, state, regexp_replace(reason, "
+                "'max_clock_skew \\([^)]*\\)', 'max_clock_skew (…)'), md5(payload::text)) "
+                "FROM inbox WHERE source = '" +
+                source + "' ORDER BY 1");
         };
         // 55 rows: the order from the future and the one with a 300-byte id are rejected.
         CPPUNIT_ASSERT_MESSAGE(
