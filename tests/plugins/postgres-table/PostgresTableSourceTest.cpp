@@ -131,21 +131,22 @@ public:
     {
         TestDatabase other("other");
         makeOrders(other);
-        Table table(other, {{"delay", "3s"}});
-        other.execute("INSERT INTO orders VALUES (1, now() - interval '10 seconds', 'created')");
-        other.execute("INSERT INTO orders VALUES (3, now() - interval '1 second', 'created')");
+        // A delay with room for a slow machine between a statement and the next poll.
+        Table table(other, {{"delay", "20s"}});
+        other.execute("INSERT INTO orders VALUES (1, now() - interval '30 seconds', 'created')");
+        other.execute("INSERT INTO orders VALUES (3, now() - interval '12 seconds', 'created')");
         std::map<std::string, int> stored;
         table.poll(stored);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), stored.size()); // 3 is younger than the delay
         // Committed now, stamped before 3.
-        other.execute("INSERT INTO orders VALUES (2, now() - interval '2 seconds', 'created')");
+        other.execute("INSERT INTO orders VALUES (2, now() - interval '13 seconds', 'created')");
         CPPUNIT_ASSERT(waitFor(
             [&]
             {
                 table.poll(stored);
                 return stored.size() == 3;
             },
-            20s));
+            60s));
         for (const auto& [id, times] : stored)
             CPPUNIT_ASSERT_EQUAL_MESSAGE(id, 1, times);
 
