@@ -25,7 +25,7 @@ namespace
 
 // The in-tree plugins, in the order the page lists them.
 const std::vector<std::string> PLUGINS = {"service-order", "http-json", "postgres-table",
-                                           "generator"};
+                                          "generator"};
 
 // `|` and newlines would break a table row.
 std::string cell(std::string text)
