@@ -21,12 +21,7 @@ const courierd::ConfigMap<HttpJsonSettings>& HttpJsonSettings::map()
             .enumeration("method", &S::method, "GET",
                          "the request's method: GET only (retried as idempotent)",
                          {{"GET", std::string("GET")}})
-            .duration("timeout", &S::timeout, "3s", "time one HTTP attempt may take", 100ms, 300s)
-            .integer("retry_count", &S::retryCount, "3", "retries of a failed request", 0, 10)
-            .duration("poll_timeout", &S::pollTimeout, "10m",
-                      "longest one request may take, its whole answer included; a source that "
-                      "trickles bytes is cut off here",
-                      1s, DAY)
+            .include(&S::http, courierd::HttpSourceSettings::map())
             .duration("lookback", &S::lookback, "10s",
                       "how far behind the newest created_at to keep re-reading, for orders that "
                       "become visible late (cursor_field = created_at)",
@@ -89,18 +84,6 @@ const courierd::ConfigMap<HttpJsonSettings>& HttpJsonSettings::map()
                     "a request header whose value is a secret, read from this file "
                     "(never logged)",
                     true)
-            .integer("max_response_bytes", &S::maxResponseBytes, "1073741824",
-                     "largest answer accepted; a larger one fails the poll (answers are "
-                     "streamed: this bounds the transfer, not memory)",
-                     1024, 1LL << 40)
-            .integer("max_order_bytes", &S::maxOrderBytes, "1048576",
-                     "largest single order; a larger one is rejected, kept cut to this size", 256,
-                     64 * 1024 * 1024)
-            .integer("write_batch", &S::writeBatch, "1000",
-                     "orders stored per transaction while an answer is still being read", 1, 100000)
-            .integer("write_batch_bytes", &S::writeBatchBytes, "4194304",
-                     "bytes of orders stored per transaction while an answer is still being read",
-                     1024, 64 * 1024 * 1024)
             .string("status_path", &S::statusPath, "",
                     "one order's path, {id} standing for its id (/orders/{id}): orders are asked "
                     "about again through it (empty: they are not)");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <courierd/ConfigMap.h>
+#include <courierd/HttpSourceSettings.h>
 #include <courierd/Paginator.h>
 #include <courierd/Rfc3339.h>
 #include <map>
@@ -32,9 +33,7 @@ struct HttpJsonSettings
     std::string baseUrl;
     std::string path;
     std::string method;
-    courierd::Duration timeout{};
-    int retryCount = 0;
-    courierd::Duration pollTimeout{};
+    courierd::HttpSourceSettings http; ///< timeout, retries, size limits, write parts
     courierd::Duration lookback{};
     Poco::Timestamp startFrom;
     std::set<std::string> statuses;
@@ -54,10 +53,6 @@ struct HttpJsonSettings
     std::map<std::string, std::string> query;   ///< query.NAME
     std::map<std::string, std::string> headers; ///< headers.NAME and what headers.NAME_file holds
     std::map<std::string, std::string> secretHeaders;
-    long long maxResponseBytes = 0;
-    long long maxOrderBytes = 0;
-    long long writeBatch = 0;
-    long long writeBatchBytes = 0;
     std::string statusPath;
     courierd::Duration interval{}; // the engine's keys of every section, read here too
     courierd::Duration maxClockSkew{};

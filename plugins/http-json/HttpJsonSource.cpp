@@ -71,13 +71,9 @@ public:
                 ": with cursor_field = id each page asks from the last id; use none, "
                 "next_link or cursor_token");
 
-        courierd::HttpClientOptions http;
-        http.baseUrl = _settings.baseUrl;
-        http.timeout = _settings.timeout;
-        http.retryCount = _settings.retryCount;
-        http.maxResponseBytes = static_cast<std::size_t>(_settings.maxResponseBytes);
-        http.deadline = _settings.pollTimeout;
-        http.budget = _settings.interval; // retries end before the next poll is due
+        // Retries end before the next poll is due.
+        courierd::HttpClientOptions http =
+            _settings.http.client(_settings.baseUrl, _settings.interval);
         for (const auto& [name, value] : _settings.headers)
             http.headers.emplace_back(name, value);
         for (const auto& [name, value] : _settings.secretHeaders)
@@ -156,15 +152,13 @@ public:
         }
 
         const Poco::Timestamp latest = _context->now() + _settings.maxClockSkew.count() * 1000;
-        courierd::PendingParts pending(_pages ? nullptr : &sink,
-                                       static_cast<std::size_t>(_settings.writeBatch),
-                                       static_cast<std::size_t>(_settings.writeBatchBytes));
+        courierd::PendingParts pending = _settings.http.parts(_pages ? nullptr : &sink);
         const courierd::JsonRecordsReader* self = nullptr;
         courierd::JsonRecordsReader reader(
             _settings.recordsPath,
             [&](std::string_view element, bool truncated)
             { take(pending, element, truncated, latest, self->elementBytes(), last); },
-            static_cast<std::size_t>(_settings.maxOrderBytes));
+            _settings.http.maxOrderBytes);
         self = &reader;
         courierd::HttpResponse answer;
         try
@@ -219,7 +213,7 @@ public:
                            [&](std::string_view piece)
                            {
                                body.append(piece);
-                               if (body.size() > static_cast<std::size_t>(_settings.maxOrderBytes))
+                               if (body.size() > _settings.http.maxOrderBytes)
                                    throw courierd::SourceException(
                                        "GET " +
                                        courierd::HttpClient::redacted(_settings.baseUrl + path) +
@@ -321,11 +315,7 @@ private:
             _pages->saw(element);
         if (truncated)
         {
-            const std::string limit = std::to_string(_settings.maxOrderBytes);
-            pending.add(courierd::Reject{"", std::string(element),
-                                         "order of " + std::to_string(bytes) +
-                                             " bytes is larger than max_order_bytes (" + limit +
-                                             "); only its first " + limit + " bytes are kept"});
+            pending.add(_settings.http.oversized(element, bytes));
             return;
         }
         auto read = _fields.read(element, latest);

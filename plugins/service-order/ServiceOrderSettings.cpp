@@ -19,12 +19,7 @@ const courierd::ConfigMap<ServiceOrderSettings>& ServiceOrderSettings::map()
     static const auto map =
         courierd::ConfigMap<S>()
             .string("base_url", &S::baseUrl, "http://localhost:8080", "service-order's address")
-            .duration("timeout", &S::timeout, "3s", "time one HTTP attempt may take", 100ms, 300s)
-            .integer("retry_count", &S::retryCount, "3", "retries of a failed request", 0, 10)
-            .duration("poll_timeout", &S::pollTimeout, "10m",
-                      "longest one request may take, its whole answer included; a source that "
-                      "trickles bytes is cut off here",
-                      1s, DAY)
+            .include(&S::http, courierd::HttpSourceSettings::map())
             .duration("lookback", &S::lookback, "10s",
                       "how far behind the newest created_at to keep re-reading, for orders that "
                       "become visible late",
@@ -40,21 +35,7 @@ const courierd::ConfigMap<ServiceOrderSettings>& ServiceOrderSettings::map()
                          "monotonically)",
                          {{"created_at", CursorField::CreatedAt}, {"id", CursorField::Id}})
             .integer("page_size", &S::pageSize, "0",
-                     "orders per request (sent as limit); 0 for one request per poll", 0, 100000)
-            .integer("max_response_bytes", &S::maxResponseBytes, "1073741824",
-                     "largest answer accepted; a larger one fails the poll (answers are "
-                     "streamed: this bounds the transfer, not memory)",
-                     1024, 1LL << 40)
-            .integer("max_order_bytes", &S::maxOrderBytes, "1048576",
-                     "largest single order; a larger one is rejected, kept cut to this size", 256,
-                     64 * 1024 * 1024)
-            .integer("write_batch", &S::writeBatch, "1000",
-                     "orders stored per transaction while an answer is still being read", 1, 100000)
-            .integer("write_batch_bytes", &S::writeBatchBytes, "4194304",
-                     "bytes of orders stored per transaction while an answer is still being "
-                     "read (a part is stored when it reaches write_batch orders or this many "
-                     "bytes)",
-                     1024, 64 * 1024 * 1024);
+                     "orders per request (sent as limit); 0 for one request per poll", 0, 100000);
     return map;
 }
 

@@ -2,6 +2,7 @@
 
 #include "courierd/ConfigMap.h"
 #include "courierd/Duration.h"
+#include "courierd/HttpSourceSettings.h"
 #include "courierd/SourceContext.h"
 
 #include <Poco/Timestamp.h>
@@ -26,19 +27,13 @@ enum class CursorField
 struct ServiceOrderSettings
 {
     std::string baseUrl;
-    courierd::Duration timeout;
-    int retryCount{};
-    courierd::Duration pollTimeout; ///< One request, its whole answer included.
+    courierd::HttpSourceSettings http; ///< timeout, retries, size limits, write parts
     courierd::Duration lookback;
     Poco::Timestamp startFrom;
     std::set<std::string> statuses; ///< Statuses that need a courier; others are skipped.
     CursorField cursorField{};
-    int pageSize{}; ///< 0: one request per fetch (service-order has no pagination).
-    std::size_t maxResponseBytes{};
-    std::size_t maxOrderBytes{};     ///< A larger order is rejected, cut to this size.
-    std::size_t writeBatch{};        ///< Orders stored per transaction while reading an answer.
-    std::size_t writeBatchBytes{};   ///< Or sooner, once its orders hold this many bytes.
-    courierd::Duration interval;     ///< The engine's poll interval of this source.
+    int pageSize{};              ///< 0: one request per fetch (service-order has no pagination).
+    courierd::Duration interval; ///< The engine's poll interval of this source.
     courierd::Duration maxClockSkew; ///< The engine's max_clock_skew of this source.
 
     /// The keys of `[source.NAME]` this plugin reads, bound to the members above.

@@ -51,16 +51,10 @@ void ServiceOrderSource::initialize(courierd::SourceContext& context)
     _context = &context;
     _settings = ServiceOrderSettings::read(context);
     _fields.statuses = _settings.statuses; // the contract's fields: string ids, RFC3339 times
-    courierd::HttpClientOptions options;
-    options.baseUrl = _settings.baseUrl;
-    options.timeout = _settings.timeout;
-    options.retryCount = _settings.retryCount;
-    options.maxResponseBytes = _settings.maxResponseBytes;
-    options.deadline = _settings.pollTimeout;
     // Retries end before the next poll is due: polls never pile up behind a failing service.
-    options.budget = _settings.interval;
-    _http = std::make_unique<courierd::HttpClient>(options,
-                                                   [&context] { return context.stopRequested(); });
+    _http = std::make_unique<courierd::HttpClient>(
+        _settings.http.client(_settings.baseUrl, _settings.interval),
+        [&context] { return context.stopRequested(); });
 }
 
 courierd::Batch ServiceOrderSource::fetch(const std::string& cursor)
@@ -85,16 +79,11 @@ void ServiceOrderSource::request(const std::string& query, const std::function<v
         [&](std::string_view element, bool truncated)
         {
             if (truncated)
-                take(courierd::Reject{
-                    "", std::string(element),
-                    "order of " + std::to_string(self->elementBytes()) +
-                        " bytes is larger than max_order_bytes (" +
-                        std::to_string(_settings.maxOrderBytes) + "); only its first " +
-                        std::to_string(_settings.maxOrderBytes) + " bytes are kept"});
+                take(_settings.http.oversized(element, self->elementBytes()));
             else
                 take(_fields.read(element, latest));
         },
-        _settings.maxOrderBytes);
+        _settings.http.maxOrderBytes);
     self = &reader;
     try
     {
@@ -198,7 +187,7 @@ ServiceOrderSource::recheckByListing(const std::vector<courierd::RecheckQuery>& 
                 it->second.twice = true;
             it->second.status = status->status;
         },
-        _settings.maxOrderBytes);
+        _settings.http.maxOrderBytes);
     try
     {
         _http->get(ORDERS + query, [&](std::string_view piece) { reader.feed(piece); });
@@ -287,7 +276,7 @@ courierd::Batch ServiceOrderSource::streamWhole(courierd::TimestampWatermark& ma
                                                 const std::string& query,
                                                 courierd::RecordSink& sink)
 {
-    courierd::PendingParts pending(&sink, _settings.writeBatch, _settings.writeBatchBytes);
+    courierd::PendingParts pending = _settings.http.parts(&sink);
     AnswerIds ids;
     request(query,
             [&](Order&& order)
@@ -347,7 +336,7 @@ courierd::Batch ServiceOrderSource::streamById(const std::string& cursor,
         query += (query.empty() ? "?" : "&") + std::string("limit=") +
                  std::to_string(_settings.pageSize);
 
-    courierd::PendingParts pending(&sink, _settings.writeBatch, _settings.writeBatchBytes);
+    courierd::PendingParts pending = _settings.http.parts(&sink);
     std::string last = cursor;
     std::size_t elements = 0;
     request(query,
