@@ -5,6 +5,8 @@
 // over. Read-only transactions of one statement each, a statement timeout of its own; each row
 // becomes a JSON payload with the column names as keys. An ordinary plugin on the SDK and
 // libpq.
+#include "TableCursor.h"
+
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/Logger.h>
@@ -85,12 +87,6 @@ namespace
 using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 // Where the keyset stands: after (ts, id) of the last row stored, or from a time.
-struct Position
-{
-    std::optional<std::string> ts, id; // both, or neither
-    std::string from;                  // RFC3339, when neither
-};
-
 } // namespace
 
 class PostgresTableSource : public courierd::Source
@@ -120,7 +116,7 @@ public:
     // One page a fetch; more while it was full.
     courierd::Batch fetch(const std::string& cursor) override
     {
-        const Position at = position(cursor);
+        const TableCursor at = position(cursor);
         connect();
         if (!_checked)
             check();
@@ -157,11 +153,17 @@ public:
         if (count > 0)
         {
             const int last = count - 1;
-            std::string out = "{\"ts\":";
-            courierd::appendJsonString(out, PQgetvalue(rows.get(), last, 1));
-            out += ",\"id\":";
-            courierd::appendJsonString(out, PQgetvalue(rows.get(), last, 2));
-            batch.cursor = out + "}";
+            const std::string_view lastId(
+                PQgetvalue(rows.get(), last, 2),
+                static_cast<std::size_t>(PQgetlength(rows.get(), last, 2)));
+            if (lastId.size() > TableCursor::MAX_ID_BYTES)
+                throw courierd::SourceException(
+                    _context->describe("id_column") + ": a row's id of " +
+                    std::to_string(lastId.size()) + " bytes (" +
+                    courierd::escapeUnstorable(courierd::clipped(lastId, 60)) +
+                    ") is longer than a cursor holds (" +
+                    std::to_string(TableCursor::MAX_ID_BYTES) + ")");
+            batch.cursor = TableCursor::after(PQgetvalue(rows.get(), last, 1), lastId);
         }
         else
             batch.cursor = cursor;
@@ -170,9 +172,7 @@ public:
 
     std::string cursorAt(const Poco::Timestamp& time) override
     {
-        std::string out = "{\"from\":";
-        courierd::appendJsonString(out, courierd::formatRfc3339(time));
-        return out + "}";
+        return TableCursor::since(courierd::formatRfc3339(time));
     }
 
     bool rechecks() const override { return true; }
@@ -249,28 +249,13 @@ private:
         return out + "\"";
     }
 
-    Position position(const std::string& cursor) const
+    TableCursor position(const std::string& cursor) const
     {
-        Position at;
-        at.from = courierd::formatRfc3339(_settings.startFrom);
-        if (cursor.empty())
-            return at;
         try
         {
-            const auto object =
-                Poco::JSON::Parser().parse(cursor).extract<Poco::JSON::Object::Ptr>();
-            if (object->has("from"))
-            {
-                at.from = object->getValue<std::string>("from");
-                if (!courierd::parseRfc3339(at.from))
-                    throw Poco::SyntaxException("from is not RFC3339");
-                return at;
-            }
-            at.ts = object->getValue<std::string>("ts");
-            at.id = object->getValue<std::string>("id");
-            return at;
+            return TableCursor::read(cursor, courierd::formatRfc3339(_settings.startFrom));
         }
-        catch (const Poco::Exception& e)
+        catch (const Poco::SyntaxException& e)
         {
             throw courierd::SourceException("stored cursor is not this plugin's: " +
                                             e.displayText());
@@ -308,8 +293,10 @@ private:
             if (!_settings.statuses.count(status))
             {
                 record.verdict = courierd::Record::Verdict::Skip;
-                record.reason = status.empty() ? std::string("no status")
-                                               : "status " + courierd::clipped(status, 80);
+                record.reason =
+                    status.empty()
+                        ? std::string("no status")
+                        : "status " + courierd::escapeUnstorable(courierd::clipped(status, 80));
             }
         }
         batch.records.push_back(std::move(record));
@@ -340,7 +327,12 @@ private:
             throw courierd::SourceException(_context->describe("url") +
                                             ": cannot connect: " + trimmed(why));
         }
-        PQsetClientEncoding(_connection, "UTF8");
+        // A SQL_ASCII database holds bytes, not text: they are read as they are (what is not
+        // UTF-8 the engine stores rejected, written as \xNN) and a cursor's id_hex goes back
+        // as the same bytes, which a UTF8 client encoding would refuse.
+        const char* server = PQparameterStatus(_connection, "server_encoding");
+        PQsetClientEncoding(
+            _connection, server && std::string_view(server) == "SQL_ASCII" ? "SQL_ASCII" : "UTF8");
     }
 
     void disconnect()

@@ -11,7 +11,8 @@ find_package(courierd 0.1 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 courierd_add_plugin(http-json ${SOURCE_DIR}/plugins/http-json/HttpJsonSettings.cpp
                               ${SOURCE_DIR}/plugins/http-json/HttpJsonSource.cpp)
-courierd_add_plugin(postgres-table ${SOURCE_DIR}/plugins/postgres-table/PostgresTableSource.cpp)
+courierd_add_plugin(postgres-table ${SOURCE_DIR}/plugins/postgres-table/PostgresTableSource.cpp
+                    ${SOURCE_DIR}/plugins/postgres-table/TableCursor.cpp)
 target_link_libraries(postgres-table PRIVATE PostgreSQL::PostgreSQL)
 ")
 set(steps "${CMAKE_COMMAND}|--install|${BUILD_DIR}|--prefix|${WORK_DIR}/prefix")

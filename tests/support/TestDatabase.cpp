@@ -39,14 +39,18 @@ Result run(PGconn* conn, const std::string& sql)
 
 } // namespace
 
-TestDatabase::TestDatabase(const std::string& tag)
+TestDatabase::TestDatabase(const std::string& tag, const std::string& encoding)
 {
     static std::atomic<int> counter{0};
     _name = "courierd_test_" + tag + "_" + std::to_string(Poco::Process::id()) + "_" +
             std::to_string(++counter);
     auto admin = connectTo("");
     run(admin.get(), "DROP DATABASE IF EXISTS " + _name);
-    run(admin.get(), "CREATE DATABASE " + _name);
+    run(admin.get(),
+        "CREATE DATABASE " + _name +
+            (encoding.empty()
+                 ? std::string()
+                 : " ENCODING '" + encoding + "' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"));
 }
 
 TestDatabase::~TestDatabase()

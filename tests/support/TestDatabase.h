@@ -15,7 +15,8 @@ namespace courierd::test
 class TestDatabase
 {
 public:
-    explicit TestDatabase(const std::string& tag);
+    /// With `encoding` (SQL_ASCII, say), the database has it, with the C locale.
+    explicit TestDatabase(const std::string& tag, const std::string& encoding = "");
     ~TestDatabase();
 
     TestDatabase(const TestDatabase&) = delete;

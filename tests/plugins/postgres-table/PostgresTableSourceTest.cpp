@@ -3,6 +3,7 @@
 #include "TestDatabase.h"
 #include "Wait.h"
 #include "courierd/Exceptions.h"
+#include "courierd/Utf8.h"
 #include "util/Names.h"
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -64,6 +65,7 @@ class PostgresTableSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(aRestartBetweenPagesNeverSkipsTheRestOfATimestamp);
     CPPUNIT_TEST(rowsCommittedLateWithinTheDelayAreReadOnce);
     CPPUNIT_TEST(statusesAndHostileRows);
+    CPPUNIT_TEST(bytesThatAreNotUtf8HugeIdsAndTimesFarAway);
     CPPUNIT_TEST(aQueryIsReadAsATable);
     CPPUNIT_TEST(rechecksReadTheAskedRowsAgain);
     CPPUNIT_TEST(aTableWithoutTheIndexIsReportedWithWhatItNeeds);
@@ -187,6 +189,69 @@ public:
                                batch.rejects[0].reason.find("larger than max_order_bytes") !=
                                    std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1024), batch.rejects[0].payload.size());
+    }
+
+    // A SQL_ASCII database holds bytes: a customer, an id and a status that are not UTF-8
+    // text, an id of 10 KB, each the last of a page (so in a cursor), and times in year 9999,
+    // at infinity and before 1970. Each readable row is read once, the rest wait, nothing stalls.
+    void bytesThatAreNotUtf8HugeIdsAndTimesFarAway()
+    {
+        TestDatabase other("other", "SQL_ASCII");
+        other.execute("CREATE TABLE orders (id text PRIMARY KEY, created_at timestamptz NOT NULL, "
+                      "status text, customer text)");
+        other.execute("CREATE INDEX ON orders (created_at, id)");
+        const std::string bytes = "convert_from('\\xfffe'::bytea, 'SQL_ASCII')";
+        const auto at = [](int second)
+        { return "now() - interval '1 minute' + interval '" + std::to_string(second) + " s'"; };
+        other.execute("INSERT INTO orders VALUES ('a1', " + at(1) + ", 'created', " + bytes +
+                      "), ('b' || " + bytes + ", " + at(2) +
+                      ", 'created', NULL), (repeat('i', "
+                      "10240), " +
+                      at(3) + ", 'created', NULL), ('d4', " + at(3) +
+                      ", 'created', NULL), ('e5', " + at(4) + ", " + bytes + ", NULL), ('z6', " +
+                      at(5) +
+                      ", 'created', NULL), ('far', '9999-12-31 23:59:59+00', 'created', NULL), "
+                      "('inf', 'infinity', 'created', NULL), ('-inf', '-infinity', 'created', "
+                      "NULL), ('old', '1901-01-01 00:00:00+00', 'created', NULL)");
+        Table table(other, {{"page_size", "2"},
+                            {"status_column", "status"},
+                            {"statuses", "created"},
+                            {"start_from", "1970-01-01T00:00:00Z"}});
+        std::vector<Record> read;
+        std::vector<std::string> cursors;
+        for (bool more = true; more && cursors.size() < 10;)
+        {
+            Batch batch = table.fetch();
+            CPPUNIT_ASSERT(batch.rejects.empty());
+            for (auto& record : batch.records)
+                read.push_back(std::move(record));
+            cursors.push_back(table.cursor);
+            more = batch.more;
+        }
+        const std::string nonUtf8 = "\xff\xfe";
+        const std::vector<std::string> ids = {"a1", "b" + nonUtf8, "d4", std::string(10240, 'i'),
+                                              "e5", "z6"};
+        CPPUNIT_ASSERT_EQUAL(ids.size(), read.size());
+        for (std::size_t i = 0; i < ids.size(); ++i)
+            CPPUNIT_ASSERT_EQUAL(ids[i], read[i].id);
+        // The bytes as they are: the engine stores what is not UTF-8 rejected, written \xNN.
+        CPPUNIT_ASSERT_MESSAGE(read[0].payload, firstUnstorableByte(read[0].payload).has_value());
+        CPPUNIT_ASSERT_EQUAL(std::string("status \\xFF\\xFE"), read[4].reason);
+        CPPUNIT_ASSERT(read[4].verdict == Record::Verdict::Skip);
+        // Cursors stay UTF-8 text: the id that is not is kept as hex, and a restart from that
+        // cursor reads the rest of the table.
+        CPPUNIT_ASSERT_MESSAGE(cursors[0],
+                               cursors[0].find(R"("id_hex":"62fffe")") != std::string::npos);
+        for (const auto& cursor : cursors)
+            CPPUNIT_ASSERT_MESSAGE(cursor, !firstUnstorableByte(cursor));
+        Table again(other, {{"page_size", "2"}});
+        again.cursor = cursors[0];
+        const Batch next = again.fetch();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), next.records.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("d4"), next.records[0].id);
+        CPPUNIT_ASSERT_EQUAL(std::string(10240, 'i'), next.records[1].id);
+        // Nothing stalls: once the rows the far times hold are due, a poll reads nothing more.
+        CPPUNIT_ASSERT(table.fetch().records.empty());
     }
 
     void aQueryIsReadAsATable()
