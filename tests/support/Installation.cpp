@@ -31,9 +31,13 @@ SELECT (SELECT count(*) FROM inbox i WHERE state = 'assigned'
                             AND i.state = 'assigned'))
 )sql";
 
-Installation::Installation(int couriers, const std::string& extra)
+const std::string HTTP_JSON_AS_SERVICE_ORDER = "plugin = http-json\npath = /public/api/v1/orders\n"
+                                               "statuses = created,pending,confirmed,cooking\n";
+
+Installation::Installation(int couriers, const std::string& extra, Reader reader)
     : _db("e2e")
     , _config(Poco::TemporaryFile::tempName() + ".ini")
+    , _reader(reader)
 {
     rewrite(extra);
     std::string output;
@@ -51,8 +55,9 @@ void Installation::rewrite(const std::string& extra, const std::string& interval
     // Written beside and renamed over, as an editor saves: a reload never reads half a file.
     Poco::FileOutputStream out(_config + ".new");
     out << "[store]\nurl = " << _db.url() << "\n[admin]\nlisten = 127.0.0.1:0\n"
-        << "[source." << source << "]\nplugin = service-order\nbase_url = " << fake.baseUrl()
-        << "\ninterval = " << interval << "\nlookback = 2s\n"
+        << "[source." << source << "]\n"
+        << (_reader == Reader::HttpJson ? HTTP_JSON_AS_SERVICE_ORDER : "plugin = service-order\n")
+        << "base_url = " << fake.baseUrl() << "\ninterval = " << interval << "\nlookback = 2s\n"
         << extra;
     out.close();
     Poco::File(_config + ".new").renameTo(_config);

@@ -22,13 +22,24 @@ extern const std::string DELIVERIES;
 /// without an assigned inbox row (0 when every assignment was all-or-nothing).
 extern const std::string HALF_DONE;
 
+/// The plugin that reads the fake service-order as source `orders`.
+enum class Reader
+{
+    ServiceOrder,
+    HttpJson, ///< configured for service-order's contract (HTTP_JSON_AS_SERVICE_ORDER)
+};
+
+/// The keys of a section that make the http-json plugin read service-order's contract.
+extern const std::string HTTP_JSON_AS_SERVICE_ORDER;
+
 /// The real courierd against a throw-away database (migrated, with `couriers` couriers) and a
-/// fake service-order, through a config file: source `orders` every 200ms, admin on a free
-/// port, plus `extra` config text.
+/// fake service-order, through a config file: source `orders` (read by `reader`) every 200ms,
+/// admin on a free port, plus `extra` config text.
 class Installation
 {
 public:
-    explicit Installation(int couriers, const std::string& extra = "");
+    explicit Installation(int couriers, const std::string& extra = "",
+                          Reader reader = Reader::ServiceOrder);
     ~Installation();
 
     /// Writes the config file again, with `extra` in place of the constructor's and the source
@@ -74,6 +85,7 @@ public:
 private:
     TestDatabase _db;
     std::string _config;
+    Reader _reader;
 };
 
 } // namespace courierd::test

@@ -58,14 +58,18 @@ std::string literal(std::string text)
 // reason or fail the poll with it, and the source must recover once the answers are sane.
 // With `forged`: no line of the daemon's log starts with it, and none holds ESC or CR. `keys`:
 // more keys of source `orders`.
+// `reader`: the plugin of source `orders`.
 void survives(const std::string& what, const FakeServiceOrder::Fault& hostile, const Expect& expect,
-              const std::string& forged = "", const std::string& keys = "")
+              const std::string& forged = "", const std::string& keys = "",
+              Reader reader = Reader::ServiceOrder)
 {
     FakeServiceOrder good;
-    Installation site(40, "timeout = 2s\npoll_timeout = 60s\n" + keys +
-                              "[source.good]\nplugin = "
-                              "service-order\ninterval = 200ms\nbase_url = " +
-                              good.baseUrl() + "\n");
+    Installation site(40,
+                      "timeout = 2s\npoll_timeout = 60s\n" + keys +
+                          "[source.good]\nplugin = "
+                          "service-order\ninterval = 200ms\nbase_url = " +
+                          good.baseUrl() + "\n",
+                      reader);
     site.fake.fail(hostile, expect.times);
     auto daemon = site.start();
     const unsigned short port = Installation::adminPort(*daemon);
@@ -143,13 +147,14 @@ FakeServiceOrder::Fault answer(std::string body)
     return fault;
 }
 
-// Serves `body` once as the answer to the first poll, runs courierd until `rows` inbox rows
-// are stored, and returns its peak resident memory in KiB.
-long peakWhileIngesting(const std::string& what, std::string body, Poco::Int64 rows)
+// Serves `body` once as the answer to the first poll of `reader`, runs courierd until `rows`
+// inbox rows are stored, and returns its peak resident memory in KiB.
+long peakWhileIngesting(const std::string& what, std::string body, Poco::Int64 rows,
+                        Reader reader = Reader::ServiceOrder)
 {
     // max_order_bytes: 1 MiB. A generous timeout: on a loaded machine the fake may take
     // seconds to start sending hundreds of MiB, and the answer is served once.
-    Installation site(0, "timeout = 60s\n");
+    Installation site(0, "timeout = 60s\n", reader);
     FakeServiceOrder::Fault answer;
     answer.status = 200;
     answer.body = std::move(body);
@@ -416,3 +421,132 @@ public:
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(HostileAnswersTest);
+
+// The same answers read by http-json configured for service-order's contract: its streaming
+// reader of a path, its integer ids, its pages.
+class HttpJsonHostileAnswersTest : public CppUnit::TestFixture
+{
+    CPPUNIT_TEST_SUITE(HttpJsonHostileAnswersTest);
+    CPPUNIT_TEST(aHundredThousandOrdersOf2KiBStayUnder128MiB);
+    CPPUNIT_TEST(oneHugeStringStaysUnder128MiB);
+    CPPUNIT_TEST(jsonNested100000Deep);
+    CPPUNIT_TEST(aStreamedBodyOf2GiB);
+    CPPUNIT_TEST(invalidUtf8);
+    CPPUNIT_TEST(idsThatAreObjectsEmptyOrHuge);
+    CPPUNIT_TEST(createdAtFarFutureBefore1970OffsetsAndLeapSeconds);
+    CPPUNIT_TEST(aServerThatNeverAnswers);
+    CPPUNIT_TEST(headersWithoutEnd);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    // 200 MiB in one answer (pagination = none): stored part by part as it is read. Under a
+    // sanitizer, 10,000 of them.
+    void aHundredThousandOrdersOf2KiBStayUnder128MiB()
+    {
+        const int orders = MEASURED ? 100'000 : 10'000;
+        const std::string fio(2048, 'f');
+        const Poco::Timestamp first = Poco::Timestamp() - Poco::Timespan(orders / 1000 + 10, 0);
+        std::string body = "[";
+        body.reserve(static_cast<std::size_t>(orders) * 2200);
+        for (int i = 0; i < orders; ++i)
+            body += (i ? "," : "") + order("o" + std::to_string(i), fio,
+                                           formatRfc3339(first + Poco::Timespan(0, i * 1000)));
+        body += "]";
+        const long peak = peakWhileIngesting(std::to_string(orders) + " orders of 2 KiB",
+                                             std::move(body), orders, Reader::HttpJson);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
+    }
+
+    void oneHugeStringStaysUnder128MiB()
+    {
+        std::string body = "[" + order("huge", std::string(100 * 1048576, 'y')) + ",\"" +
+                           std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
+        const long peak =
+            peakWhileIngesting("100 MiB strings", std::move(body), 3, Reader::HttpJson);
+        CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
+    }
+
+    void jsonNested100000Deep()
+    {
+        survives("http-json: JSON nested 100,000 deep",
+                 answer("[" + order("ok", "Ivan") + "," + std::string(100'000, '[') +
+                        std::string(100'000, ']') + "," + R"({"id":"deep","x":)" +
+                        std::string(100'000, '[') + std::string(100'000, ']') + "}]"),
+                 {{"Maximum depth exceeded"}, "", 1}, "", "", Reader::HttpJson);
+    }
+
+    void aStreamedBodyOf2GiB()
+    {
+        FakeServiceOrder::Fault huge = answer("[" + order("ok", "Ivan") + ",");
+        huge.repeated = std::string(1 << 20, ' ');
+        huge.repeat = MEASURED ? 2048 : 512;
+        huge.tail = order("late", "Petr") + "]";
+        const std::string limit = MEASURED ? "1073741824" : "268435456";
+        survives("http-json: a 2 GiB body", huge,
+                 {{}, "response body larger than " + limit + " bytes", 0, 1}, "",
+                 "max_response_bytes = " + limit + "\n", Reader::HttpJson);
+    }
+
+    void invalidUtf8()
+    {
+        survives(
+            "http-json: invalid UTF-8",
+            answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
+                   order("bad\xff", "Oleg") + "]"),
+            {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1},
+            "", "", Reader::HttpJson);
+    }
+
+    // http-json takes integer ids (17 is the order "17"); an object is not an id.
+    void idsThatAreObjectsEmptyOrHuge()
+    {
+        const std::string tail = R"(,"status":"created","created_at":")" +
+                                 formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + "\"}";
+        survives(
+            "http-json: ids that are numbers, objects, empty or 10 KB",
+            answer("[" + order("ok", "Ivan") + R"(,{"id":17)" + tail + R"(,{"id":{"a":1})" + tail +
+                   R"(,{"id":"")" + tail + R"(,{"id":")" + std::string(10240, 'i') + "\"" + tail +
+                   "]"),
+            {{"missing or non-integer, non-string 'id'", "empty 'id'", "longer than 256 bytes"},
+             "",
+             2},
+            "", "", Reader::HttpJson);
+    }
+
+    void createdAtFarFutureBefore1970OffsetsAndLeapSeconds()
+    {
+        const Poco::Timestamp recent = Poco::Timestamp() - Poco::Timespan(60, 0);
+        const std::string offset = formatRfc3339(recent).substr(0, 19) + "+00:00";
+        survives(
+            "http-json: created_at far ahead, before 1970, with offsets and a leap second",
+            answer("[" + order("future", "a", "9999-12-31T23:59:59Z") + "," +
+                   order("old", "b", "1969-12-31T23:59:59Z") + "," + order("offset", "c", offset) +
+                   "," + order("east", "d", "2026-01-01T03:00:00+03:00") + "," +
+                   order("leap", "e", "2016-12-31T23:59:60Z") + "," +
+                   order("wrong", "f", "2026-01-01T00:00:00+99:99") + "]"),
+            {{"id future: 'created_at' 9999-12-31T23:59:59Z is later than now + max_clock_skew",
+              "id old: created_at 1969-12-31T23:59:59Z is before 1970",
+              "id wrong: 'created_at' is not an RFC3339 time"},
+             "",
+             3},
+            "", "", Reader::HttpJson);
+    }
+
+    void aServerThatNeverAnswers()
+    {
+        FakeServiceOrder::Fault silent;
+        silent.neverAnswer = true;
+        survives("http-json: a server that never answers", silent, {{}, "Timeout", 0}, "", "",
+                 Reader::HttpJson);
+    }
+
+    void headersWithoutEnd()
+    {
+        FakeServiceOrder::Fault forever;
+        forever.headersForever = true;
+        survives("http-json: headers without end", forever, {{}, "header", 0, 12}, "", "",
+                 Reader::HttpJson);
+    }
+};
+
+CPPUNIT_TEST_SUITE_REGISTRATION(HttpJsonHostileAnswersTest);

@@ -40,11 +40,9 @@ public:
         site.fake.addOrder("created", secondsAgo(5), std::string(300, 'i'));              // long id
         site.fake.addOrder("created", secondsAgo(5), "order \"quoted\" \\ slashed");
         site.rewrite("timeout = 2s\n"
-                     "[source.json]\nplugin = http-json\ninterval = 200ms\ntimeout = 2s\n"
-                     "base_url = " +
-                         site.fake.baseUrl() +
-                         "\npath = /public/api/v1/orders\n"
-                         "statuses = created,pending,confirmed,cooking\n",
+                     "[source.json]\n" +
+                         HTTP_JSON_AS_SERVICE_ORDER +
+                         "interval = 200ms\ntimeout = 2s\nbase_url = " + site.fake.baseUrl() + "\n",
                      "200ms");
         // Faults on the way, whichever source meets them: unavailable, cut short, slow.
         FakeServiceOrder::Fault unavailable;

@@ -93,6 +93,7 @@ class HttpJsonSourceTest : public CppUnit::TestFixture
     CPPUNIT_TEST(eachPaginationStyleReadsEveryOrderOnce);
     CPPUNIT_TEST(ordersArrivingWhilePagingAreNotLost);
     CPPUNIT_TEST(aLoopingTokenEndsTheRun);
+    CPPUNIT_TEST(aRunOfPagesThatNeverEndsStopsAtMaxPagesAPageAtATime);
     CPPUNIT_TEST(fixedParametersAndSecretHeadersAreSent);
     CPPUNIT_TEST(ordersAreAskedAboutThroughStatusPath);
     CPPUNIT_TEST(serviceOrdersStatusAnswersTheRecheck);
@@ -234,6 +235,35 @@ public:
         // The token repeats on the third page: the run ends there, the poll with it.
         CPPUNIT_ASSERT_MESSAGE(std::to_string(fetches), fetches <= 4);
         CPPUNIT_ASSERT(!stored.empty());
+    }
+
+    // Ten new orders before every answer: the run of pages never reaches its end. It ends at
+    // pagination.max_pages, and each fetch hands over one page only, stored with its cursor
+    // before the next: memory is a page's however long the run.
+    void aRunOfPagesThatNeverEndsStopsAtMaxPagesAPageAtATime()
+    {
+        FakePagedApi fake;
+        fake.add(10, msAgo(10000));
+        fake.beforeAnswer([&](int) { fake.add(10, msAgo(5000)); });
+        HttpJson json(fake.baseUrl(), {{"path", "/token"},
+                                       {"pagination", "cursor_token"},
+                                       {"records_path", "orders"},
+                                       {"created_at_format", "epoch_ms"},
+                                       {"cursor_format", "epoch_ms"},
+                                       {"page_size", "10"},
+                                       {"pagination.max_pages", "25"}});
+        int fetches = 0;
+        std::size_t most = 0, all = 0;
+        for (bool more = true; more && fetches < 100; ++fetches)
+        {
+            const Batch batch = json.fetch();
+            most = std::max(most, batch.records.size());
+            all += batch.records.size();
+            more = batch.more;
+        }
+        CPPUNIT_ASSERT_EQUAL(25, fetches);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(10), most);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(250), all);
     }
 
     void fixedParametersAndSecretHeadersAreSent()
