@@ -15,13 +15,18 @@
 #include <Poco/Thread.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <ext/stdio_filebuf.h>
+#include <functional>
 #include <future>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <poll.h>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unistd.h>
 
 namespace courierd::check
@@ -59,6 +64,9 @@ public:
     }
 
     const std::string& url() const { return _url; }
+
+    /// Kills it at once (the run is ending without destructors).
+    void kill() { Poco::Process::kill(_handle); }
 
     std::vector<std::string> seed(int count)
     {
@@ -344,6 +352,69 @@ private:
     int _saved = -1;
 };
 
+// Every check ends: a poll still running `bound` after it began (a plugin that never returns,
+// and never looks at stopRequested()) calls `expire` with the check's name, from its own
+// thread. `expire` must not return: the poll holds the thread that would go on.
+class Watchdog
+{
+public:
+    Watchdog(Duration bound, std::function<void(const std::string&)> expire)
+        : _bound(std::chrono::milliseconds(bound.count()))
+        , _expire(std::move(expire))
+        , _thread([this] { watch(); })
+    {
+    }
+
+    ~Watchdog()
+    {
+        {
+            std::lock_guard lock(_mutex);
+            _done = true;
+        }
+        _wake.notify_all();
+        _thread.join();
+    }
+
+    void arm(const std::string& check)
+    {
+        {
+            std::lock_guard lock(_mutex);
+            _check = check;
+            _until = Clock::now() + _bound;
+        }
+        _wake.notify_all();
+    }
+
+    void disarm()
+    {
+        std::lock_guard lock(_mutex);
+        _check.clear();
+    }
+
+private:
+    void watch()
+    {
+        std::unique_lock lock(_mutex);
+        while (!_done)
+        {
+            if (_check.empty())
+                _wake.wait(lock);
+            else if (_wake.wait_until(lock, _until) == std::cv_status::timeout && !_check.empty() &&
+                     Clock::now() >= _until)
+                _expire(_check);
+        }
+    }
+
+    const Clock::duration _bound;
+    const std::function<void(const std::string&)> _expire;
+    std::mutex _mutex;
+    std::condition_variable _wake;
+    std::string _check;
+    Clock::time_point _until{};
+    bool _done = false;
+    std::thread _thread;
+};
+
 class Checks
 {
 public:
@@ -358,6 +429,20 @@ public:
         __gnu_cxx::stdio_filebuf<char> real(::dup(capture.saved()), std::ios::out);
         std::ostream report(&real);
         _report = &report;
+        Watchdog watchdog(_options.pollBound,
+                          [&](const std::string& check)
+                          {
+                              end(check, Outcome::Fail,
+                                  "a poll still running after " +
+                                      formatDuration(_options.pollBound) +
+                                      " (--poll-within): the plugin must return, and end soon "
+                                      "once SourceContext::stopRequested(); the run ends here");
+                              *_report << summary(_results) << std::endl;
+                              if (_fake)
+                                  _fake->kill();
+                              std::_Exit(1);
+                          });
+        _watchdog = &watchdog;
         const std::string name = sourceName();
         Settings::Overrides extra;
         if (!_options.fake.empty())
@@ -376,7 +461,7 @@ public:
         checkSettings(first, name, extra);
         if (_fake)
             _fake->seed(PRELOAD); // something to read, all created in the same moment
-        const Read read1 = poll(first.source());
+        const Read read1 = bounded("first read", first.source());
         std::set<std::string> seen = idsOf(read1);
         if (!read1.error.empty())
             end("first read", Outcome::Fail, "the poll failed: " + read1.error);
@@ -387,7 +472,7 @@ public:
         else
             end("first read", Outcome::Pass, fetched(read1) + " from the plugin's start");
 
-        const Read read2 = poll(first.source(), read1.cursor);
+        const Read read2 = bounded("second read from its cursor", first.source(), read1.cursor);
         if (!read2.error.empty())
             end("second read from its cursor", Outcome::Fail, "the poll failed: " + read2.error);
         else if (const auto repeated = again(read2, seen); !repeated.empty())
@@ -537,7 +622,7 @@ private:
             return;
         }
         Instance restarted(_options, name, extra);
-        const Read read = poll(restarted.source(), cursor);
+        const Read read = bounded("restore", restarted.source(), cursor);
         // A new instance may send again what lies within the source's window (look-back, clock
         // skew, interval: SourceCatalog::longestWindow()), which the inbox then drops; nothing
         // older.
@@ -584,7 +669,7 @@ private:
                 "the plugin makes no cursor for a time (" + e.message() + ")");
             return;
         }
-        const Read read = poll(instance.source(), cursor);
+        const Read read = bounded("future cursor", instance.source(), cursor);
         if (!read.error.empty())
             end("future cursor", Outcome::Fail, "the poll failed: " + read.error);
         else if (read.records > 0)
@@ -618,7 +703,7 @@ private:
         for (int round = 0; round < 2; ++round)
         {
             const auto seeded = _fake->seed(5);
-            const Read read = poll(instance.source(), cursor);
+            const Read read = bounded("arrivals", instance.source(), cursor);
             std::vector<std::string> missing, twice;
             for (const auto& id : seeded)
                 if (!read.ids.count(id))
@@ -658,6 +743,7 @@ private:
         }
         Instance instance(_options, name, extra);
         const auto started = Clock::now();
+        _watchdog->arm("stop");
         auto polling =
             std::async(std::launch::async, [&] { return poll(instance.source(), std::string()); });
         polling.wait_for(std::chrono::milliseconds(300));
@@ -669,10 +755,12 @@ private:
             end("stop", Outcome::Fail,
                 "the poll went on " + formatDuration(_options.stopBound) +
                     " after stop was asked (SourceContext::stopRequested())");
-            polling.wait(); // it must end before the instance goes
+            polling.wait(); // it must end before the instance goes (or the watchdog ends it)
+            _watchdog->disarm();
             return;
         }
         const Read read = polling.get();
+        _watchdog->disarm();
         const auto took =
             std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - asked).count();
         const bool done = read.error.empty() && asked - started < std::chrono::milliseconds(300);
@@ -715,7 +803,7 @@ private:
                     "(--url-key names another)");
             return;
         }
-        const Read expected = poll(clean.source(), std::string());
+        const Read expected = bounded("hostile answers", clean.source());
         if (!expected.error.empty())
         {
             end("hostile answers", Outcome::Fail, "the clean read failed: " + expected.error);
@@ -731,7 +819,7 @@ private:
         std::string lastError;
         for (bool ended = false; !ended && polls < 40; ++polls)
         {
-            const Read read = poll(instance.source(), cursor);
+            const Read read = bounded("hostile answers", instance.source(), cursor);
             merge(stored, read);
             cursor = read.cursor;
             ended = read.error.empty();
@@ -764,8 +852,18 @@ private:
                     faults);
     }
 
+    // poll(), bounded by the watchdog as `check`.
+    Read bounded(const std::string& check, Source& source, const std::string& cursor = {})
+    {
+        _watchdog->arm(check);
+        Read read = poll(source, cursor);
+        _watchdog->disarm();
+        return read;
+    }
+
     const Options& _options;
     std::ostream* _report = nullptr; // the real stdout
+    Watchdog* _watchdog = nullptr;
     std::unique_ptr<FakeSource> _fake;
     std::vector<Result> _results;
 };
@@ -775,6 +873,15 @@ private:
 std::vector<Result> run(const Options& options)
 {
     return Checks(options).run();
+}
+
+std::string summary(const std::vector<Result>& results)
+{
+    int counts[3] = {0, 0, 0};
+    for (const auto& result : results)
+        ++counts[static_cast<int>(result.outcome)];
+    return std::to_string(counts[0]) + " passed, " + std::to_string(counts[1]) + " failed, " +
+           std::to_string(counts[2]) + " skipped";
 }
 
 } // namespace courierd::check

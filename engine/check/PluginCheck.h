@@ -18,7 +18,10 @@ struct Options
     std::vector<std::string> fake;   ///< A program to start first (see FakeSource); empty: none.
     std::string urlKey = "base_url"; ///< The plugin's key for where it sends requests.
     Duration stopBound = Duration(5000); ///< How soon a fetch must end once stop is asked.
-    Settings::Overrides overrides;       ///< --set KEY=VALUE, over the file.
+    /// How long one check's poll may run at all: a poll still running then (a plugin that
+    /// never returns) fails that check and ends the run, exit status 1.
+    Duration pollBound = Duration(300000);
+    Settings::Overrides overrides; ///< --set KEY=VALUE, over the file.
 };
 
 enum class Outcome
@@ -41,5 +44,8 @@ struct Result
 /// stdout as it ends; what the plugin writes there is captured for the stdout check. Throws
 /// ConfigException when the source cannot be set up at all.
 std::vector<Result> run(const Options& options);
+
+/// `N passed, N failed, N skipped`: the report's last line.
+std::string summary(const std::vector<Result>& results);
 
 } // namespace courierd::check

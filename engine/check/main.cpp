@@ -9,6 +9,7 @@
 #include <Poco/ConsoleChannel.h>
 #include <Poco/Logger.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace
@@ -29,6 +30,8 @@ constexpr const char* USAGE =
     "  --set KEY=VALUE         a value over the file's (source.NAME.KEY=...)\n"
     "  --url-key KEY           the plugin's key for where it sends requests (base_url)\n"
     "  --stop-within DURATION  how soon a poll must end once stop is asked (5s)\n"
+    "  --poll-within DURATION  how long one poll may run at all; one that runs on fails its\n"
+    "                          check and ends the run (5m)\n"
     "  --verbose               the plugin's log at level information (else warning)\n"
     "  --version               the runner's version and the plugin ABI it checks\n"
     "\n"
@@ -84,14 +87,14 @@ int main(int argc, char** argv)
                 options.urlKey = value("a key");
             else if (arg == "--verbose")
                 level = "information";
-            else if (arg == "--stop-within")
+            else if (arg == "--stop-within" || arg == "--poll-within")
             {
                 const std::string text = value("a duration");
                 const auto bound = parseDuration(text);
                 if (!bound || bound->count() <= 0)
-                    return usage("--stop-within '" + clipped(text, 80) +
+                    return usage(arg + " '" + clipped(text, 80) +
                                  "': give a duration such as 5s or 500ms");
-                options.stopBound = *bound;
+                (arg == "--stop-within" ? options.stopBound : options.pollBound) = *bound;
             }
             else if (arg == "--set")
             {
@@ -121,14 +124,12 @@ int main(int argc, char** argv)
     try
     {
         const auto results = check::run(options);
-        int passed = 0, failed = 0, skipped = 0;
-        for (const auto& result : results)
-            ++(result.outcome == check::Outcome::Pass   ? passed
-               : result.outcome == check::Outcome::Fail ? failed
-                                                        : skipped);
-        std::cout << passed << " passed, " << failed << " failed, " << skipped << " skipped"
-                  << std::endl;
-        return failed ? 1 : 0;
+        std::cout << check::summary(results) << std::endl;
+        return std::any_of(results.begin(), results.end(),
+                           [](const check::Result& result)
+                           { return result.outcome == check::Outcome::Fail; })
+                   ? 1
+                   : 0;
     }
     catch (const ConfigException& e)
     {
