@@ -14,7 +14,7 @@ namespace postgres_table
 namespace
 {
 
-std::string hex(std::string_view bytes)
+std::string hexOf(std::string_view bytes)
 {
     static const char digits[] = "0123456789abcdef";
     std::string out;
@@ -27,7 +27,7 @@ std::string hex(std::string_view bytes)
     return out;
 }
 
-int digit(char c)
+int hexDigit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -36,17 +36,17 @@ int digit(char c)
     throw Poco::SyntaxException("id_hex holds a character that is not a lower-case hex digit");
 }
 
-std::string unhex(const std::string& text)
+std::string bytesOfHex(const std::string& text)
 {
     if (text.size() % 2 || text.size() > 2 * TableCursor::MAX_ID_BYTES)
         throw Poco::SyntaxException("id_hex is not the hex of an id");
     std::string out;
     for (std::size_t at = 0; at < text.size(); at += 2)
-        out += static_cast<char>(digit(text[at]) * 16 + digit(text[at + 1]));
+        out += static_cast<char>(hexDigit(text[at]) * 16 + hexDigit(text[at + 1]));
     return out;
 }
 
-std::string text(const Poco::JSON::Object& object, const std::string& key)
+std::string stringAt(const Poco::JSON::Object& object, const std::string& key)
 {
     const Poco::Dynamic::Var value = object.get(key);
     if (!value.isString())
@@ -61,7 +61,7 @@ std::string TableCursor::after(std::string_view ts, std::string_view id)
     std::string out = "{\"ts\":";
     courierd::appendJsonString(out, ts);
     if (courierd::firstUnstorableByte(id))
-        out += ",\"id_hex\":\"" + hex(id) + "\"";
+        out += ",\"id_hex\":\"" + hexOf(id) + "\"";
     else
     {
         out += ",\"id\":";
@@ -100,13 +100,14 @@ TableCursor TableCursor::read(const std::string& cursor, const std::string& star
         throw Poco::SyntaxException("not a JSON object");
     if (object->has("from"))
     {
-        at.from = text(*object, "from");
+        at.from = stringAt(*object, "from");
         if (!courierd::parseRfc3339(at.from))
             throw Poco::SyntaxException("from is not an RFC3339 time");
         return at;
     }
-    at.ts = text(*object, "ts");
-    at.id = object->has("id_hex") ? unhex(text(*object, "id_hex")) : text(*object, "id");
+    at.ts = stringAt(*object, "ts");
+    at.id =
+        object->has("id_hex") ? bytesOfHex(stringAt(*object, "id_hex")) : stringAt(*object, "id");
     if (at.ts->empty() || at.id->size() > MAX_ID_BYTES || at.ts->find('\0') != std::string::npos ||
         at.id->find('\0') != std::string::npos)
         throw Poco::SyntaxException("ts and id are not a row's");
