@@ -30,6 +30,16 @@ public:
     {
         _logger.setChannel(_channel);
         _logger.setLevel(_level);
+        // A logger first made while this captured, below it (`test.x.y` under `test.x`),
+        // inherited this channel: it gets the one put back too, or it would hold this object
+        // after it is gone and free it at exit (found: RecheckerTest aborted at exit, `free():
+        // invalid pointer` in ~Logger, once the stack's layout changed).
+        std::vector<std::string> names;
+        Poco::Logger::names(names);
+        for (const auto& name : names)
+            if (Poco::Logger* other = Poco::Logger::has(name);
+                other && other->getChannel().get() == this)
+                other->setChannel(_channel);
     }
     LogCapture(const LogCapture&) = delete;
     LogCapture& operator=(const LogCapture&) = delete;
