@@ -1,8 +1,11 @@
 #include "Installation.h"
+#include "TestFiles.h"
 #include "Wait.h"
 #include "util/Names.h"
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <iostream>
 
 using namespace courierd;
 using namespace courierd::test;
@@ -77,8 +80,8 @@ public:
             site.reaches("SELECT count(*) FROM inbox WHERE source = 'json'", 55, 120s));
         const auto serviceOrder = rows("orders");
         const auto json = rows("json");
-        CPPUNIT_ASSERT_EQUAL_MESSAGE("service-order:\n" + joined(serviceOrder, "\n") +
-                                         "\nhttp-json:\n" + joined(json, "\n"),
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("service-order:\n" + test::joined(serviceOrder) +
+                                         "http-json:\n" + test::joined(json),
                                      serviceOrder.size(), json.size());
         for (std::size_t i = 0; i < serviceOrder.size(); ++i)
             CPPUNIT_ASSERT_EQUAL(serviceOrder[i], json[i]);
@@ -88,6 +91,17 @@ public:
                                                         "= 'json' AND state = 'rejected'"));
         CPPUNIT_ASSERT(site.count("SELECT count(*) FROM inbox WHERE source = 'json' AND state = "
                                   "'skipped' AND reason = 'status teleporting'") == 5);
+        std::cout << "\nthe same " << json.size() << " rows in both inboxes, by state:\n"
+                  << test::joined(site.db().column(
+                         "SELECT concat_ws(' ', source, state, count(*)) FROM inbox GROUP BY "
+                         "source, state ORDER BY 1"))
+                  << "first rows (id | state | reason | md5 of the payload):\n"
+                  << test::joined(std::vector<std::string>(json.begin(), json.begin() + 4))
+                  << "rejected:\n";
+        for (const auto& row : json)
+            if (row.find(" | rejected | ") != std::string::npos)
+                std::cout << row << "\n";
+        std::cout << std::flush;
         CPPUNIT_ASSERT(Installation::stopAll({daemon.get()}));
     }
 };
