@@ -105,6 +105,10 @@ public:
     /// `unsupported`.
     virtual std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
                                               Poco::Timestamp to, const std::string& remote) = 0;
+    /// The replays of `name`, newest first (at most `limit`, older than `before`); nullopt as
+    /// get().
+    virtual std::optional<std::vector<Replay>> replays(const std::string& name, int limit,
+                                                       std::optional<Poco::Int64> before) = 0;
     /// One replay of `name`; nullopt for a source this instance does not run or an unknown id.
     virtual std::optional<Replay> replay(const std::string& name, Poco::Int64 id) = 0;
     /// Cancels it if it runs; the replay as it is then; nullopt as replay().

@@ -157,6 +157,14 @@ ScheduledSources::cursorHistory(const std::string& name, int limit,
     return _parts.cursors.history(name, limit, before);
 }
 
+std::optional<std::vector<Replay>> ScheduledSources::replays(const std::string& name, int limit,
+                                                             std::optional<Poco::Int64> before)
+{
+    if (!runs(name))
+        return std::nullopt;
+    return _parts.replays.list(name, limit, before);
+}
+
 void ScheduledSources::refresh()
 {
     // Stored already: should this read fail, the scheduler reads the controls again soon.

@@ -79,6 +79,8 @@ public:
                                           const CursorRequest& request) override;
     std::optional<std::vector<CursorChange>>
     cursorHistory(const std::string& name, int limit, std::optional<Poco::Int64> before) override;
+    std::optional<std::vector<Replay>> replays(const std::string& name, int limit,
+                                               std::optional<Poco::Int64> before) override;
     std::optional<Replay> startReplay(const std::string& name, Poco::Timestamp from,
                                       Poco::Timestamp to, const std::string& remote) override;
     std::optional<Replay> replay(const std::string& name, Poco::Int64 id) override;

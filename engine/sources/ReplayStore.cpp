@@ -81,6 +81,20 @@ std::optional<Replay> ReplayStore::get(const std::string& source, Poco::Int64 id
     return first(readReplays(select));
 }
 
+std::vector<Replay> ReplayStore::list(const std::string& source, int limit,
+                                      std::optional<Poco::Int64> before)
+{
+    std::string name = source;
+    Poco::Int64 after = before.value_or(0);
+    auto session = _database.session();
+    Poco::Data::Statement select(session);
+    if (before)
+        select << REPLAYS_AFTER, use(name), use(limit), use(after);
+    else
+        select << REPLAYS, use(name), use(limit);
+    return readReplays(select);
+}
+
 std::optional<Replay> ReplayStore::cancel(const std::string& source, Poco::Int64 id)
 {
     {

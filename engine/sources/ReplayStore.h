@@ -25,6 +25,9 @@ public:
     std::optional<Replay> start(const std::string& source, Poco::Timestamp from, Poco::Timestamp to,
                                 const std::string& cursor, const std::string& remote);
     std::optional<Replay> get(const std::string& source, Poco::Int64 id) override;
+    /// `source`'s replays, newest first: at most `limit`, older than `before`.
+    std::vector<Replay> list(const std::string& source, int limit,
+                             std::optional<Poco::Int64> before);
     /// Cancels it if it runs; the replay as it is now (nothing for an unknown id).
     std::optional<Replay> cancel(const std::string& source, Poco::Int64 id);
     /// Every running replay.

@@ -275,6 +275,12 @@ inline const std::string REPLAY =
 inline const std::string CANCEL_REPLAY =
     "UPDATE replays SET state = 'canceled', updated_at = now(), finished_at = now() "
     "WHERE source = $1 AND id = $2::bigint AND state = 'running'";
+// Newest first, keyset pages by id (replays_by_source).
+inline const std::string REPLAYS = "SELECT " COURIERD_REPLAY_COLUMNS
+                                   " FROM replays WHERE source = $1 ORDER BY id DESC LIMIT $2::int";
+inline const std::string REPLAYS_AFTER =
+    "SELECT " COURIERD_REPLAY_COLUMNS
+    " FROM replays WHERE source = $1 AND id < $3::bigint ORDER BY id DESC LIMIT $2::int";
 inline const std::string RUNNING_REPLAYS =
     "SELECT " COURIERD_REPLAY_COLUMNS " FROM replays WHERE state = 'running'";
 // In the ingest transaction of a replay's step: its cursor and counts move with the rows, and

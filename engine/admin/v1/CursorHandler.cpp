@@ -106,26 +106,12 @@ void CursorHandler::cursorHistory(Exchange& exchange)
 {
     const std::string& name = exchange.param("name");
     const PageRequest page = pageRequest(exchange);
-    const int limit = page.limit;
-    std::optional<Poco::Int64> before;
-    if (page.after)
-    {
-        before = parseIdSegment(*page.after);
-        if (!before)
-            badQuery("after", *page.after, "not a page's \"next\"");
-    }
-    const auto changes = service().cursorHistory(name, limit, before);
+    const auto changes = service().cursorHistory(name, page.limit, beforeId(page));
     if (!changes)
         SourcesHandler::notFound(name);
-    Poco::JSON::Array items;
-    for (const auto& change : *changes)
-        items.add(changeJson(name, change));
-    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
-    body.set("items", items);
-    body.set("next", static_cast<int>(changes->size()) == limit
-                         ? Poco::Dynamic::Var(std::to_string(changes->back().id))
-                         : Poco::Dynamic::Var());
-    exchange.send(HTTPResponse::HTTP_OK, body);
+    exchange.send(HTTPResponse::HTTP_OK,
+                  idPage(*changes, page,
+                         [&](const CursorChange& change) { return changeJson(name, change); }));
 }
 
 } // namespace courierd

@@ -112,4 +112,14 @@ PageRequest pageRequest(const Exchange& exchange)
     return page;
 }
 
+std::optional<Poco::Int64> beforeId(const PageRequest& page)
+{
+    if (!page.after)
+        return std::nullopt;
+    const auto before = parseIdSegment(*page.after);
+    if (!before)
+        badQuery("after", *page.after, "not a page's \"next\"");
+    return before;
+}
+
 } // namespace courierd

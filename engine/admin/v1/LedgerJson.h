@@ -22,6 +22,25 @@ struct PageRequest
 };
 PageRequest pageRequest(const Exchange& exchange);
 
+/// The `?after=` of a list of rows keyed by id, newest first (cursor changes, replays): the id
+/// the page starts below; 400 `bad_query` for a token that is not a page's `next`.
+std::optional<Poco::Int64> beforeId(const PageRequest& page);
+
+/// `{"items": […], "next"}` of such a list: `next` is the last row's id when the page is full.
+template <typename T, typename Write>
+Poco::JSON::Object idPage(const std::vector<T>& rows, const PageRequest& page, Write write)
+{
+    Poco::JSON::Array items;
+    for (const auto& row : rows)
+        items.add(write(row));
+    Poco::JSON::Object body(Poco::JSON_PRESERVE_KEY_ORDER);
+    body.set("items", items);
+    body.set("next", static_cast<int>(rows.size()) == page.limit
+                         ? Poco::Dynamic::Var(std::to_string(rows.back().id))
+                         : Poco::Dynamic::Var());
+    return body;
+}
+
 /// `{"items": […], "next": "…" | null}`.
 template <typename T> Poco::JSON::Object toJson(const Page<T>& page)
 {

@@ -51,6 +51,8 @@ void ReplaysHandler::addRoutes(Router& router, SourceService& sources)
 {
     router.add<ReplaysHandler>("POST", SourcesHandler::PATH + "/{name}/replays", Access::Token,
                                &ReplaysHandler::startReplay, sources);
+    router.add<ReplaysHandler>("GET", SourcesHandler::PATH + "/{name}/replays", Access::Token,
+                               &ReplaysHandler::listReplays, sources);
     router.add<ReplaysHandler>("GET", SourcesHandler::PATH + "/{name}/replays/{id}", Access::Token,
                                &ReplaysHandler::getReplay, sources);
     router.add<ReplaysHandler>("DELETE", SourcesHandler::PATH + "/{name}/replays/{id}",
@@ -86,6 +88,16 @@ void ReplaysHandler::startReplay(Exchange& exchange)
     exchange.response().set("Location", SourcesHandler::PATH + "/" + name + "/replays/" +
                                             std::to_string(replay->id));
     exchange.send(HTTPResponse::HTTP_ACCEPTED, replayJson(*replay));
+}
+
+void ReplaysHandler::listReplays(Exchange& exchange)
+{
+    const std::string& name = exchange.param("name");
+    const PageRequest page = pageRequest(exchange);
+    const auto replays = service().replays(name, page.limit, beforeId(page));
+    if (!replays)
+        SourcesHandler::notFound(name);
+    exchange.send(HTTPResponse::HTTP_OK, idPage(*replays, page, replayJson));
 }
 
 void ReplaysHandler::getReplay(Exchange& exchange)

@@ -6,7 +6,8 @@
 namespace courierd
 {
 
-/// A source's replays: `POST /api/v1/sources/{name}/replays`, `GET|DELETE …/{name}/replays/{id}`.
+/// A source's replays: `POST|GET /api/v1/sources/{name}/replays`, `GET|DELETE
+/// …/{name}/replays/{id}`.
 class ReplaysHandler : public ResourceHandler<ReplaysHandler, SourceService>
 {
 public:
@@ -16,6 +17,8 @@ public:
 
     /// `{"from", "to"}` → 202 with the replay.
     void startReplay(Exchange& exchange);
+    /// Newest first, keyset pages (`?limit=`, `?after=`).
+    void listReplays(Exchange& exchange);
     void getReplay(Exchange& exchange);
     void cancelReplay(Exchange& exchange);
 

@@ -182,6 +182,13 @@ public:
         replay.state = "running";
         return replay;
     }
+    std::optional<std::vector<Replay>> replays(const std::string& name, int,
+                                               std::optional<Poco::Int64>) override
+    {
+        if (name != "orders")
+            return std::nullopt;
+        return std::vector<Replay>{*replay(name, 7)};
+    }
     std::optional<Replay> replay(const std::string& name, Poco::Int64 id) override
     {
         if (name != "orders" || id != 7)

@@ -165,6 +165,30 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("canceled"),
                              canceled.object()->getValue<std::string>("state"));
 
+        // The source's replays, newest first, a page at a time.
+        const auto first = call(port, "GET", "/api/v1/sources/orders/replays?limit=1");
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(first.body, 200, first.status);
+        const auto firstItems = first.object()->getArray("items");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), firstItems->size());
+        CPPUNIT_ASSERT_EQUAL(thirdId, firstItems->getObject(0)->getValue<Poco::Int64>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("canceled"),
+                             firstItems->getObject(0)->getValue<std::string>("state"));
+        const std::string next = first.object()->getValue<std::string>("next");
+        const auto second =
+            call(port, "GET", "/api/v1/sources/orders/replays?limit=1&after=" + next);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(second.body, 200, second.status);
+        const auto secondItems = second.object()->getArray("items");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), secondItems->size());
+        CPPUNIT_ASSERT_EQUAL(id, secondItems->getObject(0)->getValue<Poco::Int64>("id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("done"),
+                             secondItems->getObject(0)->getValue<std::string>("state"));
+        const auto all = call(port, "GET", "/api/v1/sources/orders/replays");
+        CPPUNIT_ASSERT(all.object()->get("next").isEmpty());
+        test::assertApiError(call(port, "GET", "/api/v1/sources/orders/replays?after=x"), 400,
+                             "bad_query");
+        test::assertApiError(call(port, "GET", "/api/v1/sources/nope/replays"), 404,
+                             "source_not_found");
+
         // Refused: no range, a range backwards or too long, a plugin-less time, unknown ids.
         for (const std::string& body :
              {std::string("{}"),
