@@ -8,6 +8,7 @@
 #include "admin/v1/InboxHandler.h"
 #include "admin/v1/OpenApiHandler.h"
 #include "admin/v1/OrdersHandler.h"
+#include "admin/v1/HistoryHandler.h"
 #include "admin/v1/ReloadHandler.h"
 #include "admin/v1/ReplaysHandler.h"
 #include "admin/v1/SourcesHandler.h"
@@ -31,6 +32,7 @@ AdminServer::AdminServer(const std::string& listen, AdminAccess access, AdminSer
     ReplaysHandler::addRoutes(*_router, services.sources);
     CouriersHandler::addRoutes(*_router, services.couriers);
     ReloadHandler::addRoutes(*_router, services.reload);
+    HistoryHandler::addRoutes(*_router, services.history);
     OrdersHandler::addRoutes(*_router, services.ledger);
     InboxHandler::addRoutes(*_router, services.ledger);
     DeliveriesHandler::addRoutes(*_router, services.ledger);

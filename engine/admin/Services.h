@@ -5,6 +5,7 @@
 #include "couriers/Assignment.h"
 #include "couriers/Courier.h"
 #include "ledger/LedgerRows.h"
+#include "metrics/History.h"
 #include "metrics/Registry.h"
 #include "sources/Cursor.h"
 #include "sources/Replay.h"
@@ -156,6 +157,7 @@ struct AdminServices
     ReloadService& reload;
     LedgerService& ledger;
     metrics::Registry& metrics;
+    metrics::History& history;
 };
 
 } // namespace courierd

@@ -35,7 +35,7 @@ AdminEndpoint::AdminEndpoint(const EngineConfig& engine, const Settings& setting
         _server = std::make_unique<AdminServer>(
             _listen, AdminAccess{engine.admin.tokens, engine.admin.allowedHosts},
             AdminServices{_health, _courierService, _sourceService, _reloadService, _ledgerService,
-                          parts.registry},
+                          parts.registry, parts.history},
             [&database](const std::string& text) { return database.explain(text); },
             [&database] { database.reserveThisThread(); });
     }

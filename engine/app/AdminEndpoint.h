@@ -37,6 +37,7 @@ public:
         AssignmentPipeline& pipeline;
         Reloader& reloader;
         metrics::Registry& registry;
+        metrics::History& history;
     };
 
     AdminEndpoint(const EngineConfig& engine, const Settings& settings, Engine parts);

@@ -386,9 +386,10 @@ int CourierDaemon::serve(Startup& startup)
     Subsystems parts(log);
     Reloader reloader({sources, scheduler, heartbeat, parts}, startup.path, _overrides,
                       startup.settings, engine, registry);
+    metrics::History history(registry);
     AdminEndpoint admin(
         engine, *startup.settings,
-        {database, scheduler, controls, replays, assigner, pipeline, reloader, registry});
+        {database, scheduler, controls, replays, assigner, pipeline, reloader, registry, history});
     StoreGauges storeGauges(
         database,
         [&scheduler]
@@ -422,6 +423,7 @@ int CourierDaemon::serve(Startup& startup)
                [&heartbeat] { heartbeat.stop(); },
                {}});
     parts.add(part("source scheduler", scheduler));
+    parts.add(part("history", history));
     parts.add(part("admin endpoint", admin,
                    [&admin](const EngineConfig& e) { admin.reconfigure(e.admin); }));
     parts.add(part("status line", status));

@@ -53,6 +53,37 @@ Family<Metric>& Registry::add(const std::string& name, const std::string& help, 
     return *family;
 }
 
+template <typename Metric> Family<Metric>* Registry::find(const std::string& name, Type type)
+{
+    std::lock_guard lock(_mutex);
+    const auto it = _families.find(name);
+    if (it == _families.end() || it->second.type != type)
+        return nullptr;
+    return static_cast<Family<Metric>*>(it->second.family.get());
+}
+
+Family<Counter>* Registry::findCounter(const std::string& name)
+{
+    return find<Counter>(name, Type::Counter);
+}
+
+Family<Gauge>* Registry::findGauge(const std::string& name)
+{
+    return find<Gauge>(name, Type::Gauge);
+}
+
+Family<Histogram>* Registry::findHistogram(const std::string& name)
+{
+    return find<Histogram>(name, Type::Histogram);
+}
+
+void Registry::runCollectors()
+{
+    std::lock_guard lock(_collectMutex);
+    for (const auto& [id, collect] : _collectors)
+        collect();
+}
+
 Family<Counter>& Registry::counter(const std::string& name, const std::string& help,
                                    std::vector<std::string> labels)
 {
@@ -173,11 +204,7 @@ const char* typeName(Type type)
 
 void Registry::write(std::ostream& out)
 {
-    {
-        std::lock_guard lock(_collectMutex);
-        for (const auto& [id, collect] : _collectors)
-            collect();
-    }
+    runCollectors();
     std::map<std::string, Entry> families;
     {
         std::lock_guard lock(_mutex);

@@ -158,6 +158,14 @@ public:
     /// Runs the collectors, then writes every family in name order (text format 0.0.4).
     void write(std::ostream& out);
 
+    /// Runs the collectors, so that values kept elsewhere are current (as before a write).
+    void runCollectors();
+
+    /// The family registered as `name` with that type; nullptr when there is none (yet).
+    Family<Counter>* findCounter(const std::string& name);
+    Family<Gauge>* findGauge(const std::string& name);
+    Family<Histogram>* findHistogram(const std::string& name);
+
     /// A registry nobody scrapes: for components made without one (tests, tools).
     static Registry& unused();
 
@@ -172,6 +180,7 @@ private:
     template <typename Metric>
     Family<Metric>& add(const std::string& name, const std::string& help, Type type,
                         std::vector<std::string> labels, std::vector<double> bounds);
+    template <typename Metric> Family<Metric>* find(const std::string& name, Type type);
     void forget(long id);
 
     std::mutex _mutex;

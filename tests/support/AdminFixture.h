@@ -64,7 +64,7 @@ struct Admin
                                            : std::vector<std::string>{token},
                              {}},
                  AdminServices{health, couriers, sources, reload, ledgerService,
-                               metrics::Registry::unused()})
+                               metrics::Registry::unused(), history})
     {
         server.start();
     }
@@ -89,6 +89,7 @@ struct Admin
     NoReload reload;
     Ledger ledger;
     StoreLedger ledgerService;
+    metrics::History history{metrics::Registry::unused()};
     AdminServer server;
 };
 

@@ -257,7 +257,7 @@ struct Admin
 {
     explicit Admin(const std::string& token = "", std::vector<std::string> hosts = {})
         : server("127.0.0.1:0", access(token, std::move(hosts)),
-                 AdminServices{health, couriers, sources, reload, ledger, registry},
+                 AdminServices{health, couriers, sources, reload, ledger, registry, history},
                  [](const std::string& text)
                  {
                      std::string out = text;
@@ -276,6 +276,7 @@ struct Admin
     }
 
     metrics::Registry registry;
+    metrics::History history{registry};
     FakeHealth health;
     FakeCouriers couriers;
     FakeSources sources;
@@ -310,6 +311,7 @@ class AdminRoutesTest : public CppUnit::TestFixture
     CPPUNIT_TEST(sourcesArePausedResumedAndTriggered);
     CPPUNIT_TEST(couriersGoThroughTheirService);
     CPPUNIT_TEST(reloadShowsTheLastAndAsksForANewOne);
+    CPPUNIT_TEST(historyShowsThePointsKept);
     CPPUNIT_TEST(theRouteTableAndTheOpenApiDocumentAgree);
     CPPUNIT_TEST_SUITE_END();
 
@@ -581,6 +583,29 @@ public:
         const auto last = admin.call("GET", "/api/v1/reload").object()->getObject("last");
         CPPUNIT_ASSERT_EQUAL(std::string("failed"), last->getValue<std::string>("outcome"));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), last->getArray("problems")->size());
+    }
+
+    void historyShowsThePointsKept()
+    {
+        Admin admin;
+        auto body = admin.call("GET", "/api/v1/history").object();
+        CPPUNIT_ASSERT_EQUAL(15.0, body->getValue<double>("step_seconds"));
+        CPPUNIT_ASSERT_EQUAL(900.0, body->getValue<double>("window_seconds"));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), body->getArray("points")->size());
+        auto& lag = admin.registry.gauge("courierd_source_lag_seconds", "", {"source"});
+        lag.with({"orders"}).set(2.5);
+        admin.history.begin(Poco::Timestamp(1'800'000'000'000'000));
+        admin.history.sample(Poco::Timestamp(1'800'000'015'000'000));
+        body = admin.call("GET", "/api/v1/history").object();
+        const auto points = body->getArray("points");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), points->size());
+        const auto point = points->getObject(0);
+        CPPUNIT_ASSERT_EQUAL(std::string("2027-01-15T08:00:15.000Z"),
+                             point->getValue<std::string>("at"));
+        CPPUNIT_ASSERT_EQUAL(2.5, point->getObject("lag_seconds")->getValue<double>("orders"));
+        CPPUNIT_ASSERT_EQUAL(0.0, point->getValue<double>("assigned_per_minute"));
+        CPPUNIT_ASSERT(point->isNull("latency_p50_seconds"));
+        CPPUNIT_ASSERT(point->isNull("latency_p99_seconds"));
     }
 
     // Every route in the table is in docs/openapi.yaml with its method, and the document has

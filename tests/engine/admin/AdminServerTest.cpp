@@ -69,9 +69,10 @@ public:
         Ledger ledger(database);
         CourierAssigner assigner(database, StoreFixture::assignmentConfig());
         StoreLedger ledgerService(ledger, assigner, {});
+        metrics::History history(metrics::Registry::unused());
         AdminServer server("127.0.0.1:0", {},
                            AdminServices{health, couriers, sources, reload, ledgerService,
-                                         metrics::Registry::unused()});
+                                         metrics::Registry::unused(), history});
         server.start();
         const auto ready = HttpCall::send(server.port(), "GET", "/ready");
         assertApiError(ready, 503, "not_ready");
