@@ -1,14 +1,15 @@
 #include "admin/AdminServer.h"
 
+#include "admin/ConsoleHandler.h"
 #include "admin/HealthHandler.h"
 #include "admin/MetricsHandler.h"
 #include "admin/v1/CouriersHandler.h"
 #include "admin/v1/CursorHandler.h"
 #include "admin/v1/DeliveriesHandler.h"
+#include "admin/v1/HistoryHandler.h"
 #include "admin/v1/InboxHandler.h"
 #include "admin/v1/OpenApiHandler.h"
 #include "admin/v1/OrdersHandler.h"
-#include "admin/v1/HistoryHandler.h"
 #include "admin/v1/ReloadHandler.h"
 #include "admin/v1/ReplaysHandler.h"
 #include "admin/v1/SourcesHandler.h"
@@ -37,6 +38,7 @@ AdminServer::AdminServer(const std::string& listen, AdminAccess access, AdminSer
     InboxHandler::addRoutes(*_router, services.ledger);
     DeliveriesHandler::addRoutes(*_router, services.ledger);
     OpenApiHandler::addRoutes(*_router);
+    ConsoleHandler::addRoutes(*_router);
 
     // Bound without SO_REUSEPORT, which ServerSocket(address) sets in POCO 1.11: a second
     // courierd on the port must fail to start, not share its requests.
