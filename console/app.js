@@ -413,6 +413,12 @@ async function findOrder(source, id) {
             }
           },
         }, 'Unassign') : null) : el('p', { class: 'muted' }, 'No delivery.'),
+      (order.unassignments || []).length ? el('div', {},
+        el('h4', {}, 'Unassigned by operators'),
+        el('ul', { class: 'audit' }, order.unassignments.map((u) => el('li', {},
+          when(u.at), ` courier #${u.courier_id}${u.requeued ? ', back to pending' : ', skipped'}: `,
+          u.reason ? el('q', {}, u.reason) : el('span', { class: 'muted' }, 'no reason given'),
+          u.remote ? el('span', { class: 'muted' }, ` (from ${u.remote})`) : null)))) : null,
       el('details', {}, el('summary', {}, 'Everything the ledger holds'), el('pre', {}, JSON.stringify(order, null, 2)))));
   } catch (e) {
     replace(box, el('p', { class: 'bad' }, explain(e)));

@@ -143,9 +143,10 @@ public:
     virtual RetryOutcome retry(const RetryRequest& request) = 0;
     /// Removes the order's delivery (frees its courier if busy with it); the order goes back
     /// to pending, or with `requeue` false is skipped "unassigned by operator". Nothing when
-    /// the order has no delivery.
+    /// the order has no delivery. `reason` and `remote` (who asked) go to the audit trail.
     virtual std::optional<Unassigned> unassign(const std::string& source, const std::string& id,
-                                               bool requeue) = 0;
+                                               bool requeue, const std::string& reason,
+                                               const std::string& remote) = 0;
 };
 
 /// Everything the admin endpoint serves from.

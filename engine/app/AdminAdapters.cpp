@@ -285,9 +285,10 @@ RetryOutcome StoreLedger::retry(const RetryRequest& request)
 }
 
 std::optional<Unassigned> StoreLedger::unassign(const std::string& source, const std::string& id,
-                                                bool requeue)
+                                                bool requeue, const std::string& reason,
+                                                const std::string& remote)
 {
-    auto unassigned = _assigner.unassign(source, id, requeue);
+    auto unassigned = _assigner.unassign(source, id, requeue, reason, remote);
     // A freed courier or a pending order: either may make an assignment possible now.
     if (unassigned && _requeued)
         _requeued();

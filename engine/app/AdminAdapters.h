@@ -109,7 +109,8 @@ public:
                                    const std::optional<std::string>& after) override;
     RetryOutcome retry(const RetryRequest& request) override;
     std::optional<Unassigned> unassign(const std::string& source, const std::string& id,
-                                       bool requeue) override;
+                                       bool requeue, const std::string& reason,
+                                       const std::string& remote) override;
 
 private:
     Ledger& _ledger;

@@ -109,8 +109,8 @@ const ConfigMap<RetentionConfig>& retentionMap()
                       "deleted; 0: kept for ever",
                       0ms, FOR_EVER)
             .duration("retention.cursor_history", &C::cursorHistory, "365d",
-                      "operators' cursor changes made longer ago are deleted from the audit "
-                      "trail; 0: kept for ever",
+                      "operators' cursor changes and unassigns made longer ago are deleted "
+                      "from the audit trail; 0: kept for ever",
                       0ms, FOR_EVER)
             .duration("retention.interval", &C::interval, "1m",
                       "how often the retention sweep runs (one instance at a time)", 100ms, DAY);

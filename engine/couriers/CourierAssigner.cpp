@@ -124,18 +124,22 @@ std::vector<AssignOutcome> CourierAssigner::assign(Poco::Data::Session& session,
 }
 
 std::optional<Unassigned> CourierAssigner::unassign(const std::string& source,
-                                                    const std::string& orderId, bool requeue)
+                                                    const std::string& orderId, bool requeue,
+                                                    const std::string& reason,
+                                                    const std::string& remote)
 {
     checkId("source", source);
     checkId("order id", orderId);
     std::string from = source;
     std::string order = orderId;
+    std::string why = escapeUnstorable(clipped(reason, MAX_UNASSIGN_REASON_BYTES));
+    std::string who = escapeUnstorable(clipped(remote, 200));
     std::vector<Poco::Int64> couriers;
     std::vector<int> freed;
     std::vector<Poco::Nullable<std::string>> states;
     auto session = _database.session();
-    session << UNASSIGN, use(from), use(order), use(requeue), into(couriers), into(freed),
-        into(states), now;
+    session << UNASSIGN, use(from), use(order), use(requeue), use(why), use(who), into(couriers),
+        into(freed), into(states), now;
     if (couriers.empty())
     {
         Poco::Int64 ended = 0;

@@ -50,11 +50,15 @@ SELECT count(*)::int FROM added
 
 // The courier is freed only if this delivery is the one it is busy with: an expired delivery
 // whose courier has moved on leaves that courier alone. The order goes back to pending ($3) or
-// is skipped, in the same transaction: never assigned with no delivery.
+// is skipped, in the same transaction: never assigned with no delivery. The operator's reason
+// ($4) and address ($5) go to the audit trail (unassignments) in it too.
 inline const std::string UNASSIGN = R"sql(
 WITH removed AS (
     DELETE FROM deliveries WHERE source = $1 AND order_id = $2 AND ended_at IS NULL
-    RETURNING courier_id
+    RETURNING courier_id, assigned_at
+), audit AS (
+    INSERT INTO unassignments (source, order_id, courier_id, assigned_at, requeued, reason, remote)
+    SELECT $1, $2, courier_id, assigned_at, $3::boolean, $4, $5 FROM removed
 ), busy AS (
     SELECT c.id FROM couriers c JOIN removed r ON c.id = r.courier_id
     WHERE c.active_source = $1 AND c.active_order_id = $2

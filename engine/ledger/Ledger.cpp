@@ -229,11 +229,27 @@ std::optional<OrderLedger> Ledger::order(const std::string& source, const std::s
     auto rows = readInbox(inbox, true);
     if (rows.empty())
         return std::nullopt;
-    OrderLedger ledger{std::move(rows.front()), std::nullopt};
+    OrderLedger ledger{std::move(rows.front()), std::nullopt, {}};
     Poco::Data::Statement delivery(session);
     delivery << DELIVERY, use(from), use(order);
     if (auto found = readDeliveries(delivery); !found.empty())
         ledger.delivery = std::move(found.front());
+    Poco::Data::Statement unassigns(session);
+    int most = OrderLedger::MAX_UNASSIGNMENTS;
+    unassigns << UNASSIGNMENTS, use(from), use(order), use(most);
+    unassigns.execute();
+    Poco::Data::RecordSet done(unassigns);
+    for (std::size_t row = 0; row < done.rowCount(); ++row)
+    {
+        UnassignmentEntry entry;
+        entry.at = Poco::Timestamp(done.value(0, row).convert<Poco::Int64>());
+        entry.courierId = done.value(1, row).convert<Poco::Int64>();
+        entry.assignedAt = Poco::Timestamp(done.value(2, row).convert<Poco::Int64>());
+        entry.requeued = done.value(3, row).convert<int>() == 1;
+        entry.reason = done.value(4, row).convert<std::string>();
+        entry.remote = done.value(5, row).convert<std::string>();
+        ledger.unassignments.push_back(std::move(entry));
+    }
     return ledger;
 }
 

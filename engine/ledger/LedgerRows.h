@@ -60,11 +60,26 @@ struct DeliveryEntry
     std::optional<std::string> endReason;
 };
 
-/// One order's ledger: its inbox row and its delivery, if any.
+/// An operator's unassign of one of the order's deliveries (the audit trail).
+struct UnassignmentEntry
+{
+    Poco::Timestamp at{0};
+    Poco::Int64 courierId = 0;
+    Poco::Timestamp assignedAt{0};
+    bool requeued = false;
+    std::string reason;
+    std::string remote; ///< Who asked: the client's address.
+};
+
+/// One order's ledger: its inbox row, its delivery, if any, and the unassigns of its earlier
+/// ones (oldest first, at most MAX_UNASSIGNMENTS: the newest).
 struct OrderLedger
 {
     InboxEntry inbox;
     std::optional<DeliveryEntry> delivery;
+    std::vector<UnassignmentEntry> unassignments;
+
+    static constexpr int MAX_UNASSIGNMENTS = 50;
 };
 
 struct InboxFilter

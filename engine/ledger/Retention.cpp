@@ -105,6 +105,7 @@ Retention::Swept Retention::sweep()
     table(RETENTION_DELIVERIES, config.deliveries, swept.deliveries, "deliveries");
     table(RETENTION_REPLAYS, config.replays, swept.replays, "replays");
     table(RETENTION_CURSOR_HISTORY, config.cursorHistory, swept.cursorHistory, "cursor_history");
+    table(RETENTION_UNASSIGNMENTS, config.cursorHistory, swept.cursorHistory, "unassignments");
     return swept;
 }
 
@@ -114,9 +115,10 @@ void Retention::onTimer(Poco::Timer&)
     {
         const Swept swept = sweep();
         if (swept.inbox > 0 || swept.deliveries > 0 || swept.replays > 0 || swept.cursorHistory > 0)
-            _logger.information("retention: %Ld inbox row(s), %Ld delivery(ies), %Ld replay(s) "
-                                "and %Ld cursor change(s) deleted",
-                                swept.inbox, swept.deliveries, swept.replays, swept.cursorHistory);
+            _logger.information(
+                "retention: %Ld inbox row(s), %Ld delivery(ies), %Ld replay(s) "
+                "and %Ld entries of the operators' history (cursor changes, unassigns) deleted",
+                swept.inbox, swept.deliveries, swept.replays, swept.cursorHistory);
         if (_failing)
             _logger.information("retention: sweeping again");
         _failing = false;

@@ -25,6 +25,14 @@ namespace courierd::sql::ledger
     "(extract(epoch FROM d.rechecked_at) * 1000000)::bigint, "                                     \
     "(extract(epoch FROM d.ended_at) * 1000000)::bigint, d.end_reason"
 
+// The newest unassigns of one order (unassignments_by_order), returned oldest first.
+inline const std::string UNASSIGNMENTS = R"sql(
+SELECT * FROM (
+    SELECT (extract(epoch FROM at) * 1000000)::bigint AS at_us, courier_id,
+           (extract(epoch FROM assigned_at) * 1000000)::bigint, requeued::int, reason, remote, id
+    FROM unassignments WHERE source = $1 AND order_id = $2 ORDER BY id DESC LIMIT $3::int
+) newest ORDER BY id
+)sql";
 inline const std::string ORDER =
     "SELECT " COURIERD_INBOX_COLUMNS ", payload FROM inbox WHERE source = $1 AND record_id = $2";
 inline const std::string DELIVERY = "SELECT " COURIERD_DELIVERY_COLUMNS
@@ -249,6 +257,9 @@ inline std::string deleteOldest(const std::string& table, const std::string& whe
 inline const std::string RETENTION_REPLAYS = deleteOldest(
     "replays", "state <> 'running' AND finished_at < now() - $1::bigint * interval '1 millisecond'",
     "finished_at");
+// Unassigns recorded more than $1 ms ago (unassignments_at), with the cursor's history.
+inline const std::string RETENTION_UNASSIGNMENTS =
+    deleteOldest("unassignments", "at < now() - $1::bigint * interval '1 millisecond'", "at");
 // Cursor changes made more than $1 ms ago (cursor_history_at).
 inline const std::string RETENTION_CURSOR_HISTORY =
     deleteOldest("cursor_history", "at < now() - $1::bigint * interval '1 millisecond'", "at");

@@ -244,6 +244,8 @@ WITH leases AS (
     UPDATE source_retention SET source = $2 WHERE source = $1
 ), replays AS (
     UPDATE replays SET source = $2 WHERE source = $1
+), unassigns AS (
+    UPDATE unassignments SET source = $2 WHERE source = $1
 ), cursors AS (
     UPDATE source_cursors SET source = $2 WHERE source = $1 RETURNING 1
 )

@@ -189,6 +189,15 @@ try {
   if (!found.includes('assigned') || !found.includes('courier #')) fail(`the ledger does not show the delivery: ${found}`);
   step('the ledger search found the order with its delivery');
 
+  // Unassign asks for confirmation and a reason, which lands in the audit trail.
+  await page.click(`#ledger-result button[data-action="unassign"]`);
+  await page.waitForSelector('#confirm-dialog[open]', { timeout: 5000 });
+  await page.type('#confirm-dialog input[name=reason]', 'customer called to cancel');
+  await page.click('#confirm-ok');
+  await waitFor('the unassign in the audit trail', () => sql(database, `SELECT reason FROM unassignments WHERE order_id = '${assigned}'`) === 'customer called to cancel');
+  await page.waitForSelector('#ledger-result .audit li', { timeout: 10000 });
+  step('Unassign asked for confirmation and a reason; the reason is in the audit trail and the ledger shows it');
+
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shots, 'console-wide.png'), fullPage: true });
   await page.setViewport({ width: 390, height: 844, isMobile: true, deviceScaleFactor: 1 });

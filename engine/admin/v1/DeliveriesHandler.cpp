@@ -1,6 +1,8 @@
 #include "admin/v1/DeliveriesHandler.h"
 
 #include "admin/v1/LedgerJson.h"
+#include "courierd/Utf8.h"
+#include "couriers/CourierAssigner.h"
 #include "util/Exceptions.h"
 
 namespace courierd
@@ -43,10 +45,16 @@ void DeliveriesHandler::remove(Exchange& exchange)
     const std::string& source = exchange.param("source");
     const std::string& id = exchange.param("order_id");
     const bool requeue = flag(exchange, "requeue").value_or(true);
+    const std::string reason = exchange.query("reason").value_or("");
+    if (reason.size() > CourierAssigner::MAX_UNASSIGN_REASON_BYTES || firstUnstorableByte(reason))
+        badQuery("reason", reason,
+                 "at most " + std::to_string(CourierAssigner::MAX_UNASSIGN_REASON_BYTES) +
+                     " bytes of UTF-8 text");
     std::optional<Unassigned> removed;
     try
     {
-        removed = service().unassign(source, id, requeue);
+        removed = service().unassign(source, id, requeue, reason,
+                                     exchange.request().clientAddress().toString());
     }
     catch (const ValidationException&)
     {

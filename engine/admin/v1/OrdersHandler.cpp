@@ -31,6 +31,19 @@ void OrdersHandler::get(Exchange& exchange)
     body.set("inbox", toJson(order->inbox));
     body.set("delivery",
              order->delivery ? Poco::Dynamic::Var(toJson(*order->delivery)) : Poco::Dynamic::Var());
+    Poco::JSON::Array unassignments;
+    for (const auto& entry : order->unassignments)
+    {
+        Poco::JSON::Object::Ptr item = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+        item->set("at", rfc3339(entry.at));
+        item->set("courier_id", entry.courierId);
+        item->set("assigned_at", rfc3339(entry.assignedAt));
+        item->set("requeued", entry.requeued);
+        item->set("reason", entry.reason);
+        item->set("remote", entry.remote);
+        unassignments.add(item);
+    }
+    body.set("unassignments", unassignments);
     exchange.send(HTTPResponse::HTTP_OK, body);
 }
 

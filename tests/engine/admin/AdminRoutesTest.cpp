@@ -239,7 +239,8 @@ public:
         faults.maybeThrow();
         return {};
     }
-    std::optional<Unassigned> unassign(const std::string&, const std::string&, bool) override
+    std::optional<Unassigned> unassign(const std::string&, const std::string&, bool,
+                                       const std::string&, const std::string&) override
     {
         faults.maybeThrow();
         return std::nullopt;

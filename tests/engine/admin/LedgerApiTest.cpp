@@ -364,15 +364,40 @@ public:
         // Assigned again, then only removed: the order is skipped, said why.
         admin.store.assigner.assign("o1", "orders");
         admin.store.db.execute("UPDATE inbox SET state = 'assigned' WHERE record_id = 'o1'");
-        call = admin.call("DELETE", "/api/v1/deliveries/orders/o1?requeue=false");
+        call = admin.call("DELETE",
+                          "/api/v1/deliveries/orders/o1?requeue=false&reason=customer%20called");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(call.body, 200, call.status);
         CPPUNIT_ASSERT_EQUAL(std::string("skipped"),
                              call.object()->getValue<std::string>("inbox_state"));
+        // Both unassigns are in the order's audit trail, oldest first, with who and why.
+        const auto ledger = admin.call("GET", "/api/v1/orders/orders/o1").object();
+        const auto trail = ledger->getArray("unassignments");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), trail->size());
+        CPPUNIT_ASSERT(trail->getObject(0)->getValue<bool>("requeued"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), trail->getObject(0)->getValue<std::string>("reason"));
+        CPPUNIT_ASSERT(!trail->getObject(1)->getValue<bool>("requeued"));
+        CPPUNIT_ASSERT_EQUAL(std::string("customer called"),
+                             trail->getObject(1)->getValue<std::string>("reason"));
+        CPPUNIT_ASSERT_EQUAL(courier, trail->getObject(1)->getValue<Poco::Int64>("courier_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("127.0.0.1"),
+                             trail->getObject(1)->getValue<std::string>("remote").substr(0, 9));
         CPPUNIT_ASSERT_EQUAL(std::string("skipped unassigned by operator"),
                              admin.store.db.text("SELECT state || ' ' || reason FROM inbox "
                                                  "WHERE record_id = 'o1'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0),
                              admin.store.db.scalar("SELECT count(*) FROM deliveries"));
+        // A reason too long or not text is refused, and nothing is unassigned.
+        admin.store.assigner.assign("o1", "orders");
+        assertApiError(
+            admin.call("DELETE", "/api/v1/deliveries/orders/o1?reason=" + std::string(501, 'r')),
+            400, "bad_query");
+        assertApiError(admin.call("DELETE", "/api/v1/deliveries/orders/o1?reason=%FF"), 400,
+                       "bad_query");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), admin.call("GET", "/api/v1/orders/orders/o1")
+                                                 .object()
+                                                 ->getArray("unassignments")
+                                                 ->size());
+        CPPUNIT_ASSERT_EQUAL(200, admin.call("DELETE", "/api/v1/deliveries/orders/o1").status);
 
         // A delivery whose order the inbox does not hold (made by hand, or kept longer).
         admin.store.assigner.assign("elsewhere", "orders");

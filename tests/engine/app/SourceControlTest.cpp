@@ -282,10 +282,12 @@ public:
         site.db().execute("INSERT INTO source_retention VALUES ('orders', now() - interval '40d')");
         site.db().execute("INSERT INTO replays (source, from_at, to_at, cursor, state) VALUES "
                           "('orders', now() - interval '2h', now() - interval '1h', '', 'done')");
+        site.db().execute("INSERT INTO unassignments (source, order_id, courier_id, assigned_at, "
+                          "requeued) VALUES ('orders', 'o1', 1, now(), true)");
         CPPUNIT_ASSERT_EQUAL_MESSAGE(output, 0, rename("orders=shop", output));
         CPPUNIT_ASSERT_MESSAGE(output, output.find("orders is left paused") != std::string::npos);
         for (const char* table : {"inbox", "deliveries", "source_retention", "replays",
-                                  "source_cursors", "cursor_history"})
+                                  "source_cursors", "cursor_history", "unassignments"})
             CPPUNIT_ASSERT_EQUAL_MESSAGE(table, Poco::Int64(0),
                                          site.count(std::string("SELECT count(*) FROM ") + table +
                                                     " WHERE source = 'orders'"));
@@ -294,6 +296,8 @@ public:
                                         "'shop'"));
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1),
                              site.count("SELECT count(*) FROM replays WHERE source = 'shop'"));
+        CPPUNIT_ASSERT_EQUAL(
+            Poco::Int64(1), site.count("SELECT count(*) FROM unassignments WHERE source = 'shop'"));
         // shop keeps orders' pause; orders itself stays paused for anyone still configured so.
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(2),
                              site.count("SELECT count(*) FROM source_controls "

@@ -247,12 +247,18 @@ public:
             "reason) SELECT 'orders', now() - n * interval '1 day' - interval '1 hour', 'a', "
             "'b', '', "
             "'' FROM generate_series(1, 400) n");
+        // Unassigns are the operators' history too, kept as long.
+        store.db.execute("INSERT INTO unassignments (source, order_id, courier_id, assigned_at, "
+                         "requeued, at) SELECT 'orders', 'o' || n, 1, now(), true, now() - n * "
+                         "interval '1 day' - interval '1 hour' FROM generate_series(1, 370) n");
         RetentionConfig config = days(30, 90);
         config.replays = std::chrono::hours(24 * 30);
         config.cursorHistory = std::chrono::hours(24 * 365);
         const auto swept = Retention(store.database, config, Poco::Logger::get("test")).sweep();
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1500), swept.replays);
-        CPPUNIT_ASSERT_EQUAL(Poco::Int64(36), swept.cursorHistory);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(36 + 6), swept.cursorHistory);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(364),
+                             store.db.scalar("SELECT count(*) FROM unassignments"));
         // The recent one and the running one (however old) stay.
         CPPUNIT_ASSERT_EQUAL(std::string("done\nrunning\n"),
                              joined(store.db.column("SELECT state FROM replays ORDER BY state")));
