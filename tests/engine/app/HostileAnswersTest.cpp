@@ -219,6 +219,120 @@ std::string listed(const std::string& id, const std::string& status)
            formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + R"("})";
 }
 
+// A case of the matrix both readers meet: the answer, what it must leave behind, and more keys
+// of source `orders`.
+struct Case
+{
+    std::string what;
+    FakeServiceOrder::Fault answer;
+    Expect expect;
+    std::string keys;
+};
+
+void survives(const Case& c, Reader reader = Reader::ServiceOrder)
+{
+    survives((reader == Reader::HttpJson ? "http-json: " : "") + c.what, c.answer, c.expect, "",
+             c.keys, reader);
+}
+
+Case nestedDeep()
+{
+    return {"JSON nested 100,000 deep",
+            answer("[" + order("ok", "Ivan") + "," + std::string(100'000, '[') +
+                   std::string(100'000, ']') + "," + R"({"id":"deep","x":)" +
+                   std::string(100'000, '[') + std::string(100'000, ']') + "}]"),
+            {{"Maximum depth exceeded"}, "", 1},
+            ""};
+}
+
+Case bodyOf2GiB()
+{
+    FakeServiceOrder::Fault huge = answer("[" + order("ok", "Ivan") + ",");
+    huge.repeated = std::string(1 << 20, ' ');
+    huge.repeat = 2048; // 2 GiB of white space between two orders
+    huge.tail = order("late", "Petr") + "]";
+    // Refused at max_response_bytes (1 GiB), not retried. The order read before the limit
+    // was never handed over (a part is written at 1,000 orders or 4 MiB): the cursor stays.
+    // Under a sanitizer, reading 1 GiB on a loaded machine can outlast poll_timeout (found
+    // by TSan repeats): there the limit is 256 MiB, the body 512 MiB, the path the same.
+    std::string limit = "1073741824";
+    if (!MEASURED)
+    {
+        huge.repeat = 512;
+        limit = "268435456";
+    }
+    return {"a 2 GiB body",
+            huge,
+            {{}, "response body larger than " + limit + " bytes", 0, 1},
+            "max_response_bytes = " + limit + "\n"};
+}
+
+Case notUtf8()
+{
+    return {"invalid UTF-8",
+            answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
+                   order("bad\xff", "Oleg") + "]"),
+            {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1},
+            ""};
+}
+
+Case timesFarAway()
+{
+    const Poco::Timestamp recent = Poco::Timestamp() - Poco::Timespan(60, 0);
+    // The same instant written with an offset; a leap second (23:59:60) in the past.
+    const std::string offset = formatRfc3339(recent).substr(0, 19) + "+00:00";
+    return {"created_at far ahead, before 1970, with offsets and a leap second",
+            answer("[" + order("future", "a", "9999-12-31T23:59:59Z") + "," +
+                   order("old", "b", "1969-12-31T23:59:59Z") + "," + order("offset", "c", offset) +
+                   "," + order("east", "d", "2026-01-01T03:00:00+03:00") + "," +
+                   order("leap", "e", "2016-12-31T23:59:60Z") + "," +
+                   order("wrong", "f", "2026-01-01T00:00:00+99:99") + "]"),
+            {{"id future: 'created_at' 9999-12-31T23:59:59Z is later than now + max_clock_skew",
+              "id old: created_at 1969-12-31T23:59:59Z is before 1970",
+              "id wrong: 'created_at' is not an RFC3339 time"},
+             "",
+             3},
+            ""};
+}
+
+Case silentServer()
+{
+    FakeServiceOrder::Fault silent;
+    silent.neverAnswer = true;
+    return {"a server that never answers", silent, {{}, "Timeout", 0}, ""};
+}
+
+Case endlessHeaders()
+{
+    FakeServiceOrder::Fault forever;
+    forever.headersForever = true;
+    return {"headers without end", forever, {{}, "header", 0, 12}, ""};
+}
+
+// Ids of every shape: a number, an object, empty, 10 KB. With `integerIds` the reader takes 17
+// for the order "17" (http-json); service-order's contract has string ids only.
+Case idsOfEveryShape(bool integerIds)
+{
+    const std::string tail = R"(,"status":"created","created_at":")" +
+                             formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + "\"}";
+    return {"ids that are numbers, objects, empty or 10 KB",
+            answer("[" + order("ok", "Ivan") + R"(,{"id":17)" + tail + R"(,{"id":{"a":1})" + tail +
+                   R"(,{"id":"")" + tail + R"(,{"id":")" + std::string(10240, 'i') + "\"" + tail +
+                   "]"),
+            {{integerIds ? "missing or non-integer, non-string 'id'" : "missing or non-string 'id'",
+              "empty 'id'", "longer than 256 bytes"},
+             "",
+             integerIds ? 2 : 1},
+            ""};
+}
+
+// One order with a 100 MiB string, a bare 100 MiB string, and an order after them.
+std::string hugeStrings()
+{
+    return "[" + order("huge", std::string(100 * 1048576, 'y')) + ",\"" +
+           std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
+}
+
 } // namespace
 
 // Answers built to exhaust the daemon, seen from the real binary: memory stays bounded by
@@ -262,50 +376,16 @@ public:
     // the order after them is stored.
     void oneHugeStringStaysUnder128MiB()
     {
-        std::string body = "[" + order("huge", std::string(100 * 1048576, 'y')) + ",\"" +
-                           std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
-        const long peak = peakWhileIngesting("100 MiB strings", std::move(body), 3);
+        const long peak = peakWhileIngesting("100 MiB strings", hugeStrings(), 3);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
     }
 
     // The matrix: each kind of hostile answer, from the real binary, beside a healthy source.
-    void jsonNested100000Deep()
-    {
-        survives("JSON nested 100,000 deep",
-                 answer("[" + order("ok", "Ivan") + "," + std::string(100'000, '[') +
-                        std::string(100'000, ']') + "," + R"({"id":"deep","x":)" +
-                        std::string(100'000, '[') + std::string(100'000, ']') + "}]"),
-                 {{"Maximum depth exceeded"}, "", 1});
-    }
+    void jsonNested100000Deep() { survives(nestedDeep()); }
 
-    void aStreamedBodyOf2GiB()
-    {
-        FakeServiceOrder::Fault huge = answer("[" + order("ok", "Ivan") + ",");
-        huge.repeated = std::string(1 << 20, ' ');
-        huge.repeat = 2048; // 2 GiB of white space between two orders
-        huge.tail = order("late", "Petr") + "]";
-        // Refused at max_response_bytes (1 GiB), not retried. The order read before the limit
-        // was never handed over (a part is written at 1,000 orders or 4 MiB): the cursor stays.
-        // Under a sanitizer, reading 1 GiB on a loaded machine can outlast poll_timeout (found
-        // by TSan repeats): there the limit is 256 MiB, the body 512 MiB, the path the same.
-        std::string limit = "1073741824";
-        if (!MEASURED)
-        {
-            huge.repeat = 512;
-            limit = "268435456";
-        }
-        survives("a 2 GiB body", huge, {{}, "response body larger than " + limit + " bytes", 0, 1},
-                 "", "max_response_bytes = " + limit + "\n");
-    }
+    void aStreamedBodyOf2GiB() { survives(bodyOf2GiB()); }
 
-    void invalidUtf8()
-    {
-        survives(
-            "invalid UTF-8",
-            answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
-                   order("bad\xff", "Oleg") + "]"),
-            {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1});
-    }
+    void invalidUtf8() { survives(notUtf8()); }
 
     // Issue 19, defect 4: an id of "x\n2026-…Z E courierd: FORGED" wrote a line of its own,
     // and ESC and CR passed through to the operator's terminal.
@@ -317,16 +397,7 @@ public:
                  forged);
     }
 
-    void idsThatAreNumbersObjectsEmptyOrHuge()
-    {
-        const std::string tail = R"(,"status":"created","created_at":")" +
-                                 formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + "\"}";
-        survives("ids that are numbers, objects, empty or 10 KB",
-                 answer("[" + order("ok", "Ivan") + R"(,{"id":17)" + tail + R"(,{"id":{"a":1})" +
-                        tail + R"(,{"id":"")" + tail + R"(,{"id":")" + std::string(10240, 'i') +
-                        "\"" + tail + "]"),
-                 {{"missing or non-string 'id'", "empty 'id'", "longer than 256 bytes"}, "", 1});
-    }
+    void idsThatAreNumbersObjectsEmptyOrHuge() { survives(idsOfEveryShape(false)); }
 
     void duplicateIdsWithDifferentPayloadsInOneAnswer()
     {
@@ -339,38 +410,11 @@ public:
              1});
     }
 
-    void createdAtFarFutureBefore1970OffsetsAndLeapSeconds()
-    {
-        const Poco::Timestamp recent = Poco::Timestamp() - Poco::Timespan(60, 0);
-        // The same instant written with an offset; a leap second (23:59:60) in the past.
-        const std::string offset = formatRfc3339(recent).substr(0, 19) + "+00:00";
-        survives(
-            "created_at far ahead, before 1970, with offsets and a leap second",
-            answer("[" + order("future", "a", "9999-12-31T23:59:59Z") + "," +
-                   order("old", "b", "1969-12-31T23:59:59Z") + "," + order("offset", "c", offset) +
-                   "," + order("east", "d", "2026-01-01T03:00:00+03:00") + "," +
-                   order("leap", "e", "2016-12-31T23:59:60Z") + "," +
-                   order("wrong", "f", "2026-01-01T00:00:00+99:99") + "]"),
-            {{"id future: 'created_at' 9999-12-31T23:59:59Z is later than now + max_clock_skew",
-              "id old: created_at 1969-12-31T23:59:59Z is before 1970",
-              "id wrong: 'created_at' is not an RFC3339 time"},
-             "",
-             3});
-    }
+    void createdAtFarFutureBefore1970OffsetsAndLeapSeconds() { survives(timesFarAway()); }
 
-    void aServerThatNeverAnswers()
-    {
-        FakeServiceOrder::Fault silent;
-        silent.neverAnswer = true;
-        survives("a server that never answers", silent, {{}, "Timeout", 0});
-    }
+    void aServerThatNeverAnswers() { survives(silentServer()); }
 
-    void headersWithoutEnd()
-    {
-        FakeServiceOrder::Fault forever;
-        forever.headersForever = true;
-        survives("headers without end", forever, {{}, "header", 0, 12});
-    }
+    void headersWithoutEnd() { survives(endlessHeaders()); }
 
     // Issue 21: the recheck's answers, from the real binary.
     void aRecheckListingWithStraysTwinsAndStatusesNotInTheContract()
@@ -459,94 +503,26 @@ public:
 
     void oneHugeStringStaysUnder128MiB()
     {
-        std::string body = "[" + order("huge", std::string(100 * 1048576, 'y')) + ",\"" +
-                           std::string(100 * 1048576, 'z') + "\"," + order("after", "Ivan") + "]";
-        const long peak =
-            peakWhileIngesting("100 MiB strings", std::move(body), 3, Reader::HttpJson);
+        const long peak = peakWhileIngesting("100 MiB strings", hugeStrings(), 3, Reader::HttpJson);
         CPPUNIT_ASSERT_MESSAGE(std::to_string(peak) + " KiB", !MEASURED || peak < RSS_LIMIT_KIB);
     }
 
-    void jsonNested100000Deep()
-    {
-        survives("http-json: JSON nested 100,000 deep",
-                 answer("[" + order("ok", "Ivan") + "," + std::string(100'000, '[') +
-                        std::string(100'000, ']') + "," + R"({"id":"deep","x":)" +
-                        std::string(100'000, '[') + std::string(100'000, ']') + "}]"),
-                 {{"Maximum depth exceeded"}, "", 1}, "", "", Reader::HttpJson);
-    }
+    void jsonNested100000Deep() { survives(nestedDeep(), Reader::HttpJson); }
 
-    void aStreamedBodyOf2GiB()
-    {
-        FakeServiceOrder::Fault huge = answer("[" + order("ok", "Ivan") + ",");
-        huge.repeated = std::string(1 << 20, ' ');
-        huge.repeat = MEASURED ? 2048 : 512;
-        huge.tail = order("late", "Petr") + "]";
-        const std::string limit = MEASURED ? "1073741824" : "268435456";
-        survives("http-json: a 2 GiB body", huge,
-                 {{}, "response body larger than " + limit + " bytes", 0, 1}, "",
-                 "max_response_bytes = " + limit + "\n", Reader::HttpJson);
-    }
+    void aStreamedBodyOf2GiB() { survives(bodyOf2GiB(), Reader::HttpJson); }
 
-    void invalidUtf8()
-    {
-        survives(
-            "http-json: invalid UTF-8",
-            answer("[" + order("ok", "Ivan") + "," + order("bad", "\xff\xfe\xc3") + "," +
-                   order("bad\xff", "Oleg") + "]"),
-            {{"not UTF-8 text (byte 74)", "not UTF-8 text (byte 10)", "written as \\xNN"}, "", 1},
-            "", "", Reader::HttpJson);
-    }
+    void invalidUtf8() { survives(notUtf8(), Reader::HttpJson); }
 
-    // http-json takes integer ids (17 is the order "17"); an object is not an id.
-    void idsThatAreObjectsEmptyOrHuge()
-    {
-        const std::string tail = R"(,"status":"created","created_at":")" +
-                                 formatRfc3339(Poco::Timestamp() - Poco::Timespan(5, 0)) + "\"}";
-        survives(
-            "http-json: ids that are numbers, objects, empty or 10 KB",
-            answer("[" + order("ok", "Ivan") + R"(,{"id":17)" + tail + R"(,{"id":{"a":1})" + tail +
-                   R"(,{"id":"")" + tail + R"(,{"id":")" + std::string(10240, 'i') + "\"" + tail +
-                   "]"),
-            {{"missing or non-integer, non-string 'id'", "empty 'id'", "longer than 256 bytes"},
-             "",
-             2},
-            "", "", Reader::HttpJson);
-    }
+    void idsThatAreObjectsEmptyOrHuge() { survives(idsOfEveryShape(true), Reader::HttpJson); }
 
     void createdAtFarFutureBefore1970OffsetsAndLeapSeconds()
     {
-        const Poco::Timestamp recent = Poco::Timestamp() - Poco::Timespan(60, 0);
-        const std::string offset = formatRfc3339(recent).substr(0, 19) + "+00:00";
-        survives(
-            "http-json: created_at far ahead, before 1970, with offsets and a leap second",
-            answer("[" + order("future", "a", "9999-12-31T23:59:59Z") + "," +
-                   order("old", "b", "1969-12-31T23:59:59Z") + "," + order("offset", "c", offset) +
-                   "," + order("east", "d", "2026-01-01T03:00:00+03:00") + "," +
-                   order("leap", "e", "2016-12-31T23:59:60Z") + "," +
-                   order("wrong", "f", "2026-01-01T00:00:00+99:99") + "]"),
-            {{"id future: 'created_at' 9999-12-31T23:59:59Z is later than now + max_clock_skew",
-              "id old: created_at 1969-12-31T23:59:59Z is before 1970",
-              "id wrong: 'created_at' is not an RFC3339 time"},
-             "",
-             3},
-            "", "", Reader::HttpJson);
+        survives(timesFarAway(), Reader::HttpJson);
     }
 
-    void aServerThatNeverAnswers()
-    {
-        FakeServiceOrder::Fault silent;
-        silent.neverAnswer = true;
-        survives("http-json: a server that never answers", silent, {{}, "Timeout", 0}, "", "",
-                 Reader::HttpJson);
-    }
+    void aServerThatNeverAnswers() { survives(silentServer(), Reader::HttpJson); }
 
-    void headersWithoutEnd()
-    {
-        FakeServiceOrder::Fault forever;
-        forever.headersForever = true;
-        survives("http-json: headers without end", forever, {{}, "header", 0, 12}, "", "",
-                 Reader::HttpJson);
-    }
+    void headersWithoutEnd() { survives(endlessHeaders(), Reader::HttpJson); }
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(HttpJsonHostileAnswersTest);
