@@ -165,6 +165,24 @@ try {
   await waitFor('source running in the database', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'running');
   step('Resume: source_controls says running');
 
+  // With the keyboard alone: Tab to the source's Pause button, Enter; then to Resume.
+  const tabTo = async (action) => {
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    for (let i = 0; i < 60; i += 1) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((a) => document.activeElement && document.activeElement.dataset.action === a, action)) return i + 1;
+    }
+    return fail(`Tab never reached the ${action} button`);
+  };
+  const presses = await tabTo('pause');
+  await page.keyboard.press('Enter');
+  await waitFor('paused from the keyboard', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'paused');
+  await page.waitForSelector('[data-source="orders"] button[data-action="resume"]', { timeout: 10000 });
+  await tabTo('resume');
+  await page.keyboard.press('Enter');
+  await waitFor('resumed from the keyboard', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'running');
+  step(`the keyboard alone: ${presses} Tab presses to Pause, Enter pauses; Tab to Resume, Enter resumes`);
+
   // Three orders failed (as the workers leave one whose attempts ran out): selected and retried.
   sql(database, `UPDATE inbox SET state = 'failed', attempts = 5, last_error = 'injected by the console test' WHERE source = 'orders' AND record_id IN ('${ids[0]}', '${ids[1]}', '${ids[2]}')`);
   await page.waitForSelector(`#problem-list tr[data-order="${ids[0]}"]`, { timeout: 15000 });
