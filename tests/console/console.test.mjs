@@ -165,9 +165,10 @@ try {
   await waitFor('source running in the database', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'running');
   step('Resume: source_controls says running');
 
-  // With the keyboard alone: Tab to the source's Pause button, Enter; then to Resume.
+  // With the keyboard alone: from the page's first link, Tab to the source's Pause button,
+  // Enter; then to Resume.
   const tabTo = async (action) => {
-    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.focus('header nav a');
     for (let i = 0; i < 60; i += 1) {
       await page.keyboard.press('Tab');
       if (await page.evaluate((a) => document.activeElement && document.activeElement.dataset.action === a, action)) return i + 1;
@@ -181,7 +182,7 @@ try {
   await tabTo('resume');
   await page.keyboard.press('Enter');
   await waitFor('resumed from the keyboard', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'running');
-  step(`the keyboard alone: ${presses} Tab presses to Pause, Enter pauses; Tab to Resume, Enter resumes`);
+  step(`the keyboard alone: from the first link, ${presses} Tab presses to Pause, Enter pauses; Tab to Resume, Enter resumes`);
 
   // Three orders failed (as the workers leave one whose attempts ran out): selected and retried.
   sql(database, `UPDATE inbox SET state = 'failed', attempts = 5, last_error = 'injected by the console test' WHERE source = 'orders' AND record_id IN ('${ids[0]}', '${ids[1]}', '${ids[2]}')`);
