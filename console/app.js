@@ -35,8 +35,25 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Puts `children` in place of what `container` holds, keeping what the operator was doing: the
+// focus stays on the control with the same data-key, and inputs keep what was typed (a refresh
+// never takes the keyboard away or wipes a half-written form).
+const drafts = new Map(); // what was typed into inputs that a refresh re-renders, by data-key
+document.addEventListener('input', (event) => {
+  const key = event.target.dataset && event.target.dataset.key;
+  if (key && event.target.type !== 'checkbox') drafts.set(key, event.target.value);
+});
+
 function replace(container, ...children) {
+  const focused = container.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
   container.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined));
+  for (const input of container.querySelectorAll('input[data-key]')) {
+    if (drafts.has(input.dataset.key)) input.value = drafts.get(input.dataset.key);
+  }
+  if (focused) {
+    const again = container.querySelector(`[data-key="${CSS.escape(focused)}"]`);
+    if (again) again.focus();
+  }
 }
 
 // A time in the browser's zone, UTC on hover.
@@ -204,7 +221,7 @@ function renderSources() {
         else state.open.delete(name);
       },
     },
-    el('summary', {}, 'Cursor history and replays'),
+    el('summary', { 'data-key': `details:${name}` }, 'Cursor history and replays'),
     el('div', { class: 'source-details' }, el('p', { class: 'muted' }, 'Loading…')));
     if (state.open.has(name)) loadSourceDetails(name, details);
     return el('article', { class: 'source card', 'data-source': name },
@@ -228,11 +245,11 @@ function renderSources() {
           source.cursor ? (source.cursor.length > 80 ? `${source.cursor.slice(0, 80)}…` : source.cursor) : 'none'))),
       el('div', { class: 'actions' },
         paused
-          ? el('button', { type: 'button', 'data-action': 'resume', onclick: () => act(`Resumed ${name}`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/resume`)) }, 'Resume')
-          : el('button', { type: 'button', 'data-action': 'pause', onclick: () => act(`Paused ${name}`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/pause`)) }, 'Pause'),
-        el('button', { type: 'button', 'data-action': 'trigger', onclick: () => act(`Asked ${name} to poll now`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/trigger`)) }, 'Poll now'),
+          ? el('button', { type: 'button', 'data-action': 'resume', 'data-key': `toggle:${name}`, onclick: () => act(`Resumed ${name}`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/resume`)) }, 'Resume')
+          : el('button', { type: 'button', 'data-action': 'pause', 'data-key': `toggle:${name}`, onclick: () => act(`Paused ${name}`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/pause`)) }, 'Pause'),
+        el('button', { type: 'button', 'data-action': 'trigger', 'data-key': `trigger:${name}`, onclick: () => act(`Asked ${name} to poll now`, () => api('POST', `/api/v1/sources/${encodeURIComponent(name)}/trigger`)) }, 'Poll now'),
         el('button', {
-          type: 'button', class: 'danger', 'data-action': 'reset', disabled: !paused,
+          type: 'button', class: 'danger', 'data-action': 'reset', 'data-key': `reset:${name}`, disabled: !paused,
           title: paused ? 'Read the source from its start again' : 'Pause the source first',
           onclick: async () => {
             const reason = await confirmWithReason(`Reset the cursor of ${name}: it reads from its start again (orders already stored are not stored twice).`, 'Reset cursor');
@@ -256,12 +273,15 @@ async function loadSourceDetails(name, details) {
         const from = new Date(event.target.elements.from.value);
         const to = new Date(event.target.elements.to.value);
         if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) { toast('Give both times', true); return; }
-        await act(`Replay of ${name} started`, () => api('POST', `${path}/replays`, { from: from.toISOString(), to: to.toISOString() }));
+        if (await act(`Replay of ${name} started`, () => api('POST', `${path}/replays`, { from: from.toISOString(), to: to.toISOString() })) !== null) {
+          drafts.delete(`from:${name}`);
+          drafts.delete(`to:${name}`);
+        }
       },
     },
-    el('label', {}, 'From ', el('input', { type: 'datetime-local', name: 'from', required: true, step: 1 })),
-    el('label', {}, 'To ', el('input', { type: 'datetime-local', name: 'to', required: true, step: 1 })),
-    el('button', { type: 'submit' }, 'Replay this range'));
+    el('label', {}, 'From ', el('input', { type: 'datetime-local', name: 'from', required: true, step: 1, 'data-key': `from:${name}` })),
+    el('label', {}, 'To ', el('input', { type: 'datetime-local', name: 'to', required: true, step: 1, 'data-key': `to:${name}` })),
+    el('button', { type: 'submit', 'data-key': `replay:${name}` }, 'Replay this range'));
     replace(box,
       el('h4', {}, 'Replays'),
       form,
@@ -321,8 +341,8 @@ async function loadCouriers() {
     list.slice(0, 200).map((c) => el('div', { class: 'card courier', 'data-courier': c.id },
       el('strong', {}, c.name), ' ', el('span', { class: 'muted' }, c.transport_type.replaceAll('_', ' ')),
       c.status === 'busy' ? el('div', {}, `${c.active_source} / ${c.active_order_id}`, el('br'), 'due ', when(c.busy_until)) : null,
-      c.status === 'available' ? el('button', { type: 'button', onclick: () => act(`Paused ${c.name}`, () => api('PATCH', `/api/v1/couriers/${c.id}`, { status: 'paused' })) }, 'Pause') : null,
-      c.status === 'paused' ? el('button', { type: 'button', onclick: () => act(`Resumed ${c.name}`, () => api('PATCH', `/api/v1/couriers/${c.id}`, { status: 'available' })) }, 'Resume') : null)),
+      c.status === 'available' ? el('button', { type: 'button', 'data-key': `courier:${c.id}`, onclick: () => act(`Paused ${c.name}`, () => api('PATCH', `/api/v1/couriers/${c.id}`, { status: 'paused' })) }, 'Pause') : null,
+      c.status === 'paused' ? el('button', { type: 'button', 'data-key': `courier:${c.id}`, onclick: () => act(`Resumed ${c.name}`, () => api('PATCH', `/api/v1/couriers/${c.id}`, { status: 'available' })) }, 'Resume') : null)),
     list.length > 200 ? el('p', { class: 'muted' }, `and ${list.length - 200} more`) : null)));
 }
 
@@ -341,7 +361,7 @@ async function loadProblems() {
   replace(box, el('table', { class: 'problems' },
     el('thead', {}, el('tr', {},
       failed ? el('th', {}, el('input', {
-        type: 'checkbox', 'aria-label': 'Select every row',
+        type: 'checkbox', 'aria-label': 'Select every row', 'data-key': 'select-all',
         onchange: (event) => {
           for (const r of page.items) {
             const key = `${r.source}\u0000${r.id}`;
@@ -355,7 +375,7 @@ async function loadProblems() {
       const key = `${r.source}\u0000${r.id}`;
       return el('tr', { 'data-order': r.id },
         failed ? el('td', {}, el('input', {
-          type: 'checkbox', 'aria-label': `Select ${r.id}`, checked: state.selected.has(key),
+          type: 'checkbox', 'aria-label': `Select ${r.id}`, checked: state.selected.has(key), 'data-key': `select:${key}`,
           onchange: (event) => { if (event.target.checked) state.selected.add(key); else state.selected.delete(key); renderSelection(); },
         })) : null,
         el('td', {}, r.source), el('td', {}, el('code', {}, r.id)), el('td', {}, count(r.attempts)),

@@ -183,6 +183,12 @@ try {
   await page.keyboard.press('Enter');
   await waitFor('resumed from the keyboard', () => sql(database, "SELECT state FROM source_controls WHERE source = 'orders'") === 'running');
   step(`the keyboard alone: from the first link, ${presses} Tab presses to Pause, Enter pauses; Tab to Resume, Enter resumes`);
+  await tabTo('trigger');
+  const shown = await page.$eval('#refreshed', (e) => e.textContent);
+  await waitFor('a refresh', () => page.$eval('#refreshed', (e, was) => e.textContent !== was, shown), 15000);
+  if (!(await page.evaluate(() => document.activeElement && document.activeElement.dataset.action === 'trigger')))
+    fail('a refresh took the focus away from the button it was on');
+  step('a refresh keeps the focus on the button it was on');
 
   // Three orders failed (as the workers leave one whose attempts ran out): selected and retried.
   sql(database, `UPDATE inbox SET state = 'failed', attempts = 5, last_error = 'injected by the console test' WHERE source = 'orders' AND record_id IN ('${ids[0]}', '${ids[1]}', '${ids[2]}')`);
