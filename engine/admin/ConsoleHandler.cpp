@@ -37,7 +37,7 @@ void ConsoleHandler::serve(Exchange& exchange, const std::string& path)
             found = &asset;
     if (!found)
         throw ApiError{HTTPResponse::HTTP_NOT_FOUND, "not_found",
-                       "the console has no " + clipped(path, 80) +
+                       "the console has no " + escapeUnstorable(clipped(path, 80)) +
                            " (a page older than this courierd: reload it)"};
     auto& response = exchange.response();
     response.set("Content-Security-Policy", CONTENT_SECURITY_POLICY);

@@ -347,6 +347,10 @@ public:
             "/health/..%2f..%2f",
             "//api//v1//couriers//1",
             "/%00",
+            "/ui/%FF",
+            "/ui/..%2f..%2fetc%2fpasswd",
+            "/ui/app.js%00",
+            "/ui/" + std::string(4000, 'a'),
         };
         std::vector<std::string> wrong;
         const auto check =
