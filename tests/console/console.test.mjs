@@ -223,14 +223,6 @@ try {
   await page.waitForSelector('#ledger-result .audit li', { timeout: 10000 });
   step('Unassign asked for confirmation and a reason; the reason is in the audit trail and the ledger shows it');
 
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, 'console-wide.png'), fullPage: true });
-  await page.setViewport({ width: 390, height: 844, isMobile: true, deviceScaleFactor: 1 });
-  await waitFor('phone layout', () => page.evaluate(() => document.documentElement.clientWidth <= 400));
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, 'console-phone.png'), fullPage: true });
-  await page.setViewport({ width: 1280, height: 900 });
-  step('screenshots written: wide and phone width');
 
   // The database restarts: the page says so and recovers by itself, without a reload.
   outage = true;
@@ -248,6 +240,18 @@ try {
 
   if (problems.length) fail(`the page had problems:\n${problems.join('\n')}`);
   step('no console error, no failed request, no 4xx/5xx answer outside the outage');
+
+  // The main views, wide and at phone width, once the history holds two points (the
+  // sparklines: one every 15 s) — after the outage, so the page shows it has recovered.
+  await waitFor('two points of history', () => page.$$eval('#source-list svg.sparkline path', (p) => p.length > 0 && p[0].getAttribute('d').includes('L')), 45000);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, 'console-wide.png'), fullPage: true });
+  await page.setViewport({ width: 390, height: 844, isMobile: true, deviceScaleFactor: 1 });
+  await waitFor('phone layout', () => page.evaluate(() => document.documentElement.clientWidth <= 400));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, 'console-phone.png'), fullPage: true });
+  await page.setViewport({ width: 1280, height: 900 });
+  step('screenshots written: wide and phone width');
 
   // With admin.token set, the page asks for it once and keeps it in sessionStorage.
   daemon.kill('SIGTERM');
