@@ -151,6 +151,9 @@ try {
   const weight = await page.evaluate(() => performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
     .map((e) => ({ name: e.name, transfer: e.transferSize, body: e.decodedBodySize })));
   const sent = weight.filter((w) => !w.name.includes('/api/'));
+  // Kept small: the page, its script and its style, as sent.
+  const bytesSent = sent.reduce((sum, w) => sum + w.transfer, 0);
+  if (sent.length !== 3 || bytesSent > 32 * 1024) fail(`the page is ${sent.length} file(s), ${bytesSent} bytes sent (at most 3 and 32 KiB)`);
   step(`page loaded and showed source orders in ${loadMs} ms; page weight ${sent.reduce((s, w) => s + w.body, 0)} bytes, ${sent.reduce((s, w) => s + w.transfer, 0)} bytes sent (gzip, headers included)`);
 
   await waitFor('24 pending orders shown', () => page.$eval('[data-source="orders"] [data-count="pending"]', (e) => e.textContent === 'pending 24'));
