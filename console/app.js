@@ -163,7 +163,7 @@ async function act(what, run) {
   try {
     const result = await run();
     toast(what);
-    await refresh();
+    await refresh(true);
     return result;
   } catch (e) {
     toast(`${what}: ${explain(e)}`, true);
@@ -468,8 +468,14 @@ function setDown(why) {
 }
 
 let refreshing = null;
-async function refresh() {
-  if (refreshing) return refreshing;
+// Reads everything again. One read runs at a time; `fresh` (after an action) waits for one
+// already on its way, which may have read before the action, and reads once more.
+async function refresh(fresh = false) {
+  if (refreshing) {
+    if (!fresh) return refreshing;
+    await refreshing.catch(() => {});
+    if (refreshing) return refreshing;
+  }
   refreshing = (async () => {
     try {
       const [sources, history] = await Promise.all([api('GET', '/api/v1/sources'), api('GET', '/api/v1/history')]);

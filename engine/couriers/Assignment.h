@@ -3,6 +3,7 @@
 #include <Poco/Timestamp.h>
 #include <Poco/Types.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,9 @@ struct OrderRef
 };
 
 /// What an unassignment did.
+/// The longest reason an operator's unassign keeps in the audit trail.
+constexpr std::size_t MAX_UNASSIGN_REASON_BYTES = 500;
+
 struct Unassigned
 {
     Poco::Int64 courierId = 0;

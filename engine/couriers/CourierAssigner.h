@@ -54,9 +54,6 @@ public:
     /// "unassigned by operator". Nothing when the order has no delivery.
     /// Throws CodedConflictException `delivery_ended` for a delivery that ended at the source
     /// (its row is history, and its courier is free already).
-    /// The longest reason an unassign keeps.
-    static constexpr std::size_t MAX_UNASSIGN_REASON_BYTES = 500;
-
     /// `reason` and `remote` (who asked) are kept in the audit trail (table unassignments)
     /// with the delivery removed.
     std::optional<Unassigned> unassign(const std::string& source, const std::string& orderId,

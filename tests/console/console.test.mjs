@@ -171,6 +171,7 @@ try {
   // With the keyboard alone: from the page's first link, Tab to the source's Pause button,
   // Enter; then to Resume.
   const tabTo = async (action) => {
+    await page.waitForSelector(`[data-source="orders"] button[data-action="${action}"]`, { timeout: 10000 });
     await page.focus('header nav a');
     for (let i = 0; i < 60; i += 1) {
       await page.keyboard.press('Tab');

@@ -2,7 +2,7 @@
 
 #include "admin/v1/LedgerJson.h"
 #include "courierd/Utf8.h"
-#include "couriers/CourierAssigner.h"
+#include "couriers/Assignment.h"
 #include "util/Exceptions.h"
 
 namespace courierd
@@ -46,10 +46,9 @@ void DeliveriesHandler::remove(Exchange& exchange)
     const std::string& id = exchange.param("order_id");
     const bool requeue = flag(exchange, "requeue").value_or(true);
     const std::string reason = exchange.query("reason").value_or("");
-    if (reason.size() > CourierAssigner::MAX_UNASSIGN_REASON_BYTES || firstUnstorableByte(reason))
+    if (reason.size() > MAX_UNASSIGN_REASON_BYTES || firstUnstorableByte(reason))
         badQuery("reason", reason,
-                 "at most " + std::to_string(CourierAssigner::MAX_UNASSIGN_REASON_BYTES) +
-                     " bytes of UTF-8 text");
+                 "at most " + std::to_string(MAX_UNASSIGN_REASON_BYTES) + " bytes of UTF-8 text");
     std::optional<Unassigned> removed;
     try
     {

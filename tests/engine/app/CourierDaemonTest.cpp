@@ -31,8 +31,8 @@ namespace
 
 // What the migrations create: couriers, deliveries, source_cursors, inbox, source_leases,
 // inbox_counts, source_controls, source_freshness, cursor_history, source_retention, replays,
-// instances, and schema_migrations itself.
-constexpr Poco::Int64 TABLES = 13;
+// instances, unassignments, and schema_migrations itself.
+constexpr Poco::Int64 TABLES = 14;
 
 Poco::Int64 tableCount(const TestDatabase& db)
 {
